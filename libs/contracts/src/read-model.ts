@@ -1,0 +1,114 @@
+import type { Attributes } from './otlp.js';
+import type { LlmCall, SpanKindName, SpanStatus } from './span-record.js';
+
+export type TraceSortField = 'startTime' | 'durationMs' | 'costUsd' | 'totalTokens';
+
+export interface TraceListQuery {
+  /** Inclusive start, exclusive end, ms since epoch. */
+  fromMs: number;
+  toMs: number;
+  model?: string;
+  provider?: string;
+  userId?: string;
+  sessionId?: string;
+  status?: 'ok' | 'error';
+  /** Case-insensitive substring of any input or output message. */
+  search?: string;
+  minDurationMs?: number;
+  sort: TraceSortField;
+  order: 'asc' | 'desc';
+  limit: number;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+}
+
+export interface TraceSummary {
+  traceId: string;
+  name: string;
+  startTime: string;
+  durationMs: number;
+  spanCount: number;
+  llmCallCount: number;
+  models: string[];
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+  status: 'ok' | 'error';
+  userId: string | null;
+  sessionId: string | null;
+}
+
+export interface TraceListPage {
+  items: TraceSummary[];
+  nextCursor: string | null;
+}
+
+export interface SpanView {
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  kind: SpanKindName;
+  startTime: string;
+  durationMs: number;
+  status: SpanStatus;
+  statusMessage: string;
+  attributes: Attributes;
+  resource: Attributes;
+  llm: LlmView | null;
+}
+
+export type LlmView = Pick<
+  LlmCall,
+  | 'operation'
+  | 'provider'
+  | 'requestModel'
+  | 'responseModel'
+  | 'inputMessages'
+  | 'outputMessages'
+  | 'systemInstructions'
+  | 'toolCalls'
+  | 'finishReasons'
+  | 'costUsd'
+> & {
+  usage: {
+    inputTokens: number | null;
+    outputTokens: number | null;
+    cacheReadInputTokens: number | null;
+    cacheWriteInputTokens: number | null;
+    reasoningTokens: number | null;
+    totalTokens: number | null;
+  };
+};
+
+export interface TraceDetail {
+  traceId: string;
+  spans: SpanView[];
+}
+
+export interface MetricsQuery {
+  fromMs: number;
+  toMs: number;
+  /** Bucket width in seconds. */
+  bucketSeconds: number;
+  groupBy?: 'model';
+}
+
+export interface MetricsPoint {
+  bucketStart: string;
+  group: string | null;
+  requests: number;
+  errors: number;
+  errorRate: number;
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  latencyP99Ms: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export interface MetricsSummary {
+  /** Totals over the whole range (per group when grouped). */
+  totals: MetricsPoint[];
+  buckets: MetricsPoint[];
+}

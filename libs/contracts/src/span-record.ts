@@ -1,0 +1,96 @@
+import type { Attributes, OtlpEvent } from './otlp.js';
+
+/** One part of a message, in the OTel GenAI "parts" form (camelCase here). */
+export type MessagePart =
+  | { type: 'text'; content: string }
+  | { type: 'reasoning'; content: string }
+  | { type: 'tool_call'; id?: string; name: string; arguments?: unknown }
+  | { type: 'tool_call_response'; id?: string; response: unknown }
+  | { type: 'blob'; modality: string; mimeType?: string; content: string }
+  | { type: 'uri'; modality: string; mimeType?: string; uri: string }
+  | { type: 'file'; modality: string; mimeType?: string; fileId: string }
+  | { type: 'generic'; value: unknown };
+
+export interface Message {
+  role: string;
+  parts: MessagePart[];
+  name?: string;
+  finishReason?: string;
+}
+
+export interface ToolCall {
+  id?: string;
+  name: string;
+  /** Arguments as the model produced them (usually a JSON string). */
+  arguments?: string;
+}
+
+/** Token usage; null where the instrumentation did not report it. Cached and reasoning tokens are included in input/output. */
+export interface Usage {
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cacheReadInputTokens: number | null;
+  cacheWriteInputTokens: number | null;
+  reasoningTokens: number | null;
+  totalTokens: number | null;
+}
+
+export type LlmConvention = 'gen_ai' | 'openinference' | 'openllmetry' | 'vercel_ai';
+
+export interface LlmCall {
+  /** chat, text_completion, generate_content, embeddings, invoke_agent, execute_tool, ... */
+  operation: string;
+  provider: string;
+  requestModel: string;
+  responseModel: string;
+  inputMessages: Message[];
+  outputMessages: Message[];
+  systemInstructions: MessagePart[];
+  toolCalls: ToolCall[];
+  finishReasons: string[];
+  usage: Usage;
+  /**
+   * False when this span repeats usage that a descendant model call already reports (agent and step spans):
+   * totals sum only counted spans, so tokens and cost are counted once.
+   */
+  usageCounted: boolean;
+  /** USD from the price table; null for an unknown model (never a made-up zero). */
+  costUsd: number | null;
+  convention: LlmConvention;
+}
+
+export type SpanKindName = 'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+export type SpanStatus = 'unset' | 'ok' | 'error';
+
+/** The canonical span: every span of a trace gets one; LLM spans also carry `llm`. */
+export interface SpanRecord {
+  projectId: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: SpanKindName;
+  /** Exact nanoseconds since the epoch, as a decimal string (a JS number cannot hold them). */
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  durationNs: number;
+  status: SpanStatus;
+  statusMessage: string;
+  serviceName: string;
+  scopeName: string;
+  scopeVersion: string;
+  attributes: Attributes;
+  resource: Attributes;
+  events: Array<Omit<OtlpEvent, 'timeUnixNano'> & { timeUnixNano: string }>;
+  llm: LlmCall | null;
+  userId: string;
+  sessionId: string;
+  tags: string[];
+  metadata: Record<string, string>;
+  promptName: string;
+  promptVersion: string;
+  /** service.version of the resource. */
+  release: string;
+  /** deployment.environment.name (or the older deployment.environment). */
+  environment: string;
+}
