@@ -17,6 +17,13 @@ const depConstraints = [
   { sourceTag: 'scope:dashboard', onlyDependOnLibsWithTags: ['scope:shared', 'scope:dashboard'] },
 ];
 
+// Tests may also use the shared contract suites and fixtures (type:testing); production code may not.
+const testDepConstraints = depConstraints.map((c) =>
+  c.sourceTag.startsWith('type:') && c.sourceTag !== 'type:contracts'
+    ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }
+    : c,
+);
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.next/**', 'data/**', '**/generated/**', '.nx/**'] },
   js.configs.recommended,
@@ -37,6 +44,15 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', 'scripts/**/*.js', 'bench/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', fetch: 'readonly' } },
+  },
+  {
+    files: ['**/*.test.ts', '**/test-support.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: [], depConstraints: testDepConstraints },
+      ],
+    },
   },
   prettier,
 );

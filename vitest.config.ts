@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const alias = Object.fromEntries(
-  ['contracts', 'otlp', 'normalize', 'queue-memory', 'store-clickhouse', 'api-schema', 'contract-tests'].map(
+  ['contracts', 'otlp', 'normalize', 'queue-memory', 'store-clickhouse', 'api-schema', 'contract-tests', 'pipeline'].map(
     (name) => [`@driftwatch/${name}`, fileURLToPath(new URL(`./libs/${name}/src/index.ts`, import.meta.url))],
   ),
 );

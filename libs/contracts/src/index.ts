@@ -5,3 +5,4 @@ export type * from './queue.js';
 export type * from './read-model.js';
 export type * from './span-record.js';
 export type * from './store.js';
+export type * from './auth.js';

@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { HealthController } from './api/health.controller.js';
+import { MetricsController } from './api/metrics.controller.js';
+import { TracesController } from './api/traces.controller.js';
+import { ApiKeyGuard } from './common/api-key.guard.js';
+import { PIPELINE, RECEIVER, VERSION } from './common/tokens.js';
+import type { Pipeline } from './composition/pipeline.js';
+import { OtlpController } from './otlp/otlp.controller.js';
+import type { OtlpTraceReceiver } from './otlp/otlp-trace-receiver.js';
+
+@Module({})
+export class AppModule {
+  static register(deps: { pipeline: Pipeline; receiver: OtlpTraceReceiver; version: string }): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [OtlpController, TracesController, MetricsController, HealthController],
+      providers: [
+        ApiKeyGuard,
+        { provide: PIPELINE, useValue: deps.pipeline },
+        { provide: RECEIVER, useValue: deps.receiver },
+        { provide: VERSION, useValue: deps.version },
+      ],
+    };
+  }
+}

@@ -1,0 +1,20 @@
+/** What a newcomer needs after `npm start`: where to send spans and with which key. Never logs stored secrets. */
+export function printBanner(info: { port: number; apiKey: string | null; dataDir: string }): void {
+  const base = `http://localhost:${info.port}`;
+  const key =
+    info.apiKey ?? '<your project API key> (a key was printed when it was created; it is stored hashed)';
+  const lines = [
+    '',
+    'Driftwatch is running (embedded mode).',
+    `  OTLP/HTTP traces:  ${base}/v1/traces`,
+    `  REST API:          ${base}/api  (OpenAPI: ${base}/api/openapi.json)`,
+    `  Data directory:    ${info.dataDir}`,
+    `  Project API key:   ${key}`,
+    '',
+    'Point any OpenTelemetry exporter at it:',
+    `  export OTEL_EXPORTER_OTLP_ENDPOINT=${base}`,
+    `  export OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer ${info.apiKey ?? '<key>'}"`,
+    '',
+  ];
+  console.log(lines.join('\n'));
+}

@@ -1,0 +1,63 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Deadline, SpanQueue, TraceReader } from '@driftwatch/contracts';
+import { msLeft } from '@driftwatch/contracts';
+import { BatchingWriter } from '@driftwatch/pipeline';
+import { MemorySpanQueue } from '@driftwatch/queue-memory';
+import {
+  ApiKeyStore,
+  ClickHouseSpanWriter,
+  ClickHouseTraceReader,
+  createEmbeddedClickHouse,
+} from '@driftwatch/store-clickhouse';
+import type { DriftwatchConfig } from '../config/config.js';
+
+export interface Pipeline {
+  queue: SpanQueue;
+  reader: TraceReader;
+  keys: ApiKeyStore;
+  isReady(): Promise<{ store: boolean; queue: boolean }>;
+  shutdown(deadline: Deadline): Promise<void>;
+}
+
+/**
+ * The one place where adapters are chosen. Embedded mode: ClickHouse's engine in-process (chDB) and the
+ * in-process queue, whose offer() resolves once the writer stored the spans.
+ */
+export async function createPipeline(
+  config: DriftwatchConfig,
+  log: (message: string) => void,
+): Promise<Pipeline> {
+  await mkdir(config.dataDir, { recursive: true });
+  const client: ClickHouseClient = createEmbeddedClickHouse(join(config.dataDir, 'clickhouse'));
+  const schema = { database: config.database, retentionDays: config.retentionDays };
+  const store = new ClickHouseSpanWriter(client, schema);
+  await store.start();
+  const writer = new BatchingWriter(store, {
+    maxBatchRecords: config.batchMaxSpans,
+    maxWaitMs: config.batchMaxWaitMs,
+    onError: (error, willRetry) =>
+      log(`span insert failed (${willRetry ? 'retrying' : 'dead-lettering'}): ${(error as Error).message}`),
+  });
+  const queue = new MemorySpanQueue({ capacity: config.queueCapacitySpans, deadLetters: store });
+  queue.subscribe(writer);
+  await queue.start();
+  const keys = new ApiKeyStore(client, config.database);
+  const reader = new ClickHouseTraceReader(client, config.database);
+  let closed = false;
+  return {
+    queue,
+    reader,
+    keys,
+    isReady: async () => ({ store: await store.isReady(), queue: queue.isReady() }),
+    shutdown: async (deadline) => {
+      if (closed) return;
+      closed = true;
+      await queue.shutdown(deadline);
+      await writer.shutdown(deadline);
+      await store.shutdown();
+      await Promise.race([client.close(), new Promise((r) => setTimeout(r, msLeft(deadline)))]);
+    },
+  };
+}

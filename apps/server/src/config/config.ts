@@ -1,0 +1,72 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bytes = z.coerce.number().int().min(1024);
+
+/** Every setting, read once from the environment and validated; see the README's configuration table. */
+export const configSchema = z.object({
+  DRIFTWATCH_DATA_DIR: z.string().min(1).default('./data'),
+  DRIFTWATCH_HOST: z.string().min(1).default('0.0.0.0'),
+  DRIFTWATCH_OTLP_HTTP_PORT: port.default(4318),
+  DRIFTWATCH_BOOTSTRAP_API_KEY: z.string().optional(),
+  /** Extra project:key pairs, comma-separated, for provisioning by automation. */
+  DRIFTWATCH_BOOTSTRAP_API_KEYS: z.string().optional(),
+  DRIFTWATCH_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .default('driftwatch'),
+  DRIFTWATCH_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(30),
+  DRIFTWATCH_MAX_BODY_BYTES: bytes.default(16 * 1024 * 1024),
+  DRIFTWATCH_MAX_DECOMPRESSED_BYTES: bytes.default(64 * 1024 * 1024),
+  DRIFTWATCH_MAX_INFLIGHT_REQUESTS: z.coerce.number().int().min(1).default(64),
+  DRIFTWATCH_MAX_INFLIGHT_BYTES: bytes.default(512 * 1024 * 1024),
+  DRIFTWATCH_QUEUE_CAPACITY_SPANS: z.coerce.number().int().min(100).default(100_000),
+  DRIFTWATCH_BATCH_MAX_SPANS: z.coerce.number().int().min(1).default(50_000),
+  DRIFTWATCH_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(1).default(200),
+  DRIFTWATCH_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  DRIFTWATCH_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+});
+
+export type DriftwatchConfig = ReturnType<typeof loadConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  const c = parsed.data;
+  return {
+    dataDir: resolve(c.DRIFTWATCH_DATA_DIR),
+    host: c.DRIFTWATCH_HOST,
+    otlpHttpPort: c.DRIFTWATCH_OTLP_HTTP_PORT,
+    bootstrapApiKey: c.DRIFTWATCH_BOOTSTRAP_API_KEY,
+    bootstrapApiKeys: parseKeyPairs(c.DRIFTWATCH_BOOTSTRAP_API_KEYS),
+    database: c.DRIFTWATCH_DATABASE,
+    retentionDays: c.DRIFTWATCH_RETENTION_DAYS,
+    maxBodyBytes: c.DRIFTWATCH_MAX_BODY_BYTES,
+    maxDecompressedBytes: c.DRIFTWATCH_MAX_DECOMPRESSED_BYTES,
+    maxInflightRequests: c.DRIFTWATCH_MAX_INFLIGHT_REQUESTS,
+    maxInflightBytes: c.DRIFTWATCH_MAX_INFLIGHT_BYTES,
+    queueCapacitySpans: c.DRIFTWATCH_QUEUE_CAPACITY_SPANS,
+    batchMaxSpans: c.DRIFTWATCH_BATCH_MAX_SPANS,
+    batchMaxWaitMs: c.DRIFTWATCH_BATCH_MAX_WAIT_MS,
+    shutdownTimeoutMs: c.DRIFTWATCH_SHUTDOWN_TIMEOUT_MS,
+    logLevel: c.DRIFTWATCH_LOG_LEVEL,
+  };
+}
+
+function parseKeyPairs(text: string | undefined): Array<{ projectId: string; key: string }> {
+  if (!text) return [];
+  return text
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const at = pair.indexOf(':');
+      if (at < 1)
+        throw new Error('invalid configuration: DRIFTWATCH_BOOTSTRAP_API_KEYS takes project:key pairs');
+      return { projectId: pair.slice(0, at), key: pair.slice(at + 1) };
+    });
+}

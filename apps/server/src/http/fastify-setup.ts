@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import type { OtlpTraceReceiver } from '../otlp/otlp-trace-receiver.js';
+
+const OTLP_PATH = '/v1/traces';
+
+function isOtlp(url: string): boolean {
+  return url === OTLP_PATH || url.startsWith(`${OTLP_PATH}?`);
+}
+
+/**
+ * OTLP bodies stay raw bytes (the receiver decompresses and decodes them with its own limits); REST bodies
+ * are JSON. Admission to the OTLP route is checked before the body is read, so overload costs no memory.
+ */
+export function configureFastify(fastify: FastifyInstance, receiver: OtlpTraceReceiver): void {
+  fastify.removeContentTypeParser(['application/json']);
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    if (isOtlp(request.url)) return done(null, body);
+    if ((body as Buffer).length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse((body as Buffer).toString('utf8')));
+    } catch {
+      const error = Object.assign(new Error('request body is not valid JSON'), { statusCode: 400 });
+      done(error, undefined);
+    }
+  });
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  const admitted = new WeakSet<object>();
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST' || !isOtlp(request.url)) return;
+    if (!receiver.tryAdmit()) {
+      const busy = receiver.busy(request.headers['content-type']);
+      return reply.status(busy.status).headers(busy.headers).send(busy.body);
+    }
+    admitted.add(request);
+  });
+  fastify.addHook('onResponse', async (request) => {
+    if (admitted.delete(request)) receiver.release();
+  });
+}

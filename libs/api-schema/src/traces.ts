@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { instant, withTimeRange } from './time.js';
+
+const attributeValue: z.ZodType = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(attributeValue), z.record(z.string(), attributeValue)]),
+);
+export const attributesSchema = z.record(z.string(), attributeValue);
+
+export const traceListQuerySchema = z
+  .object({
+    from: instant.optional(),
+    to: instant.optional(),
+    model: z.string().min(1).max(200).optional(),
+    provider: z.string().min(1).max(200).optional(),
+    userId: z.string().min(1).max(500).optional(),
+    sessionId: z.string().min(1).max(500).optional(),
+    status: z.enum(['ok', 'error']).optional(),
+    search: z.string().min(1).max(500).optional(),
+    minDurationMs: z.coerce.number().min(0).optional(),
+    sort: z.enum(['startTime', 'durationMs', 'costUsd', 'totalTokens']).default('startTime'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().min(1).max(500).optional(),
+  })
+  .strict()
+  .transform(withTimeRange);
+
+export const traceSummarySchema = z.object({
+  traceId: z.string(),
+  name: z.string(),
+  startTime: z.string(),
+  durationMs: z.number(),
+  spanCount: z.number().int(),
+  llmCallCount: z.number().int(),
+  models: z.array(z.string()),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  costUsd: z.number().nullable(),
+  status: z.enum(['ok', 'error']),
+  userId: z.string().nullable(),
+  sessionId: z.string().nullable(),
+});
+
+export const traceListPageSchema = z.object({
+  items: z.array(traceSummarySchema),
+  nextCursor: z.string().nullable(),
+});
+
+const messagePartSchema = z.looseObject({ type: z.string() });
+const messageSchema = z.object({
+  role: z.string(),
+  parts: z.array(messagePartSchema),
+  name: z.string().optional(),
+  finishReason: z.string().optional(),
+});
+const nullableCount = z.number().int().nullable();
+
+export const llmViewSchema = z.object({
+  operation: z.string(),
+  provider: z.string(),
+  requestModel: z.string(),
+  responseModel: z.string(),
+  inputMessages: z.array(messageSchema),
+  outputMessages: z.array(messageSchema),
+  systemInstructions: z.array(messagePartSchema),
+  toolCalls: z.array(z.object({ id: z.string().optional(), name: z.string(), arguments: z.string().optional() })),
+  finishReasons: z.array(z.string()),
+  usage: z.object({
+    inputTokens: nullableCount,
+    outputTokens: nullableCount,
+    cacheReadInputTokens: nullableCount,
+    cacheWriteInputTokens: nullableCount,
+    reasoningTokens: nullableCount,
+    totalTokens: nullableCount,
+  }),
+  costUsd: z.number().nullable(),
+});
+
+export const spanViewSchema = z.object({
+  spanId: z.string(),
+  parentSpanId: z.string().nullable(),
+  name: z.string(),
+  kind: z.enum(['unspecified', 'internal', 'server', 'client', 'producer', 'consumer']),
+  startTime: z.string(),
+  durationMs: z.number(),
+  status: z.enum(['unset', 'ok', 'error']),
+  statusMessage: z.string(),
+  attributes: attributesSchema,
+  resource: attributesSchema,
+  llm: llmViewSchema.nullable(),
+});
+
+export const traceDetailSchema = z.object({ traceId: z.string(), spans: z.array(spanViewSchema) });
+
+export const traceIdParamSchema = z
+  .string()
+  .regex(/^[0-9a-fA-F]{32}$/, 'a trace id is 32 hexadecimal characters')
+  .transform((s) => s.toLowerCase());
+
+export type TraceListQueryInput = z.input<typeof traceListQuerySchema>;

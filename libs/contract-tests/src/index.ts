@@ -1,0 +1,8 @@
+export {
+  RecordingDeadLetters,
+  spanQueueContract,
+  type QueueCapabilities,
+  type QueueFactoryOptions,
+} from './span-queue.contract.js';
+export { spanStoreContract, type StoreUnderTest } from './span-store.contract.js';
+export { llmCall, nanosAgo, randomSpanId, randomTraceId, spanRecord } from './span-fixtures.js';

@@ -1,0 +1,1 @@
+export { BatchingWriter, type BatchingWriterOptions } from './batching-writer.js';

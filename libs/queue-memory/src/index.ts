@@ -1,0 +1,1 @@
+export { MemorySpanQueue, type MemorySpanQueueOptions } from './memory-span-queue.js';

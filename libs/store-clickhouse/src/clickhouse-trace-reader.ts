@@ -1,0 +1,100 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type {
+  MetricsQuery,
+  MetricsSummary,
+  TraceDetail,
+  TraceListPage,
+  TraceListQuery,
+  TraceReader,
+} from '@driftwatch/contracts';
+import { encodeCursor } from './cursor.js';
+import { classifyClickHouseError } from './errors.js';
+import { buildMetricsQuery, fillBuckets, toMetricsPoint, type MetricsRow } from './metrics-query.js';
+import { nanosToIso, SPAN_VIEW_COLUMNS, toSpanView, type SpanViewRow } from './span-view.js';
+import { buildTraceListQuery, sortValueOf, type TraceRow } from './trace-list-query.js';
+
+/** Read queries; every one filters on project_id first (the leading sort-key column) with bound parameters. */
+export class ClickHouseTraceReader implements TraceReader {
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly database: string,
+  ) {}
+
+  private async rows<T>(sql: string, params: Record<string, unknown>, what: string): Promise<T[]> {
+    try {
+      const result = await this.client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+      return await result.json<T>();
+    } catch (error) {
+      throw classifyClickHouseError(error, what);
+    }
+  }
+
+  async listTraces(projectId: string, query: TraceListQuery): Promise<TraceListPage> {
+    const { sql, params } = buildTraceListQuery(this.database, projectId, query);
+    const rows = await this.rows<TraceRow>(sql, params, 'trace list query failed');
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((row) => ({
+        traceId: row.trace_id,
+        name: row.root_name,
+        startTime: nanosToIso(row.start_ns),
+        durationMs: Number(row.duration_ns_total) / 1e6,
+        spanCount: Number(row.span_count),
+        llmCallCount: Number(row.llm_call_count),
+        models: [...row.models].sort(),
+        inputTokens: Number(row.input_tokens_sum),
+        outputTokens: Number(row.output_tokens_sum),
+        costUsd: row.cost_usd_sum,
+        status: row.trace_status,
+        userId: row.any_user_id || null,
+        sessionId: row.any_session_id || null,
+      })),
+      nextCursor:
+        rows.length > query.limit && last
+          ? encodeCursor({ value: sortValueOf(query.sort, last), traceId: last.trace_id })
+          : null,
+    };
+  }
+
+  async getTrace(projectId: string, traceId: string): Promise<TraceDetail | null> {
+    const [range] = await this.rows<{ lo: string; hi: string; n: string }>(
+      `SELECT toUnixTimestamp64Nano(min(start_min)) AS lo, toUnixTimestamp64Nano(max(start_max)) AS hi, count() AS n
+       FROM ${this.database}.trace_index
+       WHERE project_id = {projectId:String} AND trace_id = {traceId:String}`,
+      { projectId, traceId },
+      'trace lookup failed',
+    );
+    if (!range || Number(range.n) === 0) return null;
+    const spans = await this.rows<SpanViewRow>(
+      `SELECT ${SPAN_VIEW_COLUMNS}
+       FROM ${this.database}.spans FINAL
+       WHERE project_id = {projectId:String}
+         AND start_time >= fromUnixTimestamp64Nano({lo:Int64})
+         AND start_time <= fromUnixTimestamp64Nano({hi:Int64})
+         AND trace_id = {traceId:String}
+       ORDER BY start_time, span_id`,
+      { projectId, traceId, lo: range.lo, hi: range.hi },
+      'trace spans query failed',
+    );
+    if (spans.length === 0) return null;
+    return { traceId, spans: spans.map(toSpanView) };
+  }
+
+  async metricsSummary(projectId: string, query: MetricsQuery): Promise<MetricsSummary> {
+    const totals = buildMetricsQuery(this.database, projectId, query, false);
+    const buckets = buildMetricsQuery(this.database, projectId, query, true);
+    const [totalRows, bucketRows] = await Promise.all([
+      this.rows<MetricsRow>(totals.sql, totals.params, 'metrics query failed'),
+      this.rows<MetricsRow>(buckets.sql, buckets.params, 'metrics query failed'),
+    ]);
+    const rangeStart = new Date(query.fromMs).toISOString();
+    return {
+      totals: totalRows.filter((r) => Number(r.requests) > 0).map((r) => toMetricsPoint(r, rangeStart)),
+      buckets: fillBuckets(
+        bucketRows.map((r) => toMetricsPoint(r, new Date(Number(r.bucket) * 1000).toISOString())),
+        query,
+      ),
+    };
+  }
+}

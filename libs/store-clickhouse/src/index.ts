@@ -1,0 +1,6 @@
+export { createEmbeddedClickHouse, createServerClickHouse, type ClickHouseServerOptions } from './clients.js';
+export { ClickHouseSpanWriter } from './clickhouse-span-writer.js';
+export { ClickHouseTraceReader } from './clickhouse-trace-reader.js';
+export { InvalidCursorError } from './cursor.js';
+export { migrate, type SchemaOptions } from './migrate.js';
+export { ApiKeyStore, type ApiKeyInfo } from './api-key-store.js';

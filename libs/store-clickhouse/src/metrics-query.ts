@@ -1,0 +1,101 @@
+import type { MetricsPoint, MetricsQuery } from '@driftwatch/contracts';
+
+/** Metrics are over model calls (spans whose usage is counted), so agent wrappers do not double the volume. */
+export function buildMetricsQuery(
+  database: string,
+  projectId: string,
+  query: MetricsQuery,
+  bucketed: boolean,
+): { sql: string; params: Record<string, unknown> } {
+  const keys = [
+    ...(bucketed
+      ? ['toUnixTimestamp(toStartOfInterval(start_time, toIntervalSecond({bucketSeconds:UInt32}))) AS bucket']
+      : []),
+    ...(query.groupBy === 'model' ? ["if(response_model != '', response_model, request_model) AS grp"] : []),
+  ];
+  const groupBy = [...(bucketed ? ['bucket'] : []), ...(query.groupBy === 'model' ? ['grp'] : [])];
+  const sql = `
+    SELECT ${[...keys, ''].join(', ')}
+      count() AS requests,
+      countIf(status = 'error') AS errors,
+      quantiles(0.5, 0.95, 0.99)(duration_ns) AS latency,
+      sum(ifNull(input_tokens, 0)) AS input_tokens,
+      sum(ifNull(output_tokens, 0)) AS output_tokens,
+      sum(ifNull(cost_usd, 0)) AS cost_usd
+    FROM ${database}.spans FINAL
+    WHERE project_id = {projectId:String}
+      AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
+      AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
+      AND usage_counted = 1
+    ${groupBy.length ? `GROUP BY ${groupBy.join(', ')} ORDER BY ${groupBy.join(', ')}` : ''}`;
+  return {
+    sql,
+    params: {
+      projectId,
+      fromMs: Math.floor(query.fromMs),
+      toMs: Math.ceil(query.toMs),
+      bucketSeconds: query.bucketSeconds,
+    },
+  };
+}
+
+export interface MetricsRow {
+  bucket?: string | number;
+  grp?: string;
+  requests: string | number;
+  errors: string | number;
+  latency: number[];
+  input_tokens: string | number;
+  output_tokens: string | number;
+  cost_usd: number;
+}
+
+export function toMetricsPoint(row: MetricsRow, bucketStart: string): MetricsPoint {
+  const requests = Number(row.requests);
+  const errors = Number(row.errors);
+  const [p50 = 0, p95 = 0, p99 = 0] = row.latency.map((ns) => (Number.isFinite(ns) ? ns / 1e6 : 0));
+  return {
+    bucketStart,
+    group: row.grp ?? null,
+    requests,
+    errors,
+    errorRate: requests ? errors / requests : 0,
+    latencyP50Ms: p50,
+    latencyP95Ms: p95,
+    latencyP99Ms: p99,
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    costUsd: row.cost_usd,
+  };
+}
+
+/** Every bucket of the range appears, empty ones as zeros, so charts have no holes. */
+export function fillBuckets(points: MetricsPoint[], query: MetricsQuery): MetricsPoint[] {
+  const width = query.bucketSeconds * 1000;
+  const first = Math.floor(query.fromMs / width) * width;
+  const groups = [...new Set(points.map((p) => p.group))];
+  if (groups.length === 0) groups.push(null);
+  const byKey = new Map(points.map((p) => [`${p.bucketStart}|${p.group}`, p]));
+  const filled: MetricsPoint[] = [];
+  for (let t = first; t < query.toMs; t += width) {
+    const bucketStart = new Date(t).toISOString();
+    for (const group of groups) {
+      filled.push(
+        byKey.get(`${bucketStart}|${group}`) ?? {
+          bucketStart,
+          group,
+          requests: 0,
+          errors: 0,
+          errorRate: 0,
+          latencyP50Ms: 0,
+          latencyP95Ms: 0,
+          latencyP99Ms: 0,
+          inputTokens: 0,
+          outputTokens: 0,
+          costUsd: 0,
+        },
+      );
+    }
+  }
+  return filled;
+}

@@ -1,0 +1,89 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { migrations as allMigrations, type Migration } from './migrations/index.js';
+
+export interface SchemaOptions {
+  database: string;
+  retentionDays: number;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+export function renderDdl(statement: string, options: SchemaOptions): string {
+  if (!IDENTIFIER.test(options.database)) throw new Error(`invalid database name: ${options.database}`);
+  if (!Number.isInteger(options.retentionDays) || options.retentionDays < 1 || options.retentionDays > 36500) {
+    throw new Error(`retention must be a whole number of days from 1 to 36500, got ${options.retentionDays}`);
+  }
+  return statement.replaceAll('{db}', options.database).replaceAll('{retentionDays}', String(options.retentionDays));
+}
+
+/**
+ * Applies the migrations not yet recorded, in order, then brings the retention TTL in line with the
+ * configuration (only when it changed: MODIFY TTL rewrites data).
+ */
+export async function migrate(
+  client: ClickHouseClient,
+  options: SchemaOptions,
+  migrations: readonly Migration[] = allMigrations,
+): Promise<number[]> {
+  const db = options.database;
+  await client.command({ query: renderDdl('CREATE DATABASE IF NOT EXISTS {db}', options) });
+  await client.command({
+    query: renderDdl(
+      `CREATE TABLE IF NOT EXISTS {db}.schema_migrations (id UInt32, name String, applied_at DateTime64(3) DEFAULT now64(3))
+       ENGINE = ReplacingMergeTree ORDER BY id`,
+      options,
+    ),
+  });
+  await client.command({
+    query: renderDdl(
+      `CREATE TABLE IF NOT EXISTS {db}.schema_settings (key String, value String, updated_at DateTime64(3) DEFAULT now64(3))
+       ENGINE = ReplacingMergeTree(updated_at) ORDER BY key`,
+      options,
+    ),
+  });
+  const done = await client.query({ query: `SELECT id FROM ${db}.schema_migrations FINAL`, format: 'JSONEachRow' });
+  const applied = new Set((await done.json<{ id: number }>()).map((r) => Number(r.id)));
+  const ran: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.id - b.id)) {
+    if (applied.has(migration.id)) continue;
+    for (const statement of migration.up) await client.command({ query: renderDdl(statement, options) });
+    await client.insert({
+      table: `${db}.schema_migrations`,
+      values: [{ id: migration.id, name: migration.name }],
+      format: 'JSONEachRow',
+    });
+    ran.push(migration.id);
+  }
+  await applyRetention(client, options, ran.length > 0);
+  return ran;
+}
+
+async function applyRetention(client: ClickHouseClient, options: SchemaOptions, fresh: boolean): Promise<void> {
+  const db = options.database;
+  const current = await client.query({
+    query: `SELECT value FROM ${db}.schema_settings FINAL WHERE key = 'retention_days'`,
+    format: 'JSONEachRow',
+  });
+  const rows = await current.json<{ value: string }>();
+  const wanted = String(options.retentionDays);
+  if (rows[0]?.value === wanted) return;
+  if (!fresh || rows.length > 0) {
+    await client.command({
+      query: renderDdl(
+        'ALTER TABLE {db}.spans MODIFY TTL toDateTime(start_time) + INTERVAL {retentionDays} DAY DELETE',
+        options,
+      ),
+    });
+    await client.command({
+      query: renderDdl(
+        'ALTER TABLE {db}.trace_index MODIFY TTL toDateTime(start_max) + INTERVAL {retentionDays} DAY DELETE',
+        options,
+      ),
+    });
+  }
+  await client.insert({
+    table: `${db}.schema_settings`,
+    values: [{ key: 'retention_days', value: wanted }],
+    format: 'JSONEachRow',
+  });
+}

@@ -1,0 +1,130 @@
+import type { TraceListQuery, TraceSortField } from '@driftwatch/contracts';
+import { decodeCursor } from './cursor.js';
+
+/** Per-trace aggregates over the spans of the range; usage and cost only from counted model calls. */
+const TRACE_COLUMNS = `
+  trace_id,
+  argMin(name, (parent_span_id != '', start_time)) AS root_name,
+  toUnixTimestamp64Nano(min(start_time)) AS start_ns,
+  toUnixTimestamp64Nano(max(end_time)) AS end_ns,
+  (end_ns - start_ns) AS duration_ns_total,
+  count() AS span_count,
+  countIf(usage_counted = 1) AS llm_call_count,
+  arrayFilter(m -> m != '', groupUniqArray(if(is_llm = 1, if(response_model != '', response_model, request_model), ''))) AS models,
+  sumIf(ifNull(input_tokens, 0), usage_counted = 1) AS input_tokens_sum,
+  sumIf(ifNull(output_tokens, 0), usage_counted = 1) AS output_tokens_sum,
+  if(countIf(usage_counted = 1 AND cost_usd IS NOT NULL) = 0, NULL, sumIf(ifNull(cost_usd, 0), usage_counted = 1)) AS cost_usd_sum,
+  if(countIf(status = 'error') > 0, 'error', 'ok') AS trace_status,
+  anyIf(user_id, user_id != '') AS any_user_id,
+  anyIf(session_id, session_id != '') AS any_session_id`;
+
+const SORT_EXPRESSIONS: Record<TraceSortField, { expr: string; type: string }> = {
+  startTime: { expr: 'start_ns', type: 'Int64' },
+  durationMs: { expr: 'duration_ns_total', type: 'Int64' },
+  costUsd: { expr: 'ifNull(cost_usd_sum, -1)', type: 'Float64' },
+  totalTokens: { expr: '(input_tokens_sum + output_tokens_sum)', type: 'Int64' },
+};
+
+/** The cursor carries the SQL sort value of the last row of a page, as exact decimal text. */
+export function sortValueOf(sort: TraceSortField, row: TraceRow): string {
+  switch (sort) {
+    case 'startTime':
+      return row.start_ns;
+    case 'durationMs':
+      return row.duration_ns_total;
+    case 'costUsd':
+      return String(row.cost_usd_sum ?? -1);
+    case 'totalTokens':
+      return (BigInt(row.input_tokens_sum) + BigInt(row.output_tokens_sum)).toString();
+  }
+}
+
+export interface TraceRow {
+  trace_id: string;
+  root_name: string;
+  start_ns: string;
+  end_ns: string;
+  duration_ns_total: string;
+  span_count: string;
+  llm_call_count: string;
+  models: string[];
+  input_tokens_sum: string;
+  output_tokens_sum: string;
+  cost_usd_sum: number | null;
+  trace_status: 'ok' | 'error';
+  any_user_id: string;
+  any_session_id: string;
+}
+
+/** JSON-escaped form of a search term, so it matches text inside the stored message JSON. */
+function jsonEscaped(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
+export function buildTraceListQuery(
+  database: string,
+  projectId: string,
+  query: TraceListQuery,
+): { sql: string; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = {
+    projectId,
+    fromMs: Math.floor(query.fromMs),
+    toMs: Math.ceil(query.toMs),
+    limit: query.limit + 1,
+  };
+  const having: string[] = [];
+  if (query.model) {
+    params.model = query.model;
+    having.push('countIf(request_model = {model:String} OR response_model = {model:String}) > 0');
+  }
+  if (query.provider) {
+    params.provider = query.provider;
+    having.push('countIf(provider = {provider:String}) > 0');
+  }
+  if (query.userId) {
+    params.userId = query.userId;
+    having.push('countIf(user_id = {userId:String}) > 0');
+  }
+  if (query.sessionId) {
+    params.sessionId = query.sessionId;
+    having.push('countIf(session_id = {sessionId:String}) > 0');
+  }
+  if (query.status) {
+    params.status = query.status;
+    having.push('trace_status = {status:String}');
+  }
+  if (query.minDurationMs !== undefined) {
+    params.minDurationNs = Math.round(query.minDurationMs * 1e6);
+    having.push('duration_ns_total >= {minDurationNs:Int64}');
+  }
+  if (query.search) {
+    params.search = jsonEscaped(query.search);
+    having.push(
+      `countIf(positionCaseInsensitiveUTF8(input_messages, {search:String}) > 0
+        OR positionCaseInsensitiveUTF8(output_messages, {search:String}) > 0
+        OR positionCaseInsensitiveUTF8(system_instructions, {search:String}) > 0) > 0`,
+    );
+  }
+  const sort = SORT_EXPRESSIONS[query.sort];
+  const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+  if (query.cursor) {
+    const cursor = decodeCursor(query.cursor);
+    params.cursorValue = cursor.value;
+    params.cursorTrace = cursor.traceId;
+    const op = query.order === 'asc' ? '>' : '<';
+    having.push(
+      `(${sort.expr} ${op} {cursorValue:${sort.type}} OR (${sort.expr} = {cursorValue:${sort.type}} AND trace_id ${op} {cursorTrace:String}))`,
+    );
+  }
+  const sql = `
+    SELECT ${TRACE_COLUMNS}
+    FROM ${database}.spans FINAL
+    WHERE project_id = {projectId:String}
+      AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
+      AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
+    GROUP BY trace_id
+    ${having.length ? `HAVING ${having.join('\n      AND ')}` : ''}
+    ORDER BY ${sort.expr} ${direction}, trace_id ${direction}
+    LIMIT {limit:UInt32}`;
+  return { sql, params };
+}

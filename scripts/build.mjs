@@ -1,0 +1,16 @@
+// Bundles the server's TypeScript (apps + libs) into dist/; packages from node_modules stay external.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { 'server/main': 'apps/server/src/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  packages: 'external',
+  sourcemap: true,
+  tsconfig: 'tsconfig.json',
+  logLevel: 'warning',
+});
+console.log('built dist/server/main.js');
