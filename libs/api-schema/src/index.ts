@@ -1,5 +1,10 @@
 export { apiErrorSchema, type ApiError } from './errors.js';
-export { autoBucketSeconds, metricsPointSchema, metricsQuerySchema, metricsSummarySchema } from './metrics.js';
+export {
+  autoBucketSeconds,
+  metricsPointSchema,
+  metricsQuerySchema,
+  metricsSummarySchema,
+} from './metrics.js';
 export { buildOpenApiDocument } from './openapi.js';
 export {
   attributesSchema,

@@ -14,7 +14,12 @@ export const metricsQuerySchema = z
   .object({
     from: instant.optional(),
     to: instant.optional(),
-    bucketSeconds: z.coerce.number().int().min(1).max(31 * 86400).optional(),
+    bucketSeconds: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(31 * 86400)
+      .optional(),
     groupBy: z.enum(['model']).optional(),
   })
   .strict()
@@ -22,7 +27,11 @@ export const metricsQuerySchema = z
   .transform((q, ctx) => {
     const bucketSeconds = q.bucketSeconds ?? autoBucketSeconds(q.toMs - q.fromMs);
     if ((q.toMs - q.fromMs) / 1000 / bucketSeconds > MAX_BUCKETS) {
-      ctx.addIssue({ code: 'custom', path: ['bucketSeconds'], message: `at most ${MAX_BUCKETS} buckets per range` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bucketSeconds'],
+        message: `at most ${MAX_BUCKETS} buckets per range`,
+      });
     }
     return { ...q, bucketSeconds };
   });

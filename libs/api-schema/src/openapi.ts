@@ -22,8 +22,14 @@ function queryParameters(s: z.ZodType): JsonSchema[] {
 }
 
 const errorResponses = {
-  '400': { description: 'Invalid request', content: { 'application/json': { schema: schema(apiErrorSchema) } } },
-  '401': { description: 'Missing or unknown API key', content: { 'application/json': { schema: schema(apiErrorSchema) } } },
+  '400': {
+    description: 'Invalid request',
+    content: { 'application/json': { schema: schema(apiErrorSchema) } },
+  },
+  '401': {
+    description: 'Missing or unknown API key',
+    content: { 'application/json': { schema: schema(apiErrorSchema) } },
+  },
 };
 
 function ok(description: string, s: z.ZodType) {
@@ -36,7 +42,8 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     info: {
       title: 'Driftwatch API',
       version,
-      description: 'Read traces and metrics of one project. Authenticate with `Authorization: Bearer <project API key>`.',
+      description:
+        'Read traces and metrics of one project. Authenticate with `Authorization: Bearer <project API key>`.',
     },
     components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
     security: [{ apiKey: [] }],
@@ -51,7 +58,14 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       '/api/traces/{traceId}': {
         get: {
           summary: 'One trace with all its spans',
-          parameters: [{ name: 'traceId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' } }],
+          parameters: [
+            {
+              name: 'traceId',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' },
+            },
+          ],
           responses: {
             '200': ok('The trace', traceDetailSchema),
             '404': { description: 'No such trace in this project' },

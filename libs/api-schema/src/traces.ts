@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { instant, withTimeRange } from './time.js';
 
 const attributeValue: z.ZodType = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(attributeValue), z.record(z.string(), attributeValue)]),
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(attributeValue),
+    z.record(z.string(), attributeValue),
+  ]),
 );
 export const attributesSchema = z.record(z.string(), attributeValue);
 
@@ -63,7 +70,9 @@ export const llmViewSchema = z.object({
   inputMessages: z.array(messageSchema),
   outputMessages: z.array(messageSchema),
   systemInstructions: z.array(messagePartSchema),
-  toolCalls: z.array(z.object({ id: z.string().optional(), name: z.string(), arguments: z.string().optional() })),
+  toolCalls: z.array(
+    z.object({ id: z.string().optional(), name: z.string(), arguments: z.string().optional() }),
+  ),
   finishReasons: z.array(z.string()),
   usage: z.object({
     inputTokens: nullableCount,

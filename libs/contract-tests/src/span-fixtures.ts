@@ -22,7 +22,11 @@ export function llmCall(overrides: Partial<LlmCall> = {}): LlmCall {
     responseModel: 'gpt-4o-mini-2024-07-18',
     inputMessages: [{ role: 'user', parts: [{ type: 'text', content: 'Can you help me with my order?' }] }],
     outputMessages: [
-      { role: 'assistant', parts: [{ type: 'text', content: 'Of course, which order?' }], finishReason: 'stop' },
+      {
+        role: 'assistant',
+        parts: [{ type: 'text', content: 'Of course, which order?' }],
+        finishReason: 'stop',
+      },
     ],
     systemInstructions: [{ type: 'text', content: 'You are a support agent.' }],
     toolCalls: [],

@@ -1,5 +1,11 @@
 import type { DeadLetterSink, QueueDelivery, SpanQueue, SpanRecord } from '@driftwatch/contracts';
-import { deadlineIn, PermanentError, RetryableError, SaturatedError, UnavailableError } from '@driftwatch/contracts';
+import {
+  deadlineIn,
+  PermanentError,
+  RetryableError,
+  SaturatedError,
+  UnavailableError,
+} from '@driftwatch/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spanRecord } from './span-fixtures.js';
 
@@ -127,12 +133,15 @@ export function spanQueueContract(
       await expect(queue.shutdown(deadlineIn(500))).resolves.toBeUndefined();
     });
 
-    it.runIf(capabilities.offerWaitsForAck)('fails, never loses, a batch unacked at the shutdown deadline', async () => {
-      const { queue, consumer } = await make();
-      const offered = queue.offer([spanRecord()]);
-      await consumer.next(0);
-      await queue.shutdown(deadlineIn(50));
-      await expect(offered).rejects.toBeInstanceOf(UnavailableError);
-    });
+    it.runIf(capabilities.offerWaitsForAck)(
+      'fails, never loses, a batch unacked at the shutdown deadline',
+      async () => {
+        const { queue, consumer } = await make();
+        const offered = queue.offer([spanRecord()]);
+        await consumer.next(0);
+        await queue.shutdown(deadlineIn(50));
+        await expect(offered).rejects.toBeInstanceOf(UnavailableError);
+      },
+    );
   });
 }

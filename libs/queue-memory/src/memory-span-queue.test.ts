@@ -1,4 +1,8 @@
 import { spanQueueContract } from '@driftwatch/contract-tests';
 import { MemorySpanQueue } from './memory-span-queue.js';
 
-spanQueueContract('in-process memory queue', { offerWaitsForAck: true }, async (options) => new MemorySpanQueue({ ...options, redeliveryDelayMs: { initial: 5, max: 20 } }));
+spanQueueContract(
+  'in-process memory queue',
+  { offerWaitsForAck: true },
+  async (options) => new MemorySpanQueue({ ...options, redeliveryDelayMs: { initial: 5, max: 20 } }),
+);

@@ -10,7 +10,7 @@ import type {
 import { isRetryable, msLeft, SaturatedError, UnavailableError } from '@driftwatch/contracts';
 
 export interface MemorySpanQueueOptions {
-  /** Most records offered and not yet acked; past it offer() rejects with SaturatedError. */
+  /** Most records offered and not yet acked; past it offer() rejects with SaturatedError (one oversized batch may pass into an empty queue). */
   capacity: number;
   deadLetters: DeadLetterSink;
   /** Delay before a batch that failed with a retryable error is handed to the consumer again. */
@@ -62,7 +62,8 @@ export class MemorySpanQueue implements SpanQueue {
   offer(records: readonly SpanRecord[]): Promise<void> {
     if (this.state !== 'running') return Promise.reject(new UnavailableError('queue is not accepting spans'));
     if (records.length === 0) return Promise.resolve();
-    if (this.depth + records.length > this.options.capacity) {
+    // A batch larger than the whole capacity is still taken when the queue is empty, or it could never be.
+    if (this.depth > 0 && this.depth + records.length > this.options.capacity) {
       return Promise.reject(
         new SaturatedError(`span queue full (${this.depth}/${this.options.capacity} records pending)`, 1),
       );

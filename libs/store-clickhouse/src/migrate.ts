@@ -10,10 +10,16 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 export function renderDdl(statement: string, options: SchemaOptions): string {
   if (!IDENTIFIER.test(options.database)) throw new Error(`invalid database name: ${options.database}`);
-  if (!Number.isInteger(options.retentionDays) || options.retentionDays < 1 || options.retentionDays > 36500) {
+  if (
+    !Number.isInteger(options.retentionDays) ||
+    options.retentionDays < 1 ||
+    options.retentionDays > 36500
+  ) {
     throw new Error(`retention must be a whole number of days from 1 to 36500, got ${options.retentionDays}`);
   }
-  return statement.replaceAll('{db}', options.database).replaceAll('{retentionDays}', String(options.retentionDays));
+  return statement
+    .replaceAll('{db}', options.database)
+    .replaceAll('{retentionDays}', String(options.retentionDays));
 }
 
 /**
@@ -41,7 +47,10 @@ export async function migrate(
       options,
     ),
   });
-  const done = await client.query({ query: `SELECT id FROM ${db}.schema_migrations FINAL`, format: 'JSONEachRow' });
+  const done = await client.query({
+    query: `SELECT id FROM ${db}.schema_migrations FINAL`,
+    format: 'JSONEachRow',
+  });
   const applied = new Set((await done.json<{ id: number }>()).map((r) => Number(r.id)));
   const ran: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.id - b.id)) {
@@ -58,7 +67,11 @@ export async function migrate(
   return ran;
 }
 
-async function applyRetention(client: ClickHouseClient, options: SchemaOptions, fresh: boolean): Promise<void> {
+async function applyRetention(
+  client: ClickHouseClient,
+  options: SchemaOptions,
+  fresh: boolean,
+): Promise<void> {
   const db = options.database;
   const current = await client.query({
     query: `SELECT value FROM ${db}.schema_settings FINAL WHERE key = 'retention_days'`,

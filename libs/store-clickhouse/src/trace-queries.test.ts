@@ -20,7 +20,11 @@ let reader: ClickHouseTraceReader;
 const traces: Record<string, SpanRecord[]> = {};
 
 /** A root span and one model call, the shape most LLM apps send. */
-function trace(name: string, msAgo: number, call: Partial<SpanRecord> & { llm?: SpanRecord['llm'] }): SpanRecord[] {
+function trace(
+  name: string,
+  msAgo: number,
+  call: Partial<SpanRecord> & { llm?: SpanRecord['llm'] },
+): SpanRecord[] {
   const root = spanRecord({
     projectId: P,
     llm: null,
@@ -52,7 +56,9 @@ beforeAll(async () => {
       userId: 'alice',
       sessionId: 's-1',
       llm: llmCall({
-        inputMessages: [{ role: 'user', parts: [{ type: 'text', content: 'I want a "REFUND" for order 7' }] }],
+        inputMessages: [
+          { role: 'user', parts: [{ type: 'text', content: 'I want a "REFUND" for order 7' }] },
+        ],
       }),
     }),
     ...trace('weather', 50_000, {
@@ -60,9 +66,18 @@ beforeAll(async () => {
       userId: 'bob',
       status: 'error',
       statusMessage: 'rate limited',
-      llm: llmCall({ provider: 'anthropic', requestModel: 'claude-3-5-sonnet', responseModel: '', costUsd: 0.5 }),
+      llm: llmCall({
+        provider: 'anthropic',
+        requestModel: 'claude-3-5-sonnet',
+        responseModel: '',
+        costUsd: 0.5,
+      }),
     }),
-    ...trace('unknown-model', 40_000, { userId: '', sessionId: '', llm: llmCall({ requestModel: 'my-local-llm', responseModel: '', costUsd: null }) }),
+    ...trace('unknown-model', 40_000, {
+      userId: '',
+      sessionId: '',
+      llm: llmCall({ requestModel: 'my-local-llm', responseModel: '', costUsd: null }),
+    }),
     ...trace('agent', 30_000, {
       userId: '',
       sessionId: '',
@@ -151,7 +166,13 @@ describe('metricsSummary', () => {
     const summary = await reader.metricsSummary(P, { ...range, bucketSeconds: 600 });
     expect(summary.totals).toHaveLength(1);
     const total = summary.totals[0]!;
-    expect(total).toMatchObject({ requests: 4, errors: 1, errorRate: 0.25, inputTokens: 400, outputTokens: 80 });
+    expect(total).toMatchObject({
+      requests: 4,
+      errors: 1,
+      errorRate: 0.25,
+      inputTokens: 400,
+      outputTokens: 80,
+    });
     expect(total.costUsd).toBeCloseTo(0.5 + 2 * 0.000027, 9);
     expect(total.latencyP50Ms).toBeCloseTo(1000, 0);
     expect(summary.buckets.length).toBeGreaterThanOrEqual(6);

@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+const MAIN = join(ROOT, 'dist', 'server', 'main.js');
+
+export function newApiKey(): string {
+  return `dw_${randomBytes(24).toString('base64url')}`;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface ServerOptions {
+  dataDir?: string;
+  port?: number;
+  env?: Record<string, string>;
+}
+
+/**
+ * The real server (dist/server/main.js, built by `npm run build`) as a child process on a free port with a
+ * fresh data directory, a key for the default project and a key for a second project.
+ */
+export class DriftwatchServer {
+  readonly output: string[] = [];
+  private child: ChildProcess | null = null;
+
+  private constructor(
+    readonly dataDir: string,
+    readonly port: number,
+    readonly apiKey: string,
+    readonly otherProjectKey: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async start(options: ServerOptions = {}): Promise<DriftwatchServer> {
+    const server = new DriftwatchServer(
+      options.dataDir ?? mkdtempSync(join(tmpdir(), 'driftwatch-it-')),
+      options.port ?? (await freePort()),
+      newApiKey(),
+      newApiKey(),
+      options.env ?? {},
+    );
+    await server.launch();
+    return server;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts (again) on the same data directory and port; resolves when /readyz says ready. */
+  async launch(): Promise<void> {
+    const child = spawn(NODE, [MAIN], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DRIFTWATCH_DATA_DIR: this.dataDir,
+        DRIFTWATCH_HOST: '127.0.0.1',
+        DRIFTWATCH_OTLP_HTTP_PORT: String(this.port),
+        DRIFTWATCH_BOOTSTRAP_API_KEY: this.apiKey,
+        DRIFTWATCH_BOOTSTRAP_API_KEYS: `other-project:${this.otherProjectKey}`,
+        DRIFTWATCH_LOG_LEVEL: 'warn',
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout?.on('data', (d: Buffer) => this.output.push(d.toString()));
+    child.stderr?.on('data', (d: Buffer) => this.output.push(d.toString()));
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`server exited during start:\n${this.output.join('')}`);
+      try {
+        const response = await fetch(`${this.url}/readyz`);
+        if (response.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`server did not become ready:\n${this.output.join('')}`);
+  }
+
+  async fetch(path: string, init: RequestInit = {}, key: string | null = this.apiKey): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (key) headers.set('authorization', `Bearer ${key}`);
+    return fetch(`${this.url}${path}`, { ...init, headers });
+  }
+
+  async json<T = unknown>(path: string, key: string | null = this.apiKey): Promise<T> {
+    const response = await this.fetch(path, {}, key);
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  /** Sends a signal and waits for the process to exit; returns its exit code (null when killed). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill(signal);
+    return exited;
+  }
+}
