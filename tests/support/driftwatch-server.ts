@@ -41,6 +41,7 @@ export class DriftwatchServer {
   private constructor(
     readonly dataDir: string,
     readonly port: number,
+    readonly grpcPort: number,
     readonly apiKey: string,
     readonly otherProjectKey: string,
     private readonly env: Record<string, string>,
@@ -50,6 +51,7 @@ export class DriftwatchServer {
     const server = new DriftwatchServer(
       options.dataDir ?? mkdtempSync(join(tmpdir(), 'driftwatch-it-')),
       options.port ?? (await freePort()),
+      await freePort(),
       newApiKey(),
       newApiKey(),
       options.env ?? {},
@@ -75,6 +77,7 @@ export class DriftwatchServer {
         DRIFTWATCH_DATA_DIR: this.dataDir,
         DRIFTWATCH_HOST: '127.0.0.1',
         DRIFTWATCH_OTLP_HTTP_PORT: String(this.port),
+        DRIFTWATCH_OTLP_GRPC_PORT: String(this.grpcPort),
         DRIFTWATCH_BOOTSTRAP_API_KEY: this.apiKey,
         DRIFTWATCH_BOOTSTRAP_API_KEYS: `other-project:${this.otherProjectKey}`,
         DRIFTWATCH_LOG_LEVEL: 'warn',

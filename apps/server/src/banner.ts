@@ -1,5 +1,10 @@
 /** What a newcomer needs after `npm start`: where to send spans and with which key. Never logs stored secrets. */
-export function printBanner(info: { port: number; apiKey: string | null; dataDir: string }): void {
+export function printBanner(info: {
+  port: number;
+  grpcPort: number;
+  apiKey: string | null;
+  dataDir: string;
+}): void {
   const base = `http://localhost:${info.port}`;
   const key =
     info.apiKey ?? '<your project API key> (a key was printed when it was created; it is stored hashed)';
@@ -7,6 +12,7 @@ export function printBanner(info: { port: number; apiKey: string | null; dataDir
     '',
     'Driftwatch is running (embedded mode).',
     `  OTLP/HTTP traces:  ${base}/v1/traces`,
+    `  OTLP/gRPC traces:  localhost:${info.grpcPort}`,
     `  REST API:          ${base}/api  (OpenAPI: ${base}/api/openapi.json)`,
     `  Data directory:    ${info.dataDir}`,
     `  Project API key:   ${key}`,

@@ -7,7 +7,9 @@ import { bootstrapKeys } from './composition/bootstrap-keys.js';
 import { createPipeline } from './composition/pipeline.js';
 import { loadConfig } from './config/config.js';
 import { configureFastify } from './http/fastify-setup.js';
-import { OtlpTraceReceiver } from './otlp/otlp-trace-receiver.js';
+import { OtlpGrpcServer } from './otlp/otlp-grpc-server.js';
+import { OtlpHttpHandler } from './otlp/otlp-http-handler.js';
+import { TraceIngest } from './otlp/trace-ingest.js';
 import { printBanner } from './banner.js';
 
 const VERSION = process.env.npm_package_version ?? '0.1.0';
@@ -17,33 +19,33 @@ async function main(): Promise<void> {
   const log = (message: string) => console.log(`[driftwatch] ${message}`);
   const pipeline = await createPipeline(config, log);
   const newKey = await bootstrapKeys(pipeline.keys, config);
-  const receiver = new OtlpTraceReceiver(pipeline.keys, pipeline.queue, config);
+  const ingest = new TraceIngest(pipeline.keys, pipeline.queue, config);
+  const otlpHttp = new OtlpHttpHandler(ingest, config.maxDecompressedBytes);
+  const otlpGrpc = new OtlpGrpcServer(ingest, config.maxDecompressedBytes);
 
   const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false });
-  configureFastify(adapter.getInstance(), receiver);
+  configureFastify(adapter.getInstance(), ingest, otlpHttp);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register({ pipeline, receiver, version: VERSION }),
+    AppModule.register({ pipeline, otlpHttp, version: VERSION }),
     adapter,
     {
       bodyParser: false,
-      logger: [
-        'error',
-        'warn',
-        ...(config.logLevel === 'log' || config.logLevel === 'debug' ? (['log'] as const) : []),
-      ],
+      // Nest's own route-mapping chatter only at debug level; our banner says what a user needs.
+      logger: config.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'],
     },
   );
   await app.listen(config.otlpHttpPort, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.otlpHttpPort;
-  printBanner({ port, apiKey: newKey, dataDir: config.dataDir });
+  const grpcPort = await otlpGrpc.start(config.host, config.otlpGrpcPort);
+  printBanner({ port, grpcPort, apiKey: newKey, dataDir: config.dataDir });
 
   let stopping: Promise<void> | null = null;
   const stop = (signal: string) => {
     stopping ??= (async () => {
       log(`${signal}: flushing and stopping`);
       const deadline = deadlineIn(config.shutdownTimeoutMs);
-      await app.close();
+      await Promise.all([app.close(), otlpGrpc.shutdown()]);
       await pipeline.shutdown(deadline);
       log('stopped');
       process.exit(0);

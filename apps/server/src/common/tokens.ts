@@ -1,4 +1,4 @@
 /** Nest DI tokens; injected explicitly because the build does not emit decorator metadata. */
 export const PIPELINE = Symbol('PIPELINE');
-export const RECEIVER = Symbol('RECEIVER');
+export const OTLP_HTTP = Symbol('OTLP_HTTP');
 export const VERSION = Symbol('VERSION');

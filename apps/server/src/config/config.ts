@@ -9,6 +9,7 @@ export const configSchema = z.object({
   DRIFTWATCH_DATA_DIR: z.string().min(1).default('./data'),
   DRIFTWATCH_HOST: z.string().min(1).default('0.0.0.0'),
   DRIFTWATCH_OTLP_HTTP_PORT: port.default(4318),
+  DRIFTWATCH_OTLP_GRPC_PORT: port.default(4317),
   DRIFTWATCH_BOOTSTRAP_API_KEY: z.string().optional(),
   /** Extra project:key pairs, comma-separated, for provisioning by automation. */
   DRIFTWATCH_BOOTSTRAP_API_KEYS: z.string().optional(),
@@ -41,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     dataDir: resolve(c.DRIFTWATCH_DATA_DIR),
     host: c.DRIFTWATCH_HOST,
     otlpHttpPort: c.DRIFTWATCH_OTLP_HTTP_PORT,
+    otlpGrpcPort: c.DRIFTWATCH_OTLP_GRPC_PORT,
     bootstrapApiKey: c.DRIFTWATCH_BOOTSTRAP_API_KEY,
     bootstrapApiKeys: parseKeyPairs(c.DRIFTWATCH_BOOTSTRAP_API_KEYS),
     database: c.DRIFTWATCH_DATABASE,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { OtlpTraceReceiver } from '../otlp/otlp-trace-receiver.js';
+import type { OtlpHttpHandler } from '../otlp/otlp-http-handler.js';
+import type { TraceIngest } from '../otlp/trace-ingest.js';
 
 const OTLP_PATH = '/v1/traces';
 
@@ -8,10 +9,14 @@ function isOtlp(url: string): boolean {
 }
 
 /**
- * OTLP bodies stay raw bytes (the receiver decompresses and decodes them with its own limits); REST bodies
+ * OTLP bodies stay raw bytes (the handler decompresses and decodes them with its own limits); REST bodies
  * are JSON. Admission to the OTLP route is checked before the body is read, so overload costs no memory.
  */
-export function configureFastify(fastify: FastifyInstance, receiver: OtlpTraceReceiver): void {
+export function configureFastify(
+  fastify: FastifyInstance,
+  ingest: TraceIngest,
+  handler: OtlpHttpHandler,
+): void {
   fastify.removeContentTypeParser(['application/json']);
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     if (isOtlp(request.url)) return done(null, body);
@@ -28,13 +33,13 @@ export function configureFastify(fastify: FastifyInstance, receiver: OtlpTraceRe
   const admitted = new WeakSet<object>();
   fastify.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'POST' || !isOtlp(request.url)) return;
-    if (!receiver.tryAdmit()) {
-      const busy = receiver.busy(request.headers['content-type']);
+    if (!ingest.tryAdmit()) {
+      const busy = handler.busy(request.headers['content-type']);
       return reply.status(busy.status).headers(busy.headers).send(busy.body);
     }
     admitted.add(request);
   });
   fastify.addHook('onResponse', async (request) => {
-    if (admitted.delete(request)) receiver.release();
+    if (admitted.delete(request)) ingest.release();
   });
 }

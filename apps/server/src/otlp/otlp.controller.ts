@@ -1,21 +1,21 @@
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RECEIVER } from '../common/tokens.js';
-import type { OtlpTraceReceiver } from './otlp-trace-receiver.js';
+import { OTLP_HTTP } from '../common/tokens.js';
+import type { OtlpHttpHandler } from './otlp-http-handler.js';
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** POST /v1/traces, OTLP/HTTP. The body arrives unparsed (see main.ts); the receiver does the rest. */
+/** POST /v1/traces, OTLP/HTTP. The body arrives unparsed (see main.ts); the handler does the rest. */
 @Controller()
 export class OtlpController {
-  constructor(@Inject(RECEIVER) private readonly receiver: OtlpTraceReceiver) {}
+  constructor(@Inject(OTLP_HTTP) private readonly handler: OtlpHttpHandler) {}
 
   @Post('/v1/traces')
   async exportTraces(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const response = await this.receiver.handle({
+    const response = await this.handler.handle({
       body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
       contentType: header(request, 'content-type'),
       contentEncoding: header(request, 'content-encoding'),

@@ -1,0 +1,136 @@
+import * as grpc from '@grpc/grpc-js';
+import { encodeTraceResponseProtobuf } from '@driftwatch/otlp';
+import protobuf from 'protobufjs/minimal.js';
+import type { ExportOutcome, TraceIngest } from './trace-ingest.js';
+
+const EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+const identity = (bytes: Buffer) => bytes;
+
+/** The TraceService with raw-bytes (de)serializers: our own decoder reads the request, no proto loading. */
+const TRACE_SERVICE: grpc.ServiceDefinition = {
+  Export: {
+    path: EXPORT_PATH,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  },
+};
+
+const CODE_OF: Record<Exclude<ExportOutcome['kind'], 'stored'>, grpc.status> = {
+  unauthenticated: grpc.status.UNAUTHENTICATED,
+  invalid: grpc.status.INVALID_ARGUMENT,
+  too_large: grpc.status.RESOURCE_EXHAUSTED,
+  // OTLP clients retry UNAVAILABLE, honouring the RetryInfo delay we attach.
+  saturated: grpc.status.UNAVAILABLE,
+  unavailable: grpc.status.UNAVAILABLE,
+};
+
+/** google.rpc.Status with one google.rpc.RetryInfo detail, for the grpc-status-details-bin trailer. */
+function retryDetails(code: number, message: string, seconds: number): Buffer {
+  const retryInfo = protobuf.Writer.create();
+  retryInfo
+    .uint32((1 << 3) | 2)
+    .fork()
+    .uint32((1 << 3) | 0)
+    .int64(seconds)
+    .ldelim();
+  const status = protobuf.Writer.create();
+  status.uint32((1 << 3) | 0).int32(code);
+  status.uint32((2 << 3) | 2).string(message);
+  status.uint32((3 << 3) | 2).fork();
+  status.uint32((1 << 3) | 2).string('type.googleapis.com/google.rpc.RetryInfo');
+  status.uint32((2 << 3) | 2).bytes(retryInfo.finish());
+  status.ldelim();
+  return Buffer.from(status.finish());
+}
+
+function bearerKey(metadata: grpc.Metadata): string | undefined {
+  const value = metadata.get('authorization')[0];
+  return /^Bearer\s+(\S+)\s*$/i.exec(typeof value === 'string' ? value : '')?.[1];
+}
+
+/** OTLP/gRPC on its own port, with the same authentication, limits and partial success as OTLP/HTTP. */
+export class OtlpGrpcServer {
+  private readonly server: grpc.Server;
+
+  constructor(
+    private readonly ingest: TraceIngest,
+    maxMessageBytes: number,
+  ) {
+    this.server = new grpc.Server({
+      'grpc.max_receive_message_length': maxMessageBytes,
+      'grpc.max_send_message_length': 1024 * 1024,
+    });
+    const handlers: grpc.UntypedServiceImplementation = {
+      Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) =>
+        void this.export(call, callback),
+    };
+    this.server.addService(TRACE_SERVICE, handlers);
+  }
+
+  start(host: string, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      );
+    });
+  }
+
+  shutdown(): Promise<void> {
+    return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
+  }
+
+  private async export(
+    call: grpc.ServerUnaryCall<Buffer, Buffer>,
+    callback: grpc.sendUnaryData<Buffer>,
+  ): Promise<void> {
+    if (!this.ingest.tryAdmit()) {
+      return this.fail(callback, 'saturated', 'too many requests in flight', 1);
+    }
+    try {
+      const projectId = await this.ingest.authenticate(bearerKey(call.metadata));
+      if (!projectId) {
+        return this.fail(
+          callback,
+          'unauthenticated',
+          'missing or unknown API key (send authorization: Bearer <key>)',
+        );
+      }
+      const outcome = await this.ingest.export(projectId, 'protobuf', call.request);
+      if (outcome.kind === 'stored') {
+        const partial = { rejectedSpans: outcome.rejectedSpans, errorMessage: outcome.errorMessage };
+        return callback(null, Buffer.from(encodeTraceResponseProtobuf(partial)));
+      }
+      this.fail(
+        callback,
+        outcome.kind,
+        outcome.message,
+        'retryAfterSeconds' in outcome ? outcome.retryAfterSeconds : undefined,
+      );
+    } catch (error) {
+      callback({
+        code: grpc.status.INTERNAL,
+        details: error instanceof Error ? error.message : 'internal error',
+      });
+    } finally {
+      this.ingest.release();
+    }
+  }
+
+  private fail(
+    callback: grpc.sendUnaryData<Buffer>,
+    kind: Exclude<ExportOutcome['kind'], 'stored'>,
+    message: string,
+    retryAfterSeconds?: number,
+  ): void {
+    const code = CODE_OF[kind];
+    const metadata = new grpc.Metadata();
+    if (retryAfterSeconds !== undefined) {
+      metadata.set('grpc-status-details-bin', retryDetails(code, message, retryAfterSeconds));
+    }
+    callback({ code, details: message, metadata });
+  }
+}

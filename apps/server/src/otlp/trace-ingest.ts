@@ -1,0 +1,104 @@
+import type { ApiKeyVerifier, OtlpTraceRequest, SpanQueue } from '@driftwatch/contracts';
+import { SaturatedError, UnavailableError } from '@driftwatch/contracts';
+import { normalizeTraceRequest } from '@driftwatch/normalize';
+import { decodeTraceRequestJson, decodeTraceRequestProtobuf, OtlpDecodeError } from '@driftwatch/otlp';
+
+export type WireFormat = 'protobuf' | 'json';
+
+/** What an export came to, independent of transport; HTTP and gRPC map it to their own statuses. */
+export type ExportOutcome =
+  | { kind: 'stored'; rejectedSpans: number; errorMessage: string }
+  | { kind: 'unauthenticated' | 'invalid' | 'too_large'; message: string }
+  | { kind: 'saturated' | 'unavailable'; message: string; retryAfterSeconds: number };
+
+export interface IngestLimits {
+  maxInflightRequests: number;
+  maxInflightBytes: number;
+}
+
+/**
+ * The transport-independent core of OTLP trace export: authenticate, decode, normalize, and report
+ * 'stored' only after the queue says the spans are durable. Bounded: past the in-flight request or byte
+ * budget it reports 'saturated' instead of buffering more.
+ */
+export class TraceIngest {
+  private inflightRequests = 0;
+  private inflightBytes = 0;
+
+  constructor(
+    private readonly keys: ApiKeyVerifier,
+    private readonly queue: SpanQueue,
+    private readonly limits: IngestLimits,
+  ) {}
+
+  /** Taken before a body is read; false means answer 'saturated' right away. */
+  tryAdmit(): boolean {
+    if (this.inflightRequests >= this.limits.maxInflightRequests) return false;
+    this.inflightRequests += 1;
+    return true;
+  }
+
+  release(): void {
+    this.inflightRequests = Math.max(0, this.inflightRequests - 1);
+  }
+
+  /** The project of a bearer key, or null for a missing, unknown or revoked one. */
+  async authenticate(apiKey: string | undefined): Promise<string | null> {
+    return apiKey ? this.keys.projectFor(apiKey) : null;
+  }
+
+  async export(projectId: string, format: WireFormat, body: Uint8Array): Promise<ExportOutcome> {
+    if (this.inflightBytes + body.length > this.limits.maxInflightBytes) {
+      return { kind: 'saturated', message: 'ingest is saturated', retryAfterSeconds: 1 };
+    }
+    this.inflightBytes += body.length;
+    try {
+      return await this.decodeAndQueue(projectId, format, body);
+    } finally {
+      this.inflightBytes -= body.length;
+    }
+  }
+
+  private async decodeAndQueue(
+    projectId: string,
+    format: WireFormat,
+    body: Uint8Array,
+  ): Promise<ExportOutcome> {
+    let decoded: OtlpTraceRequest;
+    try {
+      decoded =
+        format === 'protobuf'
+          ? decodeTraceRequestProtobuf(body)
+          : decodeTraceRequestJson(
+              Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'),
+            );
+    } catch (error) {
+      if (error instanceof OtlpDecodeError) {
+        return { kind: 'invalid', message: `malformed OTLP ${format}: ${error.message}` };
+      }
+      throw error;
+    }
+    const { records, rejected } = normalizeTraceRequest(decoded, { projectId });
+    try {
+      await this.queue.offer(records);
+    } catch (error) {
+      if (error instanceof SaturatedError) {
+        return { kind: 'saturated', message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+      }
+      const message =
+        error instanceof UnavailableError ? error.message : 'spans could not be stored; retry later';
+      return { kind: 'unavailable', message, retryAfterSeconds: 2 };
+    }
+    return {
+      kind: 'stored',
+      rejectedSpans: rejected.length,
+      errorMessage: rejected.length ? summarizeRejections(rejected) : '',
+    };
+  }
+}
+
+function summarizeRejections(rejected: Array<{ spanId: string; reason: string }>): string {
+  const shown = rejected.slice(0, 5).map((r) => `${r.spanId || '(no id)'}: ${r.reason}`);
+  const more = rejected.length > shown.length ? `; and ${rejected.length - shown.length} more` : '';
+  return `${rejected.length} span(s) rejected: ${shown.join('; ')}${more}`;
+}
