@@ -25,7 +25,8 @@ export class ClickHouseSpanWriter implements SpanWriter, DeadLetterSink {
   async isReady(): Promise<boolean> {
     if (!this.started) return false;
     try {
-      const result = await this.client.ping();
+      // A SELECT, not /ping: it also proves the credentials work.
+      const result = await this.client.ping({ select: true });
       return result.success;
     } catch {
       return false;

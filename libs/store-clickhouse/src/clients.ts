@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 
 /** 64-bit integers (nanosecond times, counts) come back as strings so JavaScript keeps every digit. */
@@ -9,7 +9,8 @@ export function createEmbeddedClickHouse(path: string): ClickHouseClient {
   // chdb types its Connection against @clickhouse/client-common, which the client now vendors under
   // another path; the shapes are the same, only the declarations differ.
   const connection = createChdbConnection({ path }) as unknown as ClientConnection;
-  return createClient({ connection, clickhouse_settings: SETTINGS });
+  // A fresh object per client: the driver merges settings from the URL into it in place.
+  return createClient({ connection, clickhouse_settings: { ...SETTINGS } });
 }
 
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
@@ -19,6 +20,8 @@ export interface ClickHouseServerOptions {
   username: string;
   password: string;
   requestTimeoutMs?: number;
+  /** Extra settings for every request (on a cluster, e.g. distributed_foreground_insert: 1). */
+  clickhouseSettings?: ClickHouseSettings;
 }
 
 /** A ClickHouse server or cluster over HTTP(S) (distributed mode). */
@@ -29,6 +32,6 @@ export function createServerClickHouse(options: ClickHouseServerOptions): ClickH
     password: options.password,
     request_timeout: options.requestTimeoutMs ?? 30_000,
     compression: { request: true, response: true },
-    clickhouse_settings: SETTINGS,
+    clickhouse_settings: { ...options.clickhouseSettings, ...SETTINGS },
   });
 }
