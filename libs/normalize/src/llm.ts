@@ -6,6 +6,7 @@ import { readOpenLlmetry } from './conventions/openllmetry.js';
 import type { LlmFields, SpanInput, SpanRole } from './conventions/types.js';
 import { mergeFields } from './conventions/types.js';
 import { readVercelAi } from './conventions/vercel-ai.js';
+import { canonicalFinishReason } from './finish-reason.js';
 import { finishReasonsOf, splitSystem, toolCallsOf } from './messages/messages.js';
 import { normalizeProvider } from './provider.js';
 import { finalizeUsage, hasUsage } from './usage.js';
@@ -47,7 +48,10 @@ export function readLlmCall(span: SpanInput): LlmDraft | null {
       outputMessages,
       systemInstructions,
       toolCalls: fields.toolCalls?.length ? fields.toolCalls : toolCallsOf(outputMessages),
-      finishReasons: fields.finishReasons?.length ? fields.finishReasons : finishReasonsOf(outputMessages),
+      finishReasons: (fields.finishReasons?.length
+        ? fields.finishReasons
+        : finishReasonsOf(outputMessages)
+      ).map(canonicalFinishReason),
       usage,
       convention,
     },

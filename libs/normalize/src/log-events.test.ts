@@ -45,7 +45,7 @@ describe('GenAI content from log records', () => {
     expect(llm.systemInstructions).toEqual([{ type: 'text', content: 'Be brief.' }]);
     expect(llm.inputMessages).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'Weather?' }] }]);
     expect(llm.toolCalls).toEqual([{ id: 'c1', name: 'get_weather', arguments: '{}' }]);
-    expect(llm.outputMessages[0]?.finishReason).toBe('tool_calls');
+    expect(llm.outputMessages[0]?.finishReason).toBe('tool_call');
     // The span's own events are not rewritten.
     expect(result.records[0]?.events).toEqual([]);
   });

@@ -92,7 +92,7 @@ describe('OTel GenAI content events', () => {
       ),
     );
     expect(llm.toolCalls).toEqual([{ id: 'c9', name: 'lookup', arguments: '{}' }]);
-    expect(llm.finishReasons).toEqual(['tool_calls']);
+    expect(llm.finishReasons).toEqual(['tool_call']);
   });
 
   it('reads the gen_ai.client.inference.operation.details event', () => {

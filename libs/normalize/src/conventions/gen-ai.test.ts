@@ -89,7 +89,7 @@ describe('OTel GenAI conventions', () => {
       { type: 'reasoning', content: 'thinking...' },
       { type: 'text', content: 'hello' },
     ]);
-    expect(llm.finishReasons).toEqual(['end_turn']);
+    expect(llm.finishReasons).toEqual(['stop']);
     expect(llm.systemInstructions).toEqual([{ type: 'text', content: 'be kind' }]);
   });
 

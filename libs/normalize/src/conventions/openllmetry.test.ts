@@ -57,13 +57,13 @@ describe('OpenLLMetry (Traceloop)', () => {
         parts: [
           { type: 'tool_call', id: 'call_b', name: 'get_forecast', arguments: '{"city":"Oslo","days":3}' },
         ],
-        finishReason: 'tool_calls',
+        finishReason: 'tool_call',
       },
     ]);
     expect(llm.toolCalls).toEqual([
       { id: 'call_b', name: 'get_forecast', arguments: '{"city":"Oslo","days":3}' },
     ]);
-    expect(llm.finishReasons).toEqual(['tool_calls']);
+    expect(llm.finishReasons).toEqual(['tool_call']);
     expect(llm.usage).toMatchObject({ inputTokens: 90, outputTokens: 21, totalTokens: 111 });
     // gpt-4o-mini (date suffix stripped): 90 x 0.15 + 21 x 0.60 per 1M
     expect(llm.costUsd).toBeCloseTo((90 * 0.15 + 21 * 0.6) / 1e6, 12);

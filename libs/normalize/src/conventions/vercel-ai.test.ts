@@ -141,7 +141,7 @@ describe('Vercel AI SDK <= 6', () => {
       },
     ]);
     expect(inner.toolCalls).toEqual([{ id: 'call_2', name: 'forecast', arguments: '{"city":"Lyon"}' }]);
-    expect(inner.finishReasons).toEqual(['tool-calls']);
+    expect(inner.finishReasons).toEqual(['tool_call']);
   });
 
   it('reads the outer ai.prompt with system and prompt', () => {

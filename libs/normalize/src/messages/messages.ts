@@ -1,3 +1,4 @@
+import { canonicalFinishReason } from '../finish-reason.js';
 import type { Message, MessagePart, ToolCall } from '@driftwatch/contracts';
 import { asString } from '../attributes.js';
 import { field, isRecord } from '../json.js';
@@ -15,7 +16,8 @@ export function toMessage(raw: unknown, defaultRole: string): Message | null {
   if (isRecord(raw['message']) && raw['role'] === undefined && raw['parts'] === undefined) {
     const inner = toMessage(raw['message'], defaultRole);
     const finishReason = field(raw, 'finish_reason', 'finishReason');
-    if (inner && finishReason && !inner.finishReason) inner.finishReason = finishReason;
+    if (inner && finishReason && !inner.finishReason)
+      inner.finishReason = canonicalFinishReason(finishReason);
     return inner;
   }
   const role = field(raw, 'role') || defaultRole;
@@ -24,7 +26,7 @@ export function toMessage(raw: unknown, defaultRole: string): Message | null {
   const name = field(raw, 'name');
   if (name) message.name = name;
   const finishReason = field(raw, 'finish_reason', 'finishReason');
-  if (finishReason) message.finishReason = finishReason;
+  if (finishReason) message.finishReason = canonicalFinishReason(finishReason);
   return message;
 }
 
