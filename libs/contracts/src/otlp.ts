@@ -48,3 +48,32 @@ export interface OtlpResourceSpans {
 export interface OtlpTraceRequest {
   resourceSpans: OtlpResourceSpans[];
 }
+
+/** OTLP LogRecord, as far as Driftwatch reads it (GenAI events sent as log records). */
+export interface OtlpLogRecord {
+  timeUnixNano: bigint;
+  observedTimeUnixNano: bigint;
+  severityNumber: number;
+  severityText: string;
+  body: AttributeValue;
+  attributes: Attributes;
+  /** Lowercase hex; empty when the record is not linked to a span. */
+  traceId: string;
+  spanId: string;
+  /** LogRecord.event_name (field 12); empty when absent. */
+  eventName: string;
+}
+
+export interface OtlpScopeLogs {
+  scope: { name: string; version: string };
+  logRecords: OtlpLogRecord[];
+}
+
+export interface OtlpResourceLogs {
+  resource: Attributes;
+  scopeLogs: OtlpScopeLogs[];
+}
+
+export interface OtlpLogsRequest {
+  resourceLogs: OtlpResourceLogs[];
+}
