@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 const post = (
-  body: Uint8Array | string,
+  body: Uint8Array<ArrayBuffer> | string,
   headers: Record<string, string>,
   key: string | null = server.apiKey,
 ) => server.fetch('/v1/traces', { method: 'POST', body, headers }, key);

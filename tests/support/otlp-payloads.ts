@@ -61,7 +61,7 @@ function fixed64(writer: protobuf.Writer, value: bigint): void {
 }
 
 /** The same request as OTLP protobuf (field numbers of opentelemetry-proto's trace.proto). */
-export function otlpProtobuf(spans: SimpleSpan[], serviceName = 'it-service'): Uint8Array {
+export function otlpProtobuf(spans: SimpleSpan[], serviceName = 'it-service'): Uint8Array<ArrayBuffer> {
   const w = protobuf.Writer.create();
   const keyValue = (writer: protobuf.Writer, field: number, key: string, value: string | number) => {
     writer.uint32((field << 3) | 2).fork();
@@ -88,5 +88,5 @@ export function otlpProtobuf(spans: SimpleSpan[], serviceName = 'it-service'): U
     w.ldelim();
   }
   w.ldelim().ldelim();
-  return w.finish();
+  return new Uint8Array(w.finish());
 }

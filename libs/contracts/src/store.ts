@@ -1,4 +1,5 @@
 import type { Lifecycle } from './lifecycle.js';
+import type { OtlpLogRecord } from './otlp.js';
 import type { SpanRecord } from './span-record.js';
 import type {
   MetricsQuery,
@@ -27,4 +28,12 @@ export interface TraceReader {
 /** Where records that can never be stored go, with the reason; never silently dropped. */
 export interface DeadLetterSink {
   put(records: readonly SpanRecord[], reason: string): Promise<void>;
+}
+
+/**
+ * GenAI events that arrive as OTel log records (their span's conversation), stored as they are and joined to
+ * the span when a trace is read. Idempotent like SpanWriter.insert.
+ */
+export interface LlmEventWriter {
+  insertLlmEvents(projectId: string, records: readonly OtlpLogRecord[]): Promise<void>;
 }

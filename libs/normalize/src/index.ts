@@ -5,3 +5,4 @@ export { findPrice, modelCandidates } from './pricing/match.js';
 export type { ModelPrice, PriceTable } from './pricing/types.js';
 export { normalizeProvider } from './provider.js';
 export type { GenAiLogRecord } from './log-events.js';
+export { messagesFromLogRecords, type LogMessages } from './log-messages.js';

@@ -1,8 +1,8 @@
 import { PermanentError } from '@driftwatch/contracts';
 
 /**
- * The request body is not a valid OTLP trace request. Permanent: resending the same bytes cannot help,
- * so receivers answer 400 and do not retry. `path` locates the problem (protobuf field names for
+ * The request body is not a valid OTLP request (trace or logs). Permanent: resending the same bytes
+ * cannot help, so receivers answer 400 and do not retry. `path` locates the problem (protobuf field names for
  * protobuf, OTLP/JSON keys for JSON), `reason` says what was wrong there.
  */
 export class OtlpDecodeError extends PermanentError {

@@ -1,6 +1,16 @@
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import {
+  JsonLogsSerializer,
+  JsonTraceSerializer,
+  ProtobufLogsSerializer,
+  ProtobufTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
-import { encodeTraceResponseJson, encodeTraceResponseProtobuf } from './response.js';
+import {
+  encodeLogsResponseJson,
+  encodeLogsResponseProtobuf,
+  encodeTraceResponseJson,
+  encodeTraceResponseProtobuf,
+} from './response.js';
 
 const utf8 = (text: string) => [...new TextEncoder().encode(text)];
 
@@ -48,6 +58,58 @@ describe('encodeTraceResponseJson', () => {
   it('omits zero rejectedSpans when only a warning is sent', () => {
     expect(encodeTraceResponseJson({ rejectedSpans: 0, errorMessage: 'w' })).toBe(
       '{"partialSuccess":{"errorMessage":"w"}}',
+    );
+  });
+});
+
+describe('encodeLogsResponseProtobuf', () => {
+  it('encodes full success as the empty message', () => {
+    expect(encodeLogsResponseProtobuf({ rejectedLogRecords: 0, errorMessage: '' })).toEqual(
+      new Uint8Array(0),
+    );
+  });
+
+  it('encodes partial_success (field 1) with rejected_log_records (1, varint) and error_message (2)', () => {
+    const bytes = encodeLogsResponseProtobuf({ rejectedLogRecords: 300, errorMessage: 'bad id' });
+    expect([...bytes]).toEqual([0x0a, 11, 0x08, 0xac, 0x02, 0x12, 6, ...utf8('bad id')]);
+    expect(ProtobufLogsSerializer.deserializeResponse(bytes)).toEqual({
+      partialSuccess: { rejectedLogRecords: 300, errorMessage: 'bad id' },
+    });
+  });
+
+  it('omits zero rejected_log_records when only a warning is sent', () => {
+    const bytes = encodeLogsResponseProtobuf({ rejectedLogRecords: 0, errorMessage: 'w' });
+    expect(ProtobufLogsSerializer.deserializeResponse(bytes)).toEqual({
+      partialSuccess: { errorMessage: 'w' },
+    });
+  });
+
+  it('refuses a rejected count that is not a non-negative integer', () => {
+    expect(() => encodeLogsResponseProtobuf({ rejectedLogRecords: -1, errorMessage: '' })).toThrow(
+      'rejectedLogRecords must be a non-negative safe integer, got -1',
+    );
+    expect(() => encodeLogsResponseJson({ rejectedLogRecords: 2 ** 53, errorMessage: '' })).toThrow(
+      RangeError,
+    );
+  });
+});
+
+describe('encodeLogsResponseJson', () => {
+  it('encodes full success as {}', () => {
+    expect(encodeLogsResponseJson({ rejectedLogRecords: 0, errorMessage: '' })).toBe('{}');
+  });
+
+  it('encodes partialSuccess with int64 as a decimal string', () => {
+    const text = encodeLogsResponseJson({ rejectedLogRecords: 2, errorMessage: '2 records had no body' });
+    expect(text).toBe('{"partialSuccess":{"rejectedLogRecords":"2","errorMessage":"2 records had no body"}}');
+    expect(JsonLogsSerializer.deserializeResponse(new TextEncoder().encode(text))).toEqual({
+      partialSuccess: { rejectedLogRecords: '2', errorMessage: '2 records had no body' },
+    });
+  });
+
+  it('omits an empty errorMessage', () => {
+    expect(encodeLogsResponseJson({ rejectedLogRecords: 1, errorMessage: '' })).toBe(
+      '{"partialSuccess":{"rejectedLogRecords":"1"}}',
     );
   });
 });

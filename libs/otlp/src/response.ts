@@ -6,21 +6,25 @@ export interface TraceExportResult {
   errorMessage: string;
 }
 
-// opentelemetry/proto/collector/trace/v1/trace_service.proto
+/** What an OTLP/HTTP logs endpoint reports back: records it rejected and why (zero/empty on full success). */
+export interface LogsExportResult {
+  rejectedLogRecords: number;
+  errorMessage: string;
+}
+
+// opentelemetry/proto/collector/{trace,logs}/v1/{trace,logs}_service.proto
 //   ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }
 //   ExportTracePartialSuccess  { int64 rejected_spans = 1; string error_message = 2; }
+//   ExportLogsServiceResponse  { ExportLogsPartialSuccess partial_success = 1; }
+//   ExportLogsPartialSuccess   { int64 rejected_log_records = 1; string error_message = 2; }
+// Both signals share the layout; only the JSON name of field 1 differs.
 
 /**
  * ExportTraceServiceResponse as protobuf. Full success is the empty message (no partial_success), as the
  * OTLP spec asks; zero/empty members of partial_success are omitted, as proto3 does.
  */
 export function encodeTraceResponseProtobuf(result: TraceExportResult): Uint8Array {
-  checkRejectedSpans(result.rejectedSpans);
-  if (isFullSuccess(result)) return new Uint8Array(0);
-  const writer = protobuf.Writer.create().uint32(10).fork();
-  if (result.rejectedSpans !== 0) writer.uint32(8).int64(result.rejectedSpans);
-  if (result.errorMessage !== '') writer.uint32(18).string(result.errorMessage);
-  return writer.ldelim().finish();
+  return encodePartialSuccessProtobuf('rejectedSpans', result.rejectedSpans, result.errorMessage);
 }
 
 /**
@@ -29,20 +33,39 @@ export function encodeTraceResponseProtobuf(result: TraceExportResult): Uint8Arr
  * members omitted, per the protobuf JSON mapping).
  */
 export function encodeTraceResponseJson(result: TraceExportResult): string {
-  checkRejectedSpans(result.rejectedSpans);
-  if (isFullSuccess(result)) return '{}';
-  const partialSuccess: { rejectedSpans?: string; errorMessage?: string } = {};
-  if (result.rejectedSpans !== 0) partialSuccess.rejectedSpans = String(result.rejectedSpans);
-  if (result.errorMessage !== '') partialSuccess.errorMessage = result.errorMessage;
+  return encodePartialSuccessJson('rejectedSpans', result.rejectedSpans, result.errorMessage);
+}
+
+/** ExportLogsServiceResponse as protobuf, by the same rules as encodeTraceResponseProtobuf. */
+export function encodeLogsResponseProtobuf(result: LogsExportResult): Uint8Array {
+  return encodePartialSuccessProtobuf('rejectedLogRecords', result.rejectedLogRecords, result.errorMessage);
+}
+
+/** ExportLogsServiceResponse as OTLP/JSON: `{}`, or `{"partialSuccess":{"rejectedLogRecords":"2",...}}`. */
+export function encodeLogsResponseJson(result: LogsExportResult): string {
+  return encodePartialSuccessJson('rejectedLogRecords', result.rejectedLogRecords, result.errorMessage);
+}
+
+function encodePartialSuccessProtobuf(countName: string, rejected: number, errorMessage: string): Uint8Array {
+  checkRejected(countName, rejected);
+  if (rejected === 0 && errorMessage === '') return new Uint8Array(0);
+  const writer = protobuf.Writer.create().uint32(10).fork();
+  if (rejected !== 0) writer.uint32(8).int64(rejected);
+  if (errorMessage !== '') writer.uint32(18).string(errorMessage);
+  return writer.ldelim().finish();
+}
+
+function encodePartialSuccessJson(countName: string, rejected: number, errorMessage: string): string {
+  checkRejected(countName, rejected);
+  if (rejected === 0 && errorMessage === '') return '{}';
+  const partialSuccess: Record<string, string> = {};
+  if (rejected !== 0) partialSuccess[countName] = String(rejected);
+  if (errorMessage !== '') partialSuccess['errorMessage'] = errorMessage;
   return JSON.stringify({ partialSuccess });
 }
 
-function isFullSuccess(result: TraceExportResult): boolean {
-  return result.rejectedSpans === 0 && result.errorMessage === '';
-}
-
-function checkRejectedSpans(rejectedSpans: number): void {
-  if (!Number.isSafeInteger(rejectedSpans) || rejectedSpans < 0) {
-    throw new RangeError(`rejectedSpans must be a non-negative safe integer, got ${rejectedSpans}`);
+function checkRejected(countName: string, rejected: number): void {
+  if (!Number.isSafeInteger(rejected) || rejected < 0) {
+    throw new RangeError(`${countName} must be a non-negative safe integer, got ${rejected}`);
   }
 }

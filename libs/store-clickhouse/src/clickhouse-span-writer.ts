@@ -1,14 +1,14 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { DeadLetterSink, SpanRecord, SpanWriter } from '@driftwatch/contracts';
+import type { DeadLetterSink, LlmEventWriter, OtlpLogRecord, SpanRecord, SpanWriter } from '@driftwatch/contracts';
 import { classifyClickHouseError } from './errors.js';
 import { migrate, type SchemaOptions } from './migrate.js';
-import { toSpanRow } from './span-row.js';
+import { nanosToDateTime64, toSpanRow } from './span-row.js';
 
 /**
  * Writes spans into {db}.spans. Idempotent by construction: the table collapses rows with the same
  * (project, start, trace, span) and every read uses FINAL, so a retried batch never shows a span twice.
  */
-export class ClickHouseSpanWriter implements SpanWriter, DeadLetterSink {
+export class ClickHouseSpanWriter implements SpanWriter, DeadLetterSink, LlmEventWriter {
   private started = false;
 
   constructor(
@@ -43,6 +43,28 @@ export class ClickHouseSpanWriter implements SpanWriter, DeadLetterSink {
       });
     } catch (error) {
       throw classifyClickHouseError(error, `insert of ${records.length} spans failed`);
+    }
+  }
+
+  async insertLlmEvents(projectId: string, records: readonly OtlpLogRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    try {
+      await this.client.insert({
+        table: `${this.schema.database}.llm_log_events`,
+        values: records.map((r, seq) => ({
+          project_id: projectId,
+          trace_id: r.traceId,
+          span_id: r.spanId,
+          time: nanosToDateTime64(r.timeUnixNano.toString()),
+          seq,
+          event_name: r.eventName || String(r.attributes['event.name'] ?? ''),
+          body: JSON.stringify(r.body ?? null),
+          attributes: JSON.stringify(r.attributes),
+        })),
+        format: 'JSONEachRow',
+      });
+    } catch (error) {
+      throw classifyClickHouseError(error, `insert of ${records.length} GenAI log events failed`);
     }
   }
 

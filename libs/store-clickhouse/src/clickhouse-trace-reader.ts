@@ -8,6 +8,7 @@ import type {
   TraceReader,
 } from '@driftwatch/contracts';
 import { encodeCursor } from './cursor.js';
+import { joinLogMessages, LOG_EVENTS_SQL, spansLackingMessages, type LogEventRow } from './log-message-join.js';
 import { classifyClickHouseError } from './errors.js';
 import { buildMetricsQuery, fillBuckets, toMetricsPoint, type MetricsRow } from './metrics-query.js';
 import { nanosToIso, SPAN_VIEW_COLUMNS, toSpanView, type SpanViewRow } from './span-view.js';
@@ -78,7 +79,15 @@ export class ClickHouseTraceReader implements TraceReader {
       'trace spans query failed',
     );
     if (spans.length === 0) return null;
-    return { traceId, spans: spans.map(toSpanView) };
+    const views = spans.map(toSpanView);
+    const spanIds = spansLackingMessages(views);
+    if (spanIds.length === 0) return { traceId, spans: views };
+    const events = await this.rows<LogEventRow>(
+      LOG_EVENTS_SQL(this.database),
+      { projectId, traceId, spanIds },
+      'GenAI log events query failed',
+    );
+    return { traceId, spans: joinLogMessages(views, events, traceId) };
   }
 
   async metricsSummary(projectId: string, query: MetricsQuery): Promise<MetricsSummary> {

@@ -6,6 +6,13 @@ export interface SchemaOptions {
   retentionDays: number;
 }
 
+/** Tables whose rows expire with the retention setting, and the time column their TTL reads. */
+const TTL_COLUMNS = [
+  ['spans', 'start_time'],
+  ['trace_index', 'start_max'],
+  ['llm_log_events', 'time'],
+] as const;
+
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 export function renderDdl(statement: string, options: SchemaOptions): string {
@@ -81,18 +88,14 @@ async function applyRetention(
   const wanted = String(options.retentionDays);
   if (rows[0]?.value === wanted) return;
   if (!fresh || rows.length > 0) {
-    await client.command({
-      query: renderDdl(
-        'ALTER TABLE {db}.spans MODIFY TTL toDateTime(start_time) + INTERVAL {retentionDays} DAY DELETE',
-        options,
-      ),
-    });
-    await client.command({
-      query: renderDdl(
-        'ALTER TABLE {db}.trace_index MODIFY TTL toDateTime(start_max) + INTERVAL {retentionDays} DAY DELETE',
-        options,
-      ),
-    });
+    for (const [table, column] of TTL_COLUMNS) {
+      await client.command({
+        query: renderDdl(
+          `ALTER TABLE {db}.${table} MODIFY TTL toDateTime(${column}) + INTERVAL {retentionDays} DAY DELETE`,
+          options,
+        ),
+      });
+    }
   }
   await client.insert({
     table: `${db}.schema_settings`,

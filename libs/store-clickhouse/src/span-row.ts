@@ -1,4 +1,4 @@
-import type { SpanRecord } from '@driftwatch/contracts';
+import type { Attributes, LlmCall, SpanRecord } from '@driftwatch/contracts';
 
 /** One row of {db}.spans as JSONEachRow; DateTime64(9) values go in as "seconds.nanoseconds" text. */
 export interface SpanRow {
@@ -72,8 +72,8 @@ export function toSpanRow(record: SpanRecord): SpanRow {
     service_name: record.serviceName,
     scope_name: record.scopeName,
     scope_version: record.scopeVersion,
-    attributes: JSON.stringify(record.attributes),
-    resource: JSON.stringify(record.resource),
+    attributes: JSON.stringify(llm && hasMessages(llm) ? withoutRawContent(record.attributes) : record.attributes),
+    resource: resourceJson(record.resource),
     events: record.events.length ? JSON.stringify(record.events) : '',
     is_llm: llm ? 1 : 0,
     operation: llm?.operation ?? '',
@@ -109,4 +109,49 @@ export function toSpanRow(record: SpanRecord): SpanRow {
 function tokenCount(value: number | null | undefined): number | null {
   if (value == null || !Number.isInteger(value) || value < 0 || value > 0xffffffff) return null;
   return value;
+}
+
+/** Spans of one export share their resource object: serialize it once. */
+const resourceJsonCache = new WeakMap<object, string>();
+function resourceJson(resource: Attributes): string {
+  let json = resourceJsonCache.get(resource);
+  if (json === undefined) {
+    json = JSON.stringify(resource);
+    resourceJsonCache.set(resource, json);
+  }
+  return json;
+}
+
+function hasMessages(llm: LlmCall): boolean {
+  return llm.inputMessages.length > 0 || llm.outputMessages.length > 0 || llm.systemInstructions.length > 0;
+}
+
+/** Attributes that only carry message content, in every convention's spelling. */
+const RAW_CONTENT_KEYS = new Set([
+  'gen_ai.input.messages',
+  'gen_ai.output.messages',
+  'gen_ai.system_instructions',
+  'gen_ai.prompt',
+  'gen_ai.completion',
+  'input.value',
+  'output.value',
+  'ai.prompt',
+  'ai.prompt.messages',
+  'ai.response.text',
+  'traceloop.entity.input',
+  'traceloop.entity.output',
+]);
+const RAW_CONTENT_PREFIXES = ['llm.input_messages.', 'llm.output_messages.', 'gen_ai.prompt.', 'gen_ai.completion.'];
+
+/**
+ * Once the conversation is parsed into the message columns, the raw copies in the attributes only double the
+ * row (message text is most of a span's bytes); the structured form is what the API and UI show.
+ */
+function withoutRawContent(attributes: Attributes): Attributes {
+  const kept: Attributes = {};
+  for (const key in attributes) {
+    if (RAW_CONTENT_KEYS.has(key) || RAW_CONTENT_PREFIXES.some((p) => key.startsWith(p))) continue;
+    kept[key] = attributes[key] as Attributes[string];
+  }
+  return kept;
 }

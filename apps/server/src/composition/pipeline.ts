@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Deadline, SpanQueue, TraceReader } from '@driftwatch/contracts';
+import type { Deadline, LlmEventWriter, SpanQueue, TraceReader } from '@driftwatch/contracts';
 import { msLeft } from '@driftwatch/contracts';
 import { BatchingWriter } from '@driftwatch/pipeline';
 import { MemorySpanQueue } from '@driftwatch/queue-memory';
@@ -15,6 +15,7 @@ import type { DriftwatchConfig } from '../config/config.js';
 
 export interface Pipeline {
   queue: SpanQueue;
+  events: LlmEventWriter;
   reader: TraceReader;
   keys: ApiKeyStore;
   isReady(): Promise<{ store: boolean; queue: boolean }>;
@@ -30,7 +31,11 @@ export async function createPipeline(
   log: (message: string) => void,
 ): Promise<Pipeline> {
   await mkdir(config.dataDir, { recursive: true });
-  const client: ClickHouseClient = createEmbeddedClickHouse(join(config.dataDir, 'clickhouse'));
+  const path = join(config.dataDir, 'clickhouse');
+  const client: ClickHouseClient = createEmbeddedClickHouse(path);
+  // A second connection on the same data directory for reads: chDB runs one query at a time per
+  // connection, and API reads must not wait behind large inserts.
+  const readClient: ClickHouseClient = createEmbeddedClickHouse(path);
   const schema = { database: config.database, retentionDays: config.retentionDays };
   const store = new ClickHouseSpanWriter(client, schema);
   await store.start();
@@ -43,11 +48,12 @@ export async function createPipeline(
   const queue = new MemorySpanQueue({ capacity: config.queueCapacitySpans, deadLetters: store });
   queue.subscribe(writer);
   await queue.start();
-  const keys = new ApiKeyStore(client, config.database);
-  const reader = new ClickHouseTraceReader(client, config.database);
+  const keys = new ApiKeyStore(readClient, config.database);
+  const reader = new ClickHouseTraceReader(readClient, config.database);
   let closed = false;
   return {
     queue,
+    events: store,
     reader,
     keys,
     isReady: async () => ({ store: await store.isReady(), queue: queue.isReady() }),
@@ -57,7 +63,8 @@ export async function createPipeline(
       await queue.shutdown(deadline);
       await writer.shutdown(deadline);
       await store.shutdown();
-      await Promise.race([client.close(), new Promise((r) => setTimeout(r, msLeft(deadline)))]);
+      const closing = Promise.all([client.close(), readClient.close()]);
+      await Promise.race([closing, new Promise((r) => setTimeout(r, msLeft(deadline)))]);
     },
   };
 }

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { OtlpHttpHandler } from '../otlp/otlp-http-handler.js';
-import type { TraceIngest } from '../otlp/trace-ingest.js';
+import type { OtlpIngest } from '../otlp/otlp-ingest.js';
 
-const OTLP_PATH = '/v1/traces';
+const OTLP_PATHS = ['/v1/traces', '/v1/logs'];
 
 function isOtlp(url: string): boolean {
-  return url === OTLP_PATH || url.startsWith(`${OTLP_PATH}?`);
+  const path = url.split('?', 1)[0];
+  return OTLP_PATHS.includes(path ?? '');
 }
 
 /**
@@ -14,7 +15,7 @@ function isOtlp(url: string): boolean {
  */
 export function configureFastify(
   fastify: FastifyInstance,
-  ingest: TraceIngest,
+  ingest: OtlpIngest,
   handler: OtlpHttpHandler,
 ): void {
   fastify.removeContentTypeParser(['application/json']);

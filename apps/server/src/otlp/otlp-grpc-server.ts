@@ -1,23 +1,26 @@
 import * as grpc from '@grpc/grpc-js';
-import { encodeTraceResponseProtobuf } from '@driftwatch/otlp';
+import { encodeLogsResponseProtobuf, encodeTraceResponseProtobuf } from '@driftwatch/otlp';
 import protobuf from 'protobufjs/minimal.js';
-import type { ExportOutcome, TraceIngest } from './trace-ingest.js';
+import type { ExportOutcome, OtlpIngest, Signal } from './otlp-ingest.js';
 
-const EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const identity = (bytes: Buffer) => bytes;
 
-/** The TraceService with raw-bytes (de)serializers: our own decoder reads the request, no proto loading. */
-const TRACE_SERVICE: grpc.ServiceDefinition = {
-  Export: {
-    path: EXPORT_PATH,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: identity,
-    requestDeserialize: identity,
-    responseSerialize: identity,
-    responseDeserialize: identity,
-  },
-};
+/** An OTLP Export service with raw-bytes (de)serializers: our own decoders read the request, no proto loading. */
+function exportService(path: string): grpc.ServiceDefinition {
+  return {
+    Export: {
+      path,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: identity,
+      requestDeserialize: identity,
+      responseSerialize: identity,
+      responseDeserialize: identity,
+    },
+  };
+}
+const TRACE_SERVICE = exportService('/opentelemetry.proto.collector.trace.v1.TraceService/Export');
+const LOGS_SERVICE = exportService('/opentelemetry.proto.collector.logs.v1.LogsService/Export');
 
 const CODE_OF: Record<Exclude<ExportOutcome['kind'], 'stored'>, grpc.status> = {
   unauthenticated: grpc.status.UNAUTHENTICATED,
@@ -52,23 +55,24 @@ function bearerKey(metadata: grpc.Metadata): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(typeof value === 'string' ? value : '')?.[1];
 }
 
-/** OTLP/gRPC on its own port, with the same authentication, limits and partial success as OTLP/HTTP. */
+/** OTLP/gRPC (traces and GenAI log events) on its own port, with the same authentication, limits and partial success as OTLP/HTTP. */
 export class OtlpGrpcServer {
   private readonly server: grpc.Server;
 
   constructor(
-    private readonly ingest: TraceIngest,
+    private readonly ingest: OtlpIngest,
     maxMessageBytes: number,
   ) {
     this.server = new grpc.Server({
       'grpc.max_receive_message_length': maxMessageBytes,
       'grpc.max_send_message_length': 1024 * 1024,
     });
-    const handlers: grpc.UntypedServiceImplementation = {
+    const handlers = (signal: Signal): grpc.UntypedServiceImplementation => ({
       Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) =>
-        void this.export(call, callback),
-    };
-    this.server.addService(TRACE_SERVICE, handlers);
+        void this.export(signal, call, callback),
+    });
+    this.server.addService(TRACE_SERVICE, handlers('traces'));
+    this.server.addService(LOGS_SERVICE, handlers('logs'));
   }
 
   start(host: string, port: number): Promise<number> {
@@ -84,6 +88,7 @@ export class OtlpGrpcServer {
   }
 
   private async export(
+    signal: Signal,
     call: grpc.ServerUnaryCall<Buffer, Buffer>,
     callback: grpc.sendUnaryData<Buffer>,
   ): Promise<void> {
@@ -99,10 +104,14 @@ export class OtlpGrpcServer {
           'missing or unknown API key (send authorization: Bearer <key>)',
         );
       }
-      const outcome = await this.ingest.export(projectId, 'protobuf', call.request);
+      const outcome = await this.ingest.export(projectId, signal, 'protobuf', call.request);
       if (outcome.kind === 'stored') {
-        const partial = { rejectedSpans: outcome.rejectedSpans, errorMessage: outcome.errorMessage };
-        return callback(null, Buffer.from(encodeTraceResponseProtobuf(partial)));
+        const { rejected, errorMessage } = outcome;
+        const response =
+          signal === 'traces'
+            ? encodeTraceResponseProtobuf({ rejectedSpans: rejected, errorMessage })
+            : encodeLogsResponseProtobuf({ rejectedLogRecords: rejected, errorMessage });
+        return callback(null, Buffer.from(response));
       }
       this.fail(
         callback,

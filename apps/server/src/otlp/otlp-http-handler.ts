@@ -1,4 +1,9 @@
-import { encodeTraceResponseJson, encodeTraceResponseProtobuf } from '@driftwatch/otlp';
+import {
+  encodeLogsResponseJson,
+  encodeLogsResponseProtobuf,
+  encodeTraceResponseJson,
+  encodeTraceResponseProtobuf,
+} from '@driftwatch/otlp';
 import {
   BodyTooLargeError,
   CorruptBodyError,
@@ -6,7 +11,7 @@ import {
   UnsupportedEncodingError,
 } from './body-decoding.js';
 import { encodeStatusJson, encodeStatusProtobuf } from './rpc-status.js';
-import type { ExportOutcome, TraceIngest, WireFormat } from './trace-ingest.js';
+import type { ExportOutcome, OtlpIngest, Signal, WireFormat } from './otlp-ingest.js';
 
 export interface OtlpHttpRequest {
   body: Buffer;
@@ -35,7 +40,7 @@ const HTTP_OF: Record<Exclude<ExportOutcome['kind'], 'stored'>, { status: number
 /** OTLP/HTTP: content types, Content-Encoding and status codes around the transport-independent ingest. */
 export class OtlpHttpHandler {
   constructor(
-    private readonly ingest: TraceIngest,
+    private readonly ingest: OtlpIngest,
     private readonly maxDecompressedBytes: number,
   ) {}
 
@@ -49,7 +54,7 @@ export class OtlpHttpHandler {
     );
   }
 
-  async handle(request: OtlpHttpRequest): Promise<OtlpHttpResponse> {
+  async handle(signal: Signal, request: OtlpHttpRequest): Promise<OtlpHttpResponse> {
     const format = formatOf(request.contentType);
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.authorization ?? '');
     const projectId = await this.ingest.authenticate(match?.[1]);
@@ -73,20 +78,9 @@ export class OtlpHttpHandler {
         return this.failure(format, 400, RPC.INVALID_ARGUMENT, error.message);
       throw error;
     }
-    const outcome = await this.ingest.export(projectId, format, body);
+    const outcome = await this.ingest.export(projectId, signal, format, body);
     if (outcome.kind === 'stored') {
-      const partial = { rejectedSpans: outcome.rejectedSpans, errorMessage: outcome.errorMessage };
-      return format === 'protobuf'
-        ? {
-            status: 200,
-            headers: { 'content-type': 'application/x-protobuf' },
-            body: Buffer.from(encodeTraceResponseProtobuf(partial)),
-          }
-        : {
-            status: 200,
-            headers: { 'content-type': 'application/json' },
-            body: encodeTraceResponseJson(partial),
-          };
+      return { status: 200, headers: { 'content-type': CONTENT_TYPE[format] }, body: successBody(signal, format, outcome) };
     }
     const { status, rpc } = HTTP_OF[outcome.kind];
     const retryAfter = 'retryAfterSeconds' in outcome ? outcome.retryAfterSeconds : undefined;
@@ -107,6 +101,17 @@ export class OtlpHttpHandler {
     const body = format === 'protobuf' ? encodeStatusProtobuf(rpc, message) : encodeStatusJson(rpc, message);
     return { status, headers, body };
   }
+}
+
+const CONTENT_TYPE: Record<WireFormat, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
+
+function successBody(signal: Signal, format: WireFormat, outcome: { rejected: number; errorMessage: string }): Buffer | string {
+  if (signal === 'traces') {
+    const partial = { rejectedSpans: outcome.rejected, errorMessage: outcome.errorMessage };
+    return format === 'protobuf' ? Buffer.from(encodeTraceResponseProtobuf(partial)) : encodeTraceResponseJson(partial);
+  }
+  const partial = { rejectedLogRecords: outcome.rejected, errorMessage: outcome.errorMessage };
+  return format === 'protobuf' ? Buffer.from(encodeLogsResponseProtobuf(partial)) : encodeLogsResponseJson(partial);
 }
 
 function formatOf(contentType: string | undefined): WireFormat | null {

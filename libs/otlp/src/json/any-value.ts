@@ -39,7 +39,7 @@ function readKeyValueInto(target: Attributes, item: unknown, depth: number): voi
  * kvlistValue: { values } | bytesValue } (snake_case accepted). An empty object or null is null.
  * Should a sender set several members of the oneof, the first one in the document wins.
  */
-function readAnyValue(item: unknown, depth: number): AttributeValue {
+export function readAnyValue(item: unknown, depth: number): AttributeValue {
   if (item === null) return null;
   if (depth >= MAX_VALUE_DEPTH)
     throw new OtlpDecodeError(`values nested deeper than ${MAX_VALUE_DEPTH} levels`);

@@ -52,8 +52,11 @@ export function readKeyValueInto(reader: Reader, target: Attributes, depth: numb
   setAttribute(target, key, value);
 }
 
-/** Reads one length-delimited AnyValue. With several oneof members present, the last one wins. */
-function readAnyValue(reader: Reader, depth: number): AttributeValue {
+/**
+ * Reads one length-delimited AnyValue (an empty one is null). With several oneof members present, the last
+ * one wins. `depth` counts the array/kvlist levels above it (0 for attribute values and log bodies).
+ */
+export function readAnyValue(reader: Reader, depth: number): AttributeValue {
   if (depth >= MAX_VALUE_DEPTH)
     throw new OtlpDecodeError(`values nested deeper than ${MAX_VALUE_DEPTH} levels`);
   const outer = enter(reader);

@@ -1,9 +1,13 @@
-import type { OtlpSpan } from '@driftwatch/contracts';
+import type { OtlpLogRecord, OtlpSpan } from '@driftwatch/contracts';
 import protobuf from 'protobufjs/minimal.js';
 import { OtlpDecodeError } from '../errors.js';
+import { decodeLogsRequestProtobuf } from './decode-logs-request.js';
 import { decodeTraceRequestProtobuf } from './decode-trace-request.js';
 
-/** Test support: hand-built ExportTraceServiceRequest bytes, field numbers as in opentelemetry-proto. */
+/**
+ * Test support: hand-built ExportTraceServiceRequest / ExportLogsServiceRequest bytes, field numbers as in
+ * opentelemetry-proto.
+ */
 export type Writer = protobuf.Writer;
 export type Build = (w: Writer) => void;
 export const [VARINT, I64, LEN, START_GROUP, END_GROUP, I32] = [0, 1, 2, 3, 4, 5];
@@ -51,9 +55,24 @@ export const request = (span: Build): Uint8Array =>
   );
 export const firstSpan = (bytes: Uint8Array): OtlpSpan | undefined =>
   decodeTraceRequestProtobuf(bytes).resourceSpans[0]?.scopeSpans[0]?.spans[0];
-export const decodeError = (bytes: Uint8Array): OtlpDecodeError => {
+/** ExportLogsServiceRequest with one resource_logs, one scope_logs and one log record built by `record`. */
+export const logsRequest = (record: Build): Uint8Array =>
+  bytesOf((w) =>
+    sub(w, 1, (rl) => {
+      sub(rl, 2, (sl) => {
+        sub(sl, 1, (scope) => str(scope, 1, 'scope'));
+        sub(sl, 2, record);
+      });
+    }),
+  );
+export const firstLogRecord = (bytes: Uint8Array): OtlpLogRecord | undefined =>
+  decodeLogsRequestProtobuf(bytes).resourceLogs[0]?.scopeLogs[0]?.logRecords[0];
+export const decodeError = (
+  bytes: Uint8Array,
+  decode: (bytes: Uint8Array) => unknown = decodeTraceRequestProtobuf,
+): OtlpDecodeError => {
   try {
-    decodeTraceRequestProtobuf(bytes);
+    decode(bytes);
   } catch (error) {
     if (error instanceof OtlpDecodeError) return error;
     throw error;

@@ -1,13 +1,20 @@
-import type { ApiKeyVerifier, OtlpTraceRequest, SpanQueue } from '@driftwatch/contracts';
+import type { ApiKeyVerifier, LlmEventWriter, OtlpLogRecord, OtlpTraceRequest, SpanQueue } from '@driftwatch/contracts';
 import { SaturatedError, UnavailableError } from '@driftwatch/contracts';
 import { normalizeTraceRequest } from '@driftwatch/normalize';
-import { decodeTraceRequestJson, decodeTraceRequestProtobuf, OtlpDecodeError } from '@driftwatch/otlp';
+import {
+  decodeLogsRequestJson,
+  decodeLogsRequestProtobuf,
+  decodeTraceRequestJson,
+  decodeTraceRequestProtobuf,
+  OtlpDecodeError,
+} from '@driftwatch/otlp';
 
 export type WireFormat = 'protobuf' | 'json';
+export type Signal = 'traces' | 'logs';
 
 /** What an export came to, independent of transport; HTTP and gRPC map it to their own statuses. */
 export type ExportOutcome =
-  | { kind: 'stored'; rejectedSpans: number; errorMessage: string }
+  | { kind: 'stored'; rejected: number; errorMessage: string }
   | { kind: 'unauthenticated' | 'invalid' | 'too_large'; message: string }
   | { kind: 'saturated' | 'unavailable'; message: string; retryAfterSeconds: number };
 
@@ -21,13 +28,14 @@ export interface IngestLimits {
  * 'stored' only after the queue says the spans are durable. Bounded: past the in-flight request or byte
  * budget it reports 'saturated' instead of buffering more.
  */
-export class TraceIngest {
+export class OtlpIngest {
   private inflightRequests = 0;
   private inflightBytes = 0;
 
   constructor(
     private readonly keys: ApiKeyVerifier,
     private readonly queue: SpanQueue,
+    private readonly events: LlmEventWriter,
     private readonly limits: IngestLimits,
   ) {}
 
@@ -47,16 +55,39 @@ export class TraceIngest {
     return apiKey ? this.keys.projectFor(apiKey) : null;
   }
 
-  async export(projectId: string, format: WireFormat, body: Uint8Array): Promise<ExportOutcome> {
+  async export(projectId: string, signal: Signal, format: WireFormat, body: Uint8Array): Promise<ExportOutcome> {
     if (this.inflightBytes + body.length > this.limits.maxInflightBytes) {
       return { kind: 'saturated', message: 'ingest is saturated', retryAfterSeconds: 1 };
     }
     this.inflightBytes += body.length;
     try {
-      return await this.decodeAndQueue(projectId, format, body);
+      return await (signal === 'traces'
+        ? this.decodeAndQueue(projectId, format, body)
+        : this.decodeAndStoreEvents(projectId, format, body));
     } finally {
       this.inflightBytes -= body.length;
     }
+  }
+
+  /**
+   * Logs: only GenAI events linked to a span are kept (they hold the conversation of instrumentations that
+   * send content as log records); other log records are accepted and ignored, Driftwatch is no log store.
+   */
+  private async decodeAndStoreEvents(projectId: string, format: WireFormat, body: Uint8Array): Promise<ExportOutcome> {
+    let records: OtlpLogRecord[];
+    try {
+      const decoded = format === 'protobuf' ? decodeLogsRequestProtobuf(body) : decodeLogsRequestJson(utf8(body));
+      records = decoded.resourceLogs.flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords)).filter(isLinkedGenAiEvent);
+    } catch (error) {
+      if (error instanceof OtlpDecodeError) return { kind: 'invalid', message: `malformed OTLP ${format}: ${error.message}` };
+      throw error;
+    }
+    try {
+      await this.events.insertLlmEvents(projectId, records);
+    } catch {
+      return { kind: 'unavailable', message: 'log records could not be stored; retry later', retryAfterSeconds: 2 };
+    }
+    return { kind: 'stored', rejected: 0, errorMessage: '' };
   }
 
   private async decodeAndQueue(
@@ -91,7 +122,7 @@ export class TraceIngest {
     }
     return {
       kind: 'stored',
-      rejectedSpans: rejected.length,
+      rejected: rejected.length,
       errorMessage: rejected.length ? summarizeRejections(rejected) : '',
     };
   }
@@ -101,4 +132,16 @@ function summarizeRejections(rejected: Array<{ spanId: string; reason: string }>
   const shown = rejected.slice(0, 5).map((r) => `${r.spanId || '(no id)'}: ${r.reason}`);
   const more = rejected.length > shown.length ? `; and ${rejected.length - shown.length} more` : '';
   return `${rejected.length} span(s) rejected: ${shown.join('; ')}${more}`;
+}
+
+function utf8(body: Uint8Array): string {
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+}
+
+const HEX_TRACE = /^[0-9a-f]{32}$/;
+const HEX_SPAN = /^[0-9a-f]{16}$/;
+
+function isLinkedGenAiEvent(record: OtlpLogRecord): boolean {
+  const name = record.eventName || String(record.attributes['event.name'] ?? '');
+  return name.startsWith('gen_ai.') && HEX_TRACE.test(record.traceId) && HEX_SPAN.test(record.spanId);
 }
