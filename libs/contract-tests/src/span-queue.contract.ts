@@ -133,15 +133,15 @@ export function spanQueueContract(
       await expect(queue.shutdown(deadlineIn(500))).resolves.toBeUndefined();
     });
 
-    it.runIf(capabilities.offerWaitsForAck)(
-      'fails, never loses, a batch unacked at the shutdown deadline',
-      async () => {
+    // Only an in-process queue holds unacked batches in memory; a broker keeps them across a shutdown.
+    if (capabilities.offerWaitsForAck) {
+      it('fails, never loses, a batch unacked at the shutdown deadline', async () => {
         const { queue, consumer } = await make();
         const offered = queue.offer([spanRecord()]);
         await consumer.next(0);
         await queue.shutdown(deadlineIn(50));
         await expect(offered).rejects.toBeInstanceOf(UnavailableError);
-      },
-    );
+      });
+    }
   });
 }
