@@ -4,12 +4,14 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Deadline, LlmEventWriter, SpanQueue, TraceReader } from '@driftwatch/contracts';
 import { msLeft } from '@driftwatch/contracts';
 import { BatchingWriter } from '@driftwatch/pipeline';
+import { KafkaSpanQueue } from '@driftwatch/queue-kafka';
 import { MemorySpanQueue } from '@driftwatch/queue-memory';
 import {
   ApiKeyStore,
   ClickHouseSpanWriter,
   ClickHouseTraceReader,
   createEmbeddedClickHouse,
+  createServerClickHouse,
 } from '@driftwatch/store-clickhouse';
 import type { DriftwatchConfig } from '../config/config.js';
 
@@ -24,18 +26,14 @@ export interface Pipeline {
 
 /**
  * The one place where adapters are chosen. Embedded mode: ClickHouse's engine in-process (chDB) and the
- * in-process queue, whose offer() resolves once the writer stored the spans.
+ * in-process queue, whose offer() resolves once the writer stored the spans. DRIFTWATCH_QUEUE=kafka puts a
+ * Kafka topic between ingest and the writer: offer() resolves once the brokers hold the spans.
  */
 export async function createPipeline(
   config: DriftwatchConfig,
   log: (message: string) => void,
 ): Promise<Pipeline> {
-  await mkdir(config.dataDir, { recursive: true });
-  const path = join(config.dataDir, 'clickhouse');
-  const client: ClickHouseClient = createEmbeddedClickHouse(path);
-  // A second connection on the same data directory for reads: chDB runs one query at a time per
-  // connection, and API reads must not wait behind large inserts.
-  const readClient: ClickHouseClient = createEmbeddedClickHouse(path);
+  const { client, readClient } = await clickHouseClients(config);
   const schema = { database: config.database, retentionDays: config.retentionDays };
   const store = new ClickHouseSpanWriter(client, schema);
   await store.start();
@@ -45,8 +43,20 @@ export async function createPipeline(
     onError: (error, willRetry) =>
       log(`span insert failed (${willRetry ? 'retrying' : 'dead-lettering'}): ${(error as Error).message}`),
   });
-  const queue = new MemorySpanQueue({ capacity: config.queueCapacitySpans, deadLetters: store });
-  queue.subscribe(writer);
+  const queue: SpanQueue =
+    config.queue === 'kafka'
+      ? new KafkaSpanQueue({
+          bootstrapBrokers: config.kafka.brokers,
+          topic: config.kafka.topic,
+          groupId: config.kafka.group,
+          partitions: config.kafka.partitions,
+          capacity: config.queueCapacitySpans,
+          deadLetters: store,
+          onError: (error, context) => log(`kafka ${context}: ${(error as Error).message}`),
+        })
+      : new MemorySpanQueue({ capacity: config.queueCapacitySpans, deadLetters: store });
+  // Only the writer role consumes; an ingest-only process just produces to the queue.
+  if (config.roles.has('writer')) queue.subscribe(writer);
   await queue.start();
   const keys = new ApiKeyStore(readClient, config.database);
   const reader = new ClickHouseTraceReader(readClient, config.database);
@@ -63,8 +73,25 @@ export async function createPipeline(
       await queue.shutdown(deadline);
       await writer.shutdown(deadline);
       await store.shutdown();
-      const closing = Promise.all([client.close(), readClient.close()]);
+      const closing = Promise.all([client.close(), readClient === client ? null : readClient.close()]);
       await Promise.race([closing, new Promise((r) => setTimeout(r, msLeft(deadline)))]);
     },
   };
+}
+
+/**
+ * ClickHouse server over HTTP when DRIFTWATCH_CLICKHOUSE_URL is set (one pooled client serves reads and
+ * writes); otherwise the engine in-process, with a second connection on the same data directory for reads:
+ * chDB runs one query at a time per connection, and API reads must not wait behind large inserts.
+ */
+async function clickHouseClients(
+  config: DriftwatchConfig,
+): Promise<{ client: ClickHouseClient; readClient: ClickHouseClient }> {
+  if (config.clickhouse) {
+    const client = createServerClickHouse(config.clickhouse);
+    return { client, readClient: client };
+  }
+  await mkdir(config.dataDir, { recursive: true });
+  const path = join(config.dataDir, 'clickhouse');
+  return { client: createEmbeddedClickHouse(path), readClient: createEmbeddedClickHouse(path) };
 }
