@@ -1,5 +1,11 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { DeadLetterSink, LlmEventWriter, OtlpLogRecord, SpanRecord, SpanWriter } from '@driftwatch/contracts';
+import type {
+  DeadLetterSink,
+  LlmEventWriter,
+  OtlpLogRecord,
+  SpanRecord,
+  SpanWriter,
+} from '@driftwatch/contracts';
 import { classifyClickHouseError } from './errors.js';
 import { migrate, type SchemaOptions } from './migrate.js';
 import { nanosToDateTime64, toSpanRow } from './span-row.js';

@@ -8,7 +8,12 @@ import type {
   TraceReader,
 } from '@driftwatch/contracts';
 import { encodeCursor } from './cursor.js';
-import { joinLogMessages, LOG_EVENTS_SQL, spansLackingMessages, type LogEventRow } from './log-message-join.js';
+import {
+  joinLogMessages,
+  LOG_EVENTS_SQL,
+  spansLackingMessages,
+  type LogEventRow,
+} from './log-message-join.js';
 import { classifyClickHouseError } from './errors.js';
 import { buildMetricsQuery, fillBuckets, toMetricsPoint, type MetricsRow } from './metrics-query.js';
 import { nanosToIso, SPAN_VIEW_COLUMNS, toSpanView, type SpanViewRow } from './span-view.js';

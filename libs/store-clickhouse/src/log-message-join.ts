@@ -48,7 +48,9 @@ export function joinLogMessages(spans: SpanView[], rows: LogEventRow[], traceId:
         ...span.llm,
         inputMessages: messages.inputMessages,
         outputMessages: messages.outputMessages,
-        systemInstructions: span.llm.systemInstructions.length ? span.llm.systemInstructions : messages.systemInstructions,
+        systemInstructions: span.llm.systemInstructions.length
+          ? span.llm.systemInstructions
+          : messages.systemInstructions,
         toolCalls: span.llm.toolCalls.length ? span.llm.toolCalls : messages.toolCalls,
         finishReasons: span.llm.finishReasons.length ? span.llm.finishReasons : messages.finishReasons,
       },

@@ -72,7 +72,9 @@ export function toSpanRow(record: SpanRecord): SpanRow {
     service_name: record.serviceName,
     scope_name: record.scopeName,
     scope_version: record.scopeVersion,
-    attributes: JSON.stringify(llm && hasMessages(llm) ? withoutRawContent(record.attributes) : record.attributes),
+    attributes: JSON.stringify(
+      llm && hasMessages(llm) ? withoutRawContent(record.attributes) : record.attributes,
+    ),
     resource: resourceJson(record.resource),
     events: record.events.length ? JSON.stringify(record.events) : '',
     is_llm: llm ? 1 : 0,
@@ -141,7 +143,12 @@ const RAW_CONTENT_KEYS = new Set([
   'traceloop.entity.input',
   'traceloop.entity.output',
 ]);
-const RAW_CONTENT_PREFIXES = ['llm.input_messages.', 'llm.output_messages.', 'gen_ai.prompt.', 'gen_ai.completion.'];
+const RAW_CONTENT_PREFIXES = [
+  'llm.input_messages.',
+  'llm.output_messages.',
+  'gen_ai.prompt.',
+  'gen_ai.completion.',
+];
 
 /**
  * Once the conversation is parsed into the message columns, the raw copies in the attributes only double the

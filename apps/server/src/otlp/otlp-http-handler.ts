@@ -80,7 +80,11 @@ export class OtlpHttpHandler {
     }
     const outcome = await this.ingest.export(projectId, signal, format, body);
     if (outcome.kind === 'stored') {
-      return { status: 200, headers: { 'content-type': CONTENT_TYPE[format] }, body: successBody(signal, format, outcome) };
+      return {
+        status: 200,
+        headers: { 'content-type': CONTENT_TYPE[format] },
+        body: successBody(signal, format, outcome),
+      };
     }
     const { status, rpc } = HTTP_OF[outcome.kind];
     const retryAfter = 'retryAfterSeconds' in outcome ? outcome.retryAfterSeconds : undefined;
@@ -103,15 +107,26 @@ export class OtlpHttpHandler {
   }
 }
 
-const CONTENT_TYPE: Record<WireFormat, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
+const CONTENT_TYPE: Record<WireFormat, string> = {
+  protobuf: 'application/x-protobuf',
+  json: 'application/json',
+};
 
-function successBody(signal: Signal, format: WireFormat, outcome: { rejected: number; errorMessage: string }): Buffer | string {
+function successBody(
+  signal: Signal,
+  format: WireFormat,
+  outcome: { rejected: number; errorMessage: string },
+): Buffer | string {
   if (signal === 'traces') {
     const partial = { rejectedSpans: outcome.rejected, errorMessage: outcome.errorMessage };
-    return format === 'protobuf' ? Buffer.from(encodeTraceResponseProtobuf(partial)) : encodeTraceResponseJson(partial);
+    return format === 'protobuf'
+      ? Buffer.from(encodeTraceResponseProtobuf(partial))
+      : encodeTraceResponseJson(partial);
   }
   const partial = { rejectedLogRecords: outcome.rejected, errorMessage: outcome.errorMessage };
-  return format === 'protobuf' ? Buffer.from(encodeLogsResponseProtobuf(partial)) : encodeLogsResponseJson(partial);
+  return format === 'protobuf'
+    ? Buffer.from(encodeLogsResponseProtobuf(partial))
+    : encodeLogsResponseJson(partial);
 }
 
 function formatOf(contentType: string | undefined): WireFormat | null {

@@ -1,4 +1,10 @@
-import type { ApiKeyVerifier, LlmEventWriter, OtlpLogRecord, OtlpTraceRequest, SpanQueue } from '@driftwatch/contracts';
+import type {
+  ApiKeyVerifier,
+  LlmEventWriter,
+  OtlpLogRecord,
+  OtlpTraceRequest,
+  SpanQueue,
+} from '@driftwatch/contracts';
 import { SaturatedError, UnavailableError } from '@driftwatch/contracts';
 import { normalizeTraceRequest } from '@driftwatch/normalize';
 import {
@@ -55,7 +61,12 @@ export class OtlpIngest {
     return apiKey ? this.keys.projectFor(apiKey) : null;
   }
 
-  async export(projectId: string, signal: Signal, format: WireFormat, body: Uint8Array): Promise<ExportOutcome> {
+  async export(
+    projectId: string,
+    signal: Signal,
+    format: WireFormat,
+    body: Uint8Array,
+  ): Promise<ExportOutcome> {
     if (this.inflightBytes + body.length > this.limits.maxInflightBytes) {
       return { kind: 'saturated', message: 'ingest is saturated', retryAfterSeconds: 1 };
     }
@@ -73,19 +84,31 @@ export class OtlpIngest {
    * Logs: only GenAI events linked to a span are kept (they hold the conversation of instrumentations that
    * send content as log records); other log records are accepted and ignored, Driftwatch is no log store.
    */
-  private async decodeAndStoreEvents(projectId: string, format: WireFormat, body: Uint8Array): Promise<ExportOutcome> {
+  private async decodeAndStoreEvents(
+    projectId: string,
+    format: WireFormat,
+    body: Uint8Array,
+  ): Promise<ExportOutcome> {
     let records: OtlpLogRecord[];
     try {
-      const decoded = format === 'protobuf' ? decodeLogsRequestProtobuf(body) : decodeLogsRequestJson(utf8(body));
-      records = decoded.resourceLogs.flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords)).filter(isLinkedGenAiEvent);
+      const decoded =
+        format === 'protobuf' ? decodeLogsRequestProtobuf(body) : decodeLogsRequestJson(utf8(body));
+      records = decoded.resourceLogs
+        .flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords))
+        .filter(isLinkedGenAiEvent);
     } catch (error) {
-      if (error instanceof OtlpDecodeError) return { kind: 'invalid', message: `malformed OTLP ${format}: ${error.message}` };
+      if (error instanceof OtlpDecodeError)
+        return { kind: 'invalid', message: `malformed OTLP ${format}: ${error.message}` };
       throw error;
     }
     try {
       await this.events.insertLlmEvents(projectId, records);
     } catch {
-      return { kind: 'unavailable', message: 'log records could not be stored; retry later', retryAfterSeconds: 2 };
+      return {
+        kind: 'unavailable',
+        message: 'log records could not be stored; retry later',
+        retryAfterSeconds: 2,
+      };
     }
     return { kind: 'stored', rejected: 0, errorMessage: '' };
   }
