@@ -2,9 +2,20 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const alias = Object.fromEntries(
-  ['contracts', 'otlp', 'normalize', 'queue-memory', 'store-clickhouse', 'api-schema', 'contract-tests', 'pipeline'].map(
-    (name) => [`@driftwatch/${name}`, fileURLToPath(new URL(`./libs/${name}/src/index.ts`, import.meta.url))],
-  ),
+  [
+    'contracts',
+    'otlp',
+    'normalize',
+    'queue-memory',
+    'queue-kafka',
+    'store-clickhouse',
+    'api-schema',
+    'contract-tests',
+    'pipeline',
+  ].map((name) => [
+    `@driftwatch/${name}`,
+    fileURLToPath(new URL(`./libs/${name}/src/index.ts`, import.meta.url)),
+  ]),
 );
 
 export default defineConfig({
@@ -15,7 +26,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['libs/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          include: ['libs/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/src/**/*.test.tsx'],
           pool: 'forks',
         },
       },

@@ -18,13 +18,45 @@ if (!existsSync(node24) || !existsSync(join(root, 'node_modules', 'chdb'))) {
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 run(node24, [join(root, 'scripts', 'build.mjs')]);
+run(node24, [join(root, 'scripts', 'build-dashboard.mjs')]);
 
+// The dashboard (Next.js) runs beside the server and proxies /api to it; the server's banner prints its URL.
+const apiPort = process.env.DRIFTWATCH_OTLP_HTTP_PORT || '4318';
+const dashboardPort = process.env.DRIFTWATCH_DASHBOARD_PORT || '3000';
+const host = process.env.DRIFTWATCH_HOST || '0.0.0.0';
+const dashboard = spawn(
+  node24,
+  [
+    join(root, 'node_modules', 'next', 'dist', 'bin', 'next'),
+    'start',
+    join(root, 'apps', 'dashboard'),
+    '-p',
+    dashboardPort,
+    '-H',
+    host,
+  ],
+  {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DRIFTWATCH_API_URL: `http://127.0.0.1:${apiPort}`, NEXT_TELEMETRY_DISABLED: '1' },
+  },
+);
 const server = spawn(node24, ['--enable-source-maps', join(root, 'dist', 'server', 'main.js')], {
   cwd: root,
   stdio: 'inherit',
+  env: { ...process.env, DRIFTWATCH_DASHBOARD_URL: `http://localhost:${dashboardPort}` },
 });
-// Ctrl-C reaches the server too (same process group); wait for its clean shutdown instead of dying first.
+// Ctrl-C reaches both children too (same process group); wait for the server's clean shutdown instead of dying first.
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => server.kill(signal));
+  process.on(signal, () => {
+    dashboard.kill(signal);
+    server.kill(signal);
+  });
 }
-server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+dashboard.on('exit', (code) => {
+  if (code) console.error(`[driftwatch] the dashboard exited (${code}); the API keeps running`);
+});
+server.on('exit', (code, signal) => {
+  dashboard.kill('SIGTERM');
+  process.exit(code ?? (signal ? 1 : 0));
+});

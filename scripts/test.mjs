@@ -31,6 +31,8 @@ if (only.length === 0) {
   step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 }
 step('build', bin('node'), [join(root, 'scripts', 'build.mjs')]);
+// The browser tests (tests/dashboard) run against the built dashboard; rebuilt only after a change.
+step('build dashboard', bin('node'), [join(root, 'scripts', 'build-dashboard.mjs')]);
 
 mkdirSync(join(root, 'test-artifacts'), { recursive: true });
 const report = join(root, 'test-artifacts', 'vitest.json');

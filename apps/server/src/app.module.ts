@@ -2,7 +2,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthController } from './api/health.controller.js';
 import { MetricsController } from './api/metrics.controller.js';
 import { TracesController } from './api/traces.controller.js';
-import { ApiKeyGuard } from './common/api-key.guard.js';
+import { AccessGuard } from './auth/access.guard.js';
+import { AUTH, type AuthServices } from './auth/auth.constants.js';
+import { AuthController } from './auth/auth.controller.js';
+import { ProjectsController } from './auth/projects.controller.js';
+import { UsersController } from './auth/users.controller.js';
 import { OTLP_HTTP, PIPELINE, VERSION } from './common/tokens.js';
 import type { Pipeline } from './composition/pipeline.js';
 import { OtlpController } from './otlp/otlp.controller.js';
@@ -10,12 +14,26 @@ import type { OtlpHttpHandler } from './otlp/otlp-http-handler.js';
 
 @Module({})
 export class AppModule {
-  static register(deps: { pipeline: Pipeline; otlpHttp: OtlpHttpHandler; version: string }): DynamicModule {
+  static register(deps: {
+    pipeline: Pipeline;
+    otlpHttp: OtlpHttpHandler;
+    version: string;
+    auth: AuthServices;
+  }): DynamicModule {
     return {
       module: AppModule,
-      controllers: [OtlpController, TracesController, MetricsController, HealthController],
+      controllers: [
+        OtlpController,
+        TracesController,
+        MetricsController,
+        HealthController,
+        AuthController,
+        UsersController,
+        ProjectsController,
+      ],
       providers: [
-        ApiKeyGuard,
+        AccessGuard,
+        { provide: AUTH, useValue: deps.auth },
         { provide: PIPELINE, useValue: deps.pipeline },
         { provide: OTLP_HTTP, useValue: deps.otlpHttp },
         { provide: VERSION, useValue: deps.version },

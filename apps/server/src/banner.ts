@@ -4,6 +4,8 @@ export function printBanner(info: {
   grpcPort: number;
   apiKey: string | null;
   dataDir: string;
+  dashboardUrl?: string | undefined;
+  admin?: { email: string; generatedPassword: string | null };
 }): void {
   const base = `http://localhost:${info.port}`;
   const key =
@@ -11,6 +13,14 @@ export function printBanner(info: {
   const lines = [
     '',
     'Driftwatch is running (embedded mode).',
+    ...(info.dashboardUrl ? [`  Dashboard:         ${info.dashboardUrl}`] : []),
+    ...(info.admin
+      ? [
+          `  Admin sign-in:     ${info.admin.email} / ${
+            info.admin.generatedPassword ?? '<password set earlier or by DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD>'
+          }${info.admin.generatedPassword ? '  (generated now, shown once: keep it)' : ''}`,
+        ]
+      : []),
     `  OTLP/HTTP traces:  ${base}/v1/traces`,
     `  OTLP/gRPC traces:  localhost:${info.grpcPort}`,
     `  REST API:          ${base}/api  (OpenAPI: ${base}/api/openapi.json)`,

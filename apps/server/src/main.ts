@@ -9,8 +9,9 @@ import { loadConfig } from './config/config.js';
 import { configureFastify } from './http/fastify-setup.js';
 import { OtlpGrpcServer } from './otlp/otlp-grpc-server.js';
 import { OtlpHttpHandler } from './otlp/otlp-http-handler.js';
-import { TraceIngest } from './otlp/trace-ingest.js';
+import { OtlpIngest } from './otlp/otlp-ingest.js';
 import { printBanner } from './banner.js';
+import { setupAuth } from './auth/setup-auth.js';
 
 const VERSION = process.env.npm_package_version ?? '0.1.0';
 
@@ -19,14 +20,20 @@ async function main(): Promise<void> {
   const log = (message: string) => console.log(`[driftwatch] ${message}`);
   const pipeline = await createPipeline(config, log);
   const newKey = await bootstrapKeys(pipeline.keys, config);
-  const ingest = new TraceIngest(pipeline.keys, pipeline.queue, config);
+  const auth = await setupAuth(pipeline.keys, config, log);
+  const ingest = new OtlpIngest(pipeline.keys, pipeline.queue, pipeline.events, config);
   const otlpHttp = new OtlpHttpHandler(ingest, config.maxDecompressedBytes);
   const otlpGrpc = new OtlpGrpcServer(ingest, config.maxDecompressedBytes);
 
-  const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false });
+  // trustProxy: the dashboard's /api proxy runs on loopback and passes the client's address and scheme.
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.maxBodyBytes,
+    logger: false,
+    trustProxy: 'loopback',
+  });
   configureFastify(adapter.getInstance(), ingest, otlpHttp);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register({ pipeline, otlpHttp, version: VERSION }),
+    AppModule.register({ pipeline, otlpHttp, version: VERSION, auth: auth.services }),
     adapter,
     {
       bodyParser: false,
@@ -38,14 +45,21 @@ async function main(): Promise<void> {
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.otlpHttpPort;
   const grpcPort = await otlpGrpc.start(config.host, config.otlpGrpcPort);
-  printBanner({ port, grpcPort, apiKey: newKey, dataDir: config.dataDir });
+  printBanner({
+    port,
+    grpcPort,
+    apiKey: newKey,
+    dataDir: config.dataDir,
+    dashboardUrl: config.dashboardUrl,
+    admin: auth.admin,
+  });
 
   let stopping: Promise<void> | null = null;
   const stop = (signal: string) => {
     stopping ??= (async () => {
       log(`${signal}: flushing and stopping`);
       const deadline = deadlineIn(config.shutdownTimeoutMs);
-      await Promise.all([app.close(), otlpGrpc.shutdown()]);
+      await Promise.all([app.close(), otlpGrpc.shutdown(), auth.sweeper.stop()]);
       await pipeline.shutdown(deadline);
       log('stopped');
       process.exit(0);

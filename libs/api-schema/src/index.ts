@@ -17,3 +17,30 @@ export {
   traceSummarySchema,
   type TraceListQueryInput,
 } from './traces.js';
+export {
+  createUserRequestSchema,
+  loginRequestSchema,
+  meResponseSchema,
+  roleSchema,
+  updateUserRequestSchema,
+  userListSchema,
+  userSchema,
+  type MeResponse,
+  type Role,
+  type User,
+} from './auth.js';
+export {
+  apiKeyListSchema,
+  apiKeyPrefixParamSchema,
+  apiKeySchema,
+  createApiKeyRequestSchema,
+  createdApiKeySchema,
+  createProjectRequestSchema,
+  projectIdSchema,
+  projectListSchema,
+  projectSchema,
+  updateProjectRequestSchema,
+  type ApiKey,
+  type CreatedApiKey,
+  type Project,
+} from './projects.js';

@@ -2,6 +2,23 @@ import { z } from 'zod';
 import { apiErrorSchema } from './errors.js';
 import { metricsQuerySchema, metricsSummarySchema } from './metrics.js';
 import { traceDetailSchema, traceListPageSchema, traceListQuerySchema } from './traces.js';
+import {
+  createUserRequestSchema,
+  loginRequestSchema,
+  meResponseSchema,
+  updateUserRequestSchema,
+  userListSchema,
+  userSchema,
+} from './auth.js';
+import {
+  apiKeyListSchema,
+  createApiKeyRequestSchema,
+  createdApiKeySchema,
+  createProjectRequestSchema,
+  projectListSchema,
+  projectSchema,
+  updateProjectRequestSchema,
+} from './projects.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -36,6 +53,118 @@ function ok(description: string, s: z.ZodType) {
   return { description, content: { 'application/json': { schema: schema(s) } } };
 }
 
+function body(s: z.ZodType) {
+  return { required: true, content: { 'application/json': { schema: schema(s, 'input') } } };
+}
+
+const forbidden = { '403': { description: 'The role or project does not allow this' } };
+const pathId = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+
+/** Sign-in, users and projects: session cookie (dashboard); admin routes need the admin role. */
+function accountPaths(): Record<string, unknown> {
+  const session = [{ session: [] }];
+  return {
+    '/api/auth/login': {
+      post: {
+        summary: 'Sign in; sets the HttpOnly session cookie',
+        security: [],
+        requestBody: body(loginRequestSchema),
+        responses: {
+          '200': ok('Signed in', meResponseSchema),
+          '401': { description: 'Wrong email or password' },
+          '429': { description: 'Too many attempts for this email and address; see Retry-After' },
+        },
+      },
+    },
+    '/api/auth/logout': {
+      post: {
+        summary: 'Sign out (revokes the session)',
+        security: session,
+        responses: { '204': { description: 'Signed out' } },
+      },
+    },
+    '/api/auth/me': {
+      get: {
+        summary: 'The signed-in user, role and projects',
+        security: session,
+        responses: { '200': ok('Me', meResponseSchema), ...errorResponses },
+      },
+    },
+    '/api/users': {
+      get: {
+        summary: 'All users (admin)',
+        security: session,
+        responses: { '200': ok('Users', userListSchema), ...errorResponses, ...forbidden },
+      },
+      post: {
+        summary: 'Create a user (admin)',
+        security: session,
+        requestBody: body(createUserRequestSchema),
+        responses: { '201': ok('Created', userSchema), ...errorResponses, ...forbidden },
+      },
+    },
+    '/api/users/{id}': {
+      patch: {
+        summary: 'Change role, memberships, password or disable (admin)',
+        security: session,
+        parameters: [pathId('id')],
+        requestBody: body(updateUserRequestSchema),
+        responses: { '200': ok('Updated', userSchema), ...errorResponses, ...forbidden },
+      },
+    },
+    '/api/projects': {
+      get: {
+        summary: 'Projects the caller may open',
+        security: session,
+        responses: { '200': ok('Projects', projectListSchema), ...errorResponses },
+      },
+      post: {
+        summary: 'Create a project (admin)',
+        security: session,
+        requestBody: body(createProjectRequestSchema),
+        responses: { '201': ok('Created', projectSchema), ...errorResponses, ...forbidden },
+      },
+    },
+    '/api/projects/{id}': {
+      patch: {
+        summary: 'Rename or set retention (admin)',
+        security: session,
+        parameters: [pathId('id')],
+        requestBody: body(updateProjectRequestSchema),
+        responses: { '200': ok('Updated', projectSchema), ...errorResponses, ...forbidden },
+      },
+    },
+    '/api/projects/{id}/api-keys': {
+      get: {
+        summary: 'API keys of a project (prefix, name, created, revoked)',
+        security: session,
+        parameters: [pathId('id')],
+        responses: { '200': ok('Keys', apiKeyListSchema), ...errorResponses, ...forbidden },
+      },
+      post: {
+        summary: 'Create an API key (admin); the key is in this response only',
+        security: session,
+        parameters: [pathId('id')],
+        requestBody: body(createApiKeyRequestSchema),
+        responses: { '201': ok('Created', createdApiKeySchema), ...errorResponses, ...forbidden },
+      },
+    },
+    '/api/projects/{id}/api-keys/{prefix}': {
+      delete: {
+        summary: 'Revoke an API key (admin)',
+        security: session,
+        parameters: [pathId('id'), pathId('prefix')],
+        responses: {
+          '204': { description: 'Revoked' },
+          '404': { description: 'No such key' },
+          ...errorResponses,
+          ...forbidden,
+        },
+      },
+    },
+  };
+}
+
 export function buildOpenApiDocument(version: string): JsonSchema {
   return {
     openapi: '3.1.0',
@@ -43,11 +172,18 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       title: 'Driftwatch API',
       version,
       description:
-        'Read traces and metrics of one project. Authenticate with `Authorization: Bearer <project API key>`.',
+        'Read traces and metrics of one project. Authenticate with `Authorization: Bearer <project API key>`, ' +
+        'or with the dashboard session cookie and the project in the `x-driftwatch-project` header (or `project` query parameter).',
     },
-    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
-    security: [{ apiKey: [] }],
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: 'dw_session' },
+      },
+    },
+    security: [{ apiKey: [] }, { session: [] }],
     paths: {
+      ...accountPaths(),
       '/api/traces': {
         get: {
           summary: 'List traces',

@@ -1,13 +1,14 @@
 import { Controller, Get, Inject, Query, Req, UseGuards } from '@nestjs/common';
 import type { MetricsSummary } from '@driftwatch/contracts';
 import { metricsQuerySchema } from '@driftwatch/api-schema';
-import { ApiKeyGuard, projectOf, type AuthedRequest } from '../common/api-key.guard.js';
+import { Access, AccessGuard, projectOf, type AuthedRequest } from '../auth/access.guard.js';
 import { PIPELINE } from '../common/tokens.js';
 import { parseOr400 } from '../common/validation.js';
 import type { Pipeline } from '../composition/pipeline.js';
 
 @Controller('/api/metrics')
-@UseGuards(ApiKeyGuard)
+@UseGuards(AccessGuard)
+@Access('read')
 export class MetricsController {
   constructor(@Inject(PIPELINE) private readonly pipeline: Pipeline) {}
 

@@ -3,13 +3,14 @@ import type { TraceDetail, TraceListPage } from '@driftwatch/contracts';
 import { traceIdParamSchema, traceListQuerySchema } from '@driftwatch/api-schema';
 import { InvalidCursorError } from '@driftwatch/store-clickhouse';
 import { BadRequestException } from '@nestjs/common';
-import { ApiKeyGuard, projectOf, type AuthedRequest } from '../common/api-key.guard.js';
+import { Access, AccessGuard, projectOf, type AuthedRequest } from '../auth/access.guard.js';
 import { PIPELINE } from '../common/tokens.js';
 import { parseOr400 } from '../common/validation.js';
 import type { Pipeline } from '../composition/pipeline.js';
 
 @Controller('/api/traces')
-@UseGuards(ApiKeyGuard)
+@UseGuards(AccessGuard)
+@Access('read')
 export class TracesController {
   constructor(@Inject(PIPELINE) private readonly pipeline: Pipeline) {}
 

@@ -22,10 +22,41 @@ export const configSchema = z.object({
   DRIFTWATCH_MAX_DECOMPRESSED_BYTES: bytes.default(64 * 1024 * 1024),
   DRIFTWATCH_MAX_INFLIGHT_REQUESTS: z.coerce.number().int().min(1).default(64),
   DRIFTWATCH_MAX_INFLIGHT_BYTES: bytes.default(512 * 1024 * 1024),
+  /** Which roles this process runs: ingest (OTLP receivers), writer (queue -> store), api (REST). */
+  DRIFTWATCH_ROLES: z
+    .string()
+    .default('ingest,writer,api')
+    .transform((text) => [
+      ...new Set(
+        text
+          .split(',')
+          .map((r) => r.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(z.array(z.enum(['ingest', 'writer', 'api'])).min(1)),
+  /** A ClickHouse server or cluster over HTTP(S); when unset, ClickHouse's engine runs in-process (chDB). */
+  DRIFTWATCH_CLICKHOUSE_URL: z.string().url().optional(),
+  DRIFTWATCH_CLICKHOUSE_USER: z.string().default('default'),
+  DRIFTWATCH_CLICKHOUSE_PASSWORD: z.string().default(''),
+  /** memory: in-process (embedded); kafka: spans go through a Kafka topic to the writer. */
+  DRIFTWATCH_QUEUE: z.enum(['memory', 'kafka']).default('memory'),
+  DRIFTWATCH_KAFKA_BROKERS: z.string().default('localhost:9092'),
+  DRIFTWATCH_KAFKA_TOPIC: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,200}$/)
+    .default('driftwatch.spans'),
+  DRIFTWATCH_KAFKA_GROUP: z.string().min(1).default('driftwatch-writer'),
+  DRIFTWATCH_KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(10000).default(12),
   DRIFTWATCH_QUEUE_CAPACITY_SPANS: z.coerce.number().int().min(100).default(100_000),
   DRIFTWATCH_BATCH_MAX_SPANS: z.coerce.number().int().min(1).default(50_000),
   DRIFTWATCH_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(1).default(200),
   DRIFTWATCH_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  DRIFTWATCH_BOOTSTRAP_ADMIN_EMAIL: z.email().default('admin@localhost'),
+  /** Unset: a password is generated at first start and printed once. */
+  DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12).optional(),
+  /** Set by scripts/start.mjs when it serves the dashboard beside the server; printed in the banner. */
+  DRIFTWATCH_DASHBOARD_URL: z.url().optional(),
   DRIFTWATCH_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
 });
 
@@ -38,6 +69,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new Error(`invalid configuration: ${problems}`);
   }
   const c = parsed.data;
+  const roles = new Set(c.DRIFTWATCH_ROLES);
+  if (c.DRIFTWATCH_QUEUE === 'memory' && roles.has('ingest') !== roles.has('writer')) {
+    throw new Error(
+      'invalid configuration: with DRIFTWATCH_QUEUE=memory the ingest and writer roles must run in the same process',
+    );
+  }
   return {
     dataDir: resolve(c.DRIFTWATCH_DATA_DIR),
     host: c.DRIFTWATCH_HOST,
@@ -51,11 +88,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     maxDecompressedBytes: c.DRIFTWATCH_MAX_DECOMPRESSED_BYTES,
     maxInflightRequests: c.DRIFTWATCH_MAX_INFLIGHT_REQUESTS,
     maxInflightBytes: c.DRIFTWATCH_MAX_INFLIGHT_BYTES,
+    roles: new Set(c.DRIFTWATCH_ROLES),
+    clickhouse: c.DRIFTWATCH_CLICKHOUSE_URL
+      ? {
+          url: c.DRIFTWATCH_CLICKHOUSE_URL,
+          username: c.DRIFTWATCH_CLICKHOUSE_USER,
+          password: c.DRIFTWATCH_CLICKHOUSE_PASSWORD,
+        }
+      : null,
+    queue: c.DRIFTWATCH_QUEUE,
+    kafka: {
+      brokers: c.DRIFTWATCH_KAFKA_BROKERS.split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+      topic: c.DRIFTWATCH_KAFKA_TOPIC,
+      group: c.DRIFTWATCH_KAFKA_GROUP,
+      partitions: c.DRIFTWATCH_KAFKA_PARTITIONS,
+    },
     queueCapacitySpans: c.DRIFTWATCH_QUEUE_CAPACITY_SPANS,
     batchMaxSpans: c.DRIFTWATCH_BATCH_MAX_SPANS,
     batchMaxWaitMs: c.DRIFTWATCH_BATCH_MAX_WAIT_MS,
     shutdownTimeoutMs: c.DRIFTWATCH_SHUTDOWN_TIMEOUT_MS,
     logLevel: c.DRIFTWATCH_LOG_LEVEL,
+    bootstrapAdminEmail: c.DRIFTWATCH_BOOTSTRAP_ADMIN_EMAIL,
+    bootstrapAdminPassword: c.DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD,
+    dashboardUrl: c.DRIFTWATCH_DASHBOARD_URL,
   };
 }
 

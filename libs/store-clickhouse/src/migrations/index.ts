@@ -2,7 +2,16 @@ import { spansTable } from './001-spans.js';
 import { traceIndex } from './002-trace-index.js';
 import { projectsAndKeys } from './003-projects-and-keys.js';
 import { deadLetters } from './004-dead-letters.js';
+import { usersAndSessions } from './005-users-and-sessions.js';
+import { llmLogEvents } from './006-llm-log-events.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
-export const migrations: readonly Migration[] = [spansTable, traceIndex, projectsAndKeys, deadLetters];
+export const migrations: readonly Migration[] = [
+  spansTable,
+  traceIndex,
+  projectsAndKeys,
+  deadLetters,
+  usersAndSessions,
+  llmLogEvents,
+];

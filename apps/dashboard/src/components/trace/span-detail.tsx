@@ -1,0 +1,67 @@
+'use client';
+import { useState } from 'react';
+import type { SpanView } from '../../lib/api';
+import { formatCost, formatCount, formatMs, formatTime } from '../../lib/format';
+import { ChatView } from '../chat/chat-view';
+import { PartBoundary } from '../chat/part-boundary';
+
+/** The selected span: for an LLM call its figures and conversation; for any span its raw attributes. */
+export function SpanDetail({ span }: { span: SpanView }) {
+  const llm = span.llm;
+  return (
+    <section className="span-detail card" aria-label={`Span ${span.name}`}>
+      <header className="span-head">
+        <h2 className="ellipsis">{span.name}</h2>
+        <span className={`badge ${span.status === 'unset' ? '' : span.status}`}>{span.status}</span>
+      </header>
+      {span.statusMessage ? <p className="form-error">{span.statusMessage}</p> : null}
+      <dl className="facts">
+        <Fact label="Started" value={formatTime(span.startTime)} />
+        <Fact label="Latency" value={formatMs(span.durationMs)} />
+        <Fact label="Kind" value={span.kind} />
+        {llm ? (
+          <>
+            <Fact label="Model" value={llm.responseModel || llm.requestModel || '—'} />
+            <Fact label="Provider" value={llm.provider || '—'} />
+            <Fact label="Operation" value={llm.operation || '—'} />
+            <Fact label="Finish reason" value={llm.finishReasons.join(', ') || '—'} />
+            <Fact label="Input tokens" value={formatCount(llm.usage.inputTokens)} />
+            <Fact label="Cached tokens" value={formatCount(llm.usage.cacheReadInputTokens)} />
+            <Fact label="Output tokens" value={formatCount(llm.usage.outputTokens)} />
+            <Fact label="Reasoning tokens" value={formatCount(llm.usage.reasoningTokens)} />
+            <Fact label="Cost" value={formatCost(llm.costUsd)} />
+          </>
+        ) : null}
+      </dl>
+      {llm ? (
+        <PartBoundary>
+          <ChatView llm={llm} />
+        </PartBoundary>
+      ) : null}
+      <RawPanel title="Attributes" value={span.attributes} />
+      <RawPanel title="Resource" value={span.resource} />
+    </section>
+  );
+}
+
+function Fact({ label, value }: { label: string; value: string }) {
+  return (
+    <div className="fact">
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}
+
+/** Closed by default; the JSON is only built and rendered once opened (attributes can be large). */
+function RawPanel({ title, value }: { title: string; value: unknown }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="raw" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>
+        {title} <span className="muted small">({Object.keys((value as object) ?? {}).length})</span>
+      </summary>
+      {open ? <pre className="code">{JSON.stringify(value, null, 2)}</pre> : null}
+    </details>
+  );
+}

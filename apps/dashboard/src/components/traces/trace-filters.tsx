@@ -1,0 +1,92 @@
+'use client';
+import { type FormEvent } from 'react';
+import { RANGES } from '../overview/time-range';
+
+export const FILTER_KEYS = [
+  'range',
+  'model',
+  'provider',
+  'userId',
+  'sessionId',
+  'status',
+  'search',
+  'minDurationMs',
+] as const;
+
+/** The filters of GET /api/traces; submitting writes them to the URL (a view can be shared as a link). */
+export function TraceFilters({
+  values,
+  onApply,
+}: {
+  values: Record<string, string>;
+  onApply: (next: Record<string, string>) => void;
+}) {
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const next: Record<string, string> = {};
+    for (const key of FILTER_KEYS) next[key] = String(form.get(key) ?? '').trim();
+    onApply(next);
+  }
+  // key: the form re-mounts with the URL's values after back/forward navigation.
+  return (
+    <form className="filters card" onSubmit={submit} key={JSON.stringify(values)} aria-label="Trace filters">
+      <label className="field">
+        <span>Search messages</span>
+        <input name="search" type="search" defaultValue={values.search} placeholder="text in any message" />
+      </label>
+      <label className="field">
+        <span>Time range</span>
+        <select name="range" defaultValue={values.range || '24h'}>
+          {RANGES.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Model</span>
+        <input name="model" defaultValue={values.model} placeholder="gpt-4o-mini" />
+      </label>
+      <label className="field">
+        <span>Provider</span>
+        <input name="provider" defaultValue={values.provider} placeholder="openai" />
+      </label>
+      <label className="field">
+        <span>User</span>
+        <input name="userId" defaultValue={values.userId} />
+      </label>
+      <label className="field">
+        <span>Session</span>
+        <input name="sessionId" defaultValue={values.sessionId} />
+      </label>
+      <label className="field">
+        <span>Status</span>
+        <select name="status" defaultValue={values.status}>
+          <option value="">any</option>
+          <option value="ok">ok</option>
+          <option value="error">error</option>
+        </select>
+      </label>
+      <label className="field">
+        <span>Min duration (ms)</span>
+        <input
+          name="minDurationMs"
+          type="number"
+          min={0}
+          inputMode="numeric"
+          defaultValue={values.minDurationMs}
+        />
+      </label>
+      <div className="filter-actions">
+        <button type="submit" className="button primary">
+          Apply filters
+        </button>
+        <button type="button" className="button ghost" onClick={() => onApply({})}>
+          Clear
+        </button>
+      </div>
+    </form>
+  );
+}

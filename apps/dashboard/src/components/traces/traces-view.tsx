@@ -1,0 +1,97 @@
+'use client';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useMemo } from 'react';
+import { query, type TraceListPage } from '../../lib/api';
+import { useApi } from '../../lib/use-api';
+import { rangeMs } from '../overview/time-range';
+import { ErrorState, Empty, Loading } from '../states';
+import { FILTER_KEYS, TraceFilters } from './trace-filters';
+import { TracesTable, type SortField } from './traces-table';
+
+/** The traces page: everything it shows is derived from the URL, so a view is a shareable link. */
+export function TracesView() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const get = (key: string) => params.get(key) ?? '';
+  const filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, get(k)]));
+  const sort = (get('sort') || 'startTime') as SortField;
+  const order = get('order') === 'asc' ? 'asc' : 'desc';
+  const cursor = get('cursor');
+
+  const path = useMemo(() => {
+    const toMs = params.get('to') ? Number(params.get('to')) : Date.now();
+    const fromMs = params.get('from') ? Number(params.get('from')) : toMs - rangeMs(params.get('range'));
+    const { range: _range, ...rest } = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k)]));
+    return `/api/traces${query({ ...rest, from: fromMs, to: toMs, sort, order, cursor: params.get('cursor'), limit: 50 })}`;
+  }, [params, sort, order]);
+  const state = useApi<TraceListPage>(path);
+
+  function navigate(next: Record<string, string | undefined>, push = true) {
+    const merged = { ...Object.fromEntries(params.entries()), ...next };
+    const search = query(merged);
+    if (push) router.push(`${pathname}${search}`);
+    else router.replace(`${pathname}${search}`);
+  }
+
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <h1>Traces</h1>
+        <p className="muted small hide-narrow">
+          Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens
+        </p>
+      </div>
+      <TraceFilters
+        values={filters}
+        onApply={(next) => {
+          const keep = { sort: get('sort'), order: get('order') };
+          router.push(`${pathname}${query({ ...keep, ...next })}`);
+        }}
+      />
+      {state.error ? <ErrorState error={state.error} onRetry={state.reload} /> : null}
+      {state.loading && !state.data ? <Loading label="Loading traces" /> : null}
+      {state.data && state.data.items.length === 0 ? (
+        <Empty title="No traces match" hint="Widen the time range or clear some filters." />
+      ) : null}
+      {state.data && state.data.items.length > 0 ? (
+        <>
+          <TracesTable
+            items={state.data.items}
+            sort={sort}
+            order={order}
+            busy={state.loading}
+            onSort={(field) =>
+              navigate(
+                {
+                  sort: field,
+                  order: field === sort && order === 'desc' ? 'asc' : 'desc',
+                  cursor: undefined,
+                },
+                false,
+              )
+            }
+          />
+          <nav className="pager" aria-label="Pages">
+            <button
+              type="button"
+              className="button"
+              disabled={!cursor}
+              onClick={() => navigate({ cursor: undefined })}
+            >
+              First page
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={!state.data.nextCursor}
+              onClick={() => navigate({ cursor: state.data?.nextCursor ?? undefined })}
+            >
+              Next page
+            </button>
+          </nav>
+        </>
+      ) : null}
+    </div>
+  );
+}

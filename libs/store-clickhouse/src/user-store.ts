@@ -1,0 +1,192 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
+
+export type UserRole = 'admin' | 'member' | 'viewer';
+
+export interface StoredUser {
+  userId: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  /** Opaque to the store: the caller hashes (scrypt, with salt and parameters) and verifies. */
+  passwordHash: string;
+  projects: string[];
+  disabled: boolean;
+  createdAt: string;
+}
+
+interface Session {
+  userId: string;
+  expiresAtMs: number;
+  revoked: boolean;
+}
+
+interface UserRow {
+  user_id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  projects: string[];
+  disabled: number;
+  created_at: string;
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function toClickHouseTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/**
+ * Users and sessions. Everything is held in memory after start() (users are few; sessions are few per user),
+ * so authenticating a request makes no query. Writes go to ClickHouse first, then to the cache; a session
+ * token missing from the cache (created by another process) is looked up once.
+ */
+export class UserStore {
+  private users = new Map<string, StoredUser>();
+  private sessions = new Map<string, Session>();
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly database: string,
+  ) {}
+
+  async start(): Promise<void> {
+    const result = await this.client.query({
+      query: `SELECT user_id, email, name, role, password_hash, projects, disabled, toString(created_at) AS created_at
+              FROM ${this.database}.users FINAL`,
+      format: 'JSONEachRow',
+    });
+    const rows = await result.json<UserRow>();
+    this.users = new Map(rows.map((r) => [r.user_id, fromRow(r)]));
+  }
+
+  list(): StoredUser[] {
+    return [...this.users.values()].sort((a, b) => a.email.localeCompare(b.email));
+  }
+
+  get(userId: string): StoredUser | null {
+    return this.users.get(userId) ?? null;
+  }
+
+  findByEmail(email: string): StoredUser | null {
+    const wanted = email.trim().toLowerCase();
+    return [...this.users.values()].find((u) => u.email === wanted) ?? null;
+  }
+
+  async create(input: Omit<StoredUser, 'userId' | 'createdAt' | 'disabled'>): Promise<StoredUser> {
+    const user: StoredUser = {
+      ...input,
+      email: input.email.trim().toLowerCase(),
+      userId: randomUUID(),
+      disabled: false,
+      createdAt: new Date().toISOString(),
+    };
+    await this.write(user);
+    return user;
+  }
+
+  async update(
+    userId: string,
+    patch: Partial<Pick<StoredUser, 'name' | 'role' | 'projects' | 'passwordHash' | 'disabled'>>,
+  ): Promise<StoredUser | null> {
+    const current = this.users.get(userId);
+    if (!current) return null;
+    const next = { ...current, ...patch };
+    await this.write(next);
+    return next;
+  }
+
+  /** A new session; returns the token to put in the cookie (only its hash is stored). */
+  async createSession(userId: string, ttlMs: number): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAtMs = Date.now() + ttlMs;
+    await this.writeSession(hashToken(token), { userId, expiresAtMs, revoked: false });
+    return token;
+  }
+
+  /** The user a session token belongs to, or null when unknown, expired, revoked or the user is disabled. */
+  async userForSession(token: string): Promise<StoredUser | null> {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+    const hash = hashToken(token);
+    const session = this.sessions.get(hash) ?? (await this.loadSession(hash));
+    if (!session || session.revoked || session.expiresAtMs <= Date.now()) return null;
+    const user = this.users.get(session.userId);
+    return user && !user.disabled ? user : null;
+  }
+
+  async revokeSession(token: string): Promise<void> {
+    const hash = hashToken(token);
+    const session = this.sessions.get(hash) ?? (await this.loadSession(hash));
+    if (session) await this.writeSession(hash, { ...session, revoked: true });
+  }
+
+  private async write(user: StoredUser): Promise<void> {
+    await this.client.insert({
+      table: `${this.database}.users`,
+      values: [
+        {
+          user_id: user.userId,
+          email: user.email,
+          name: user.name,
+          role: user.role,
+          password_hash: user.passwordHash,
+          projects: user.projects,
+          disabled: user.disabled ? 1 : 0,
+          created_at: toClickHouseTime(Date.parse(user.createdAt)),
+          updated_at: toClickHouseTime(Date.now()),
+        },
+      ],
+      format: 'JSONEachRow',
+    });
+    this.users.set(user.userId, user);
+  }
+
+  private async writeSession(hash: string, session: Session): Promise<void> {
+    await this.client.insert({
+      table: `${this.database}.sessions`,
+      values: [
+        {
+          token_hash: hash,
+          user_id: session.userId,
+          expires_at: toClickHouseTime(session.expiresAtMs),
+          revoked: session.revoked ? 1 : 0,
+          updated_at: toClickHouseTime(Date.now()),
+        },
+      ],
+      format: 'JSONEachRow',
+    });
+    this.sessions.set(hash, session);
+  }
+
+  private async loadSession(hash: string): Promise<Session | null> {
+    const result = await this.client.query({
+      query: `SELECT user_id, toUnixTimestamp64Milli(expires_at) AS expires_ms, revoked
+              FROM ${this.database}.sessions FINAL WHERE token_hash = {hash:String}`,
+      query_params: { hash },
+      format: 'JSONEachRow',
+    });
+    const [row] = await result.json<{ user_id: string; expires_ms: string; revoked: number }>();
+    if (!row) return null;
+    const session = { userId: row.user_id, expiresAtMs: Number(row.expires_ms), revoked: row.revoked === 1 };
+    this.sessions.set(hash, session);
+    return session;
+  }
+}
+
+function fromRow(r: UserRow): StoredUser {
+  const role: UserRole = r.role === 'admin' || r.role === 'member' ? r.role : 'viewer';
+  return {
+    userId: r.user_id,
+    email: r.email,
+    name: r.name,
+    role,
+    passwordHash: r.password_hash,
+    projects: r.projects,
+    disabled: r.disabled === 1,
+    createdAt: new Date(`${r.created_at.replace(' ', 'T')}Z`).toISOString(),
+  };
+}
