@@ -14,16 +14,18 @@ afterAll(async () => {
   for (const s of servers) await s.stop('SIGKILL');
 });
 
-function kafkaServer(): Promise<DriftwatchServer> {
-  return DriftwatchServer.start({
-    env: {
-      DRIFTWATCH_QUEUE: 'kafka',
-      DRIFTWATCH_KAFKA_BROKERS: KAFKA_BOOTSTRAP,
-      DRIFTWATCH_KAFKA_TOPIC: unique('it-spans'),
-      DRIFTWATCH_KAFKA_GROUP: unique('it-writer'),
-      DRIFTWATCH_KAFKA_PARTITIONS: '4',
-    },
-  }).then((s) => (servers.push(s), s));
+function kafkaEnv(topic = unique('it-spans'), group = unique('it-writer')): Record<string, string> {
+  return {
+    DRIFTWATCH_QUEUE: 'kafka',
+    DRIFTWATCH_KAFKA_BROKERS: KAFKA_BOOTSTRAP,
+    DRIFTWATCH_KAFKA_TOPIC: topic,
+    DRIFTWATCH_KAFKA_GROUP: group,
+    DRIFTWATCH_KAFKA_PARTITIONS: '4',
+  };
+}
+
+function kafkaServer(env: Record<string, string> = kafkaEnv(), apiKey?: string): Promise<DriftwatchServer> {
+  return DriftwatchServer.start({ env, ...(apiKey ? { apiKey } : {}) }).then((s) => (servers.push(s), s));
 }
 
 async function send(server: DriftwatchServer, spans: SimpleSpan[]): Promise<number> {
@@ -40,7 +42,11 @@ async function send(server: DriftwatchServer, spans: SimpleSpan[]): Promise<numb
 }
 
 /** Span ids the API shows for these traces, waiting until `expected` are there or the time is up. */
-async function storedSpanIds(server: DriftwatchServer, traceIds: string[], expected: number): Promise<string[]> {
+async function storedSpanIds(
+  server: DriftwatchServer,
+  traceIds: string[],
+  expected: number,
+): Promise<string[]> {
   const deadline = Date.now() + 60_000;
   let ids: string[] = [];
   while (Date.now() < deadline) {
@@ -48,7 +54,9 @@ async function storedSpanIds(server: DriftwatchServer, traceIds: string[], expec
     for (const traceId of traceIds) {
       const response = await server.fetch(`/api/traces/${traceId}`);
       if (response.status === 200) {
-        ids.push(...((await response.json()) as { spans: Array<{ spanId: string }> }).spans.map((s) => s.spanId));
+        ids.push(
+          ...((await response.json()) as { spans: Array<{ spanId: string }> }).spans.map((s) => s.spanId),
+        );
       }
     }
     if (ids.length >= expected) break;
@@ -65,6 +73,22 @@ describe('distributed pipeline through Kafka', () => {
     expect(await send(server, spans)).toBe(200);
     expect(await send(server, spans)).toBe(200); // a client retry
     expect(await storedSpanIds(server, [traceId], spans.length)).toEqual(spans.map((s) => s.spanId).sort());
+  });
+
+  it('runs ingest and writer+api as separate processes sharing only the topic', async () => {
+    const env = kafkaEnv();
+    const ingest = await kafkaServer({ ...env, DRIFTWATCH_ROLES: 'ingest' });
+    const writerApi = await kafkaServer({ ...env, DRIFTWATCH_ROLES: 'writer,api' }, ingest.apiKey);
+    const traceId = simpleSpan().traceId;
+    const spans = Array.from({ length: 20 }, () => simpleSpan({ traceId }));
+    expect(await send(ingest, spans)).toBe(200);
+    expect(await storedSpanIds(writerApi, [traceId], spans.length)).toEqual(
+      spans.map((s) => s.spanId).sort(),
+    );
+    // each process serves only its own role (and health)
+    expect((await ingest.fetch('/api/traces')).status).toBe(404);
+    expect(await send(writerApi, spans)).toBe(404);
+    expect((await ingest.fetch('/readyz', {}, null)).status).toBe(200);
   });
 
   it('loses no acknowledged span when the process is killed mid-stream and restarted', async () => {

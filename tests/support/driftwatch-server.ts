@@ -27,6 +27,8 @@ export async function freePort(): Promise<number> {
 export interface ServerOptions {
   dataDir?: string;
   port?: number;
+  /** The default project's key; another server's key makes two processes share credentials. */
+  apiKey?: string;
   env?: Record<string, string>;
 }
 
@@ -52,7 +54,7 @@ export class DriftwatchServer {
       options.dataDir ?? mkdtempSync(join(tmpdir(), 'driftwatch-it-')),
       options.port ?? (await freePort()),
       await freePort(),
-      newApiKey(),
+      options.apiKey ?? newApiKey(),
       newApiKey(),
       options.env ?? {},
     );

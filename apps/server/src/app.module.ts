@@ -19,18 +19,19 @@ export class AppModule {
     otlpHttp: OtlpHttpHandler;
     version: string;
     auth: AuthServices;
+    roles: ReadonlySet<'ingest' | 'writer' | 'api'>;
   }): DynamicModule {
+    // Every role answers /healthz and /readyz; OTLP and the REST API only where their role runs.
+    const controllers = [
+      HealthController,
+      ...(deps.roles.has('ingest') ? [OtlpController] : []),
+      ...(deps.roles.has('api')
+        ? [TracesController, MetricsController, AuthController, UsersController, ProjectsController]
+        : []),
+    ];
     return {
       module: AppModule,
-      controllers: [
-        OtlpController,
-        TracesController,
-        MetricsController,
-        HealthController,
-        AuthController,
-        UsersController,
-        ProjectsController,
-      ],
+      controllers,
       providers: [
         AccessGuard,
         { provide: AUTH, useValue: deps.auth },

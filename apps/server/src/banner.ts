@@ -1,7 +1,9 @@
 /** What a newcomer needs after `npm start`: where to send spans and with which key. Never logs stored secrets. */
 export function printBanner(info: {
   port: number;
-  grpcPort: number;
+  grpcPort: number | null;
+  roles: ReadonlySet<string>;
+  mode: string;
   apiKey: string | null;
   dataDir: string;
   dashboardUrl?: string | undefined;
@@ -12,7 +14,7 @@ export function printBanner(info: {
     info.apiKey ?? '<your project API key> (a key was printed when it was created; it is stored hashed)';
   const lines = [
     '',
-    'Driftwatch is running (embedded mode).',
+    `Driftwatch is running (${info.mode}; roles: ${[...info.roles].join(', ')}).`,
     ...(info.dashboardUrl ? [`  Dashboard:         ${info.dashboardUrl}`] : []),
     ...(info.admin
       ? [
@@ -21,9 +23,15 @@ export function printBanner(info: {
           }${info.admin.generatedPassword ? '  (generated now, shown once: keep it)' : ''}`,
         ]
       : []),
-    `  OTLP/HTTP traces:  ${base}/v1/traces`,
-    `  OTLP/gRPC traces:  localhost:${info.grpcPort}`,
-    `  REST API:          ${base}/api  (OpenAPI: ${base}/api/openapi.json)`,
+    ...(info.roles.has('ingest')
+      ? [
+          `  OTLP/HTTP:         ${base}/v1/traces  (GenAI log events: ${base}/v1/logs)`,
+          `  OTLP/gRPC:         localhost:${info.grpcPort}`,
+        ]
+      : []),
+    ...(info.roles.has('api')
+      ? [`  REST API:          ${base}/api  (OpenAPI: ${base}/api/openapi.json)`]
+      : []),
     `  Data directory:    ${info.dataDir}`,
     `  Project API key:   ${key}`,
     '',

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   });
   configureFastify(adapter.getInstance(), ingest, otlpHttp);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register({ pipeline, otlpHttp, version: VERSION, auth: auth.services }),
+    AppModule.register({ pipeline, otlpHttp, version: VERSION, auth: auth.services, roles: config.roles }),
     adapter,
     {
       bodyParser: false,
@@ -44,10 +44,12 @@ async function main(): Promise<void> {
   await app.listen(config.otlpHttpPort, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.otlpHttpPort;
-  const grpcPort = await otlpGrpc.start(config.host, config.otlpGrpcPort);
+  const grpcPort = config.roles.has('ingest') ? await otlpGrpc.start(config.host, config.otlpGrpcPort) : null;
   printBanner({
     port,
     grpcPort,
+    roles: config.roles,
+    mode: config.queue === 'kafka' || config.clickhouse ? 'distributed mode' : 'embedded mode',
     apiKey: newKey,
     dataDir: config.dataDir,
     dashboardUrl: config.dashboardUrl,
