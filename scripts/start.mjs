@@ -15,7 +15,8 @@ function run(command, args) {
 
 if (!existsSync(node24) || !existsSync(join(root, 'node_modules', 'chdb'))) {
   console.log('[driftwatch] installing dependencies (first start only)...');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  // install, not ci: optional platform packages the registry lacks cannot be locked (see .ci/run).
+  run('npm', ['install', '--no-audit', '--no-fund']);
 }
 run(node24, [join(root, 'scripts', 'build.mjs')]);
 run(node24, [join(root, 'scripts', 'build-dashboard.mjs')]);
