@@ -1,17 +1,24 @@
+import type { BootstrapKey } from './composition/bootstrap-keys.js';
+
 /** What a newcomer needs after `npm start`: where to send spans and with which key. Never logs stored secrets. */
 export function printBanner(info: {
   port: number;
   grpcPort: number | null;
   roles: ReadonlySet<string>;
   mode: string;
-  apiKey: string | null;
+  apiKey: BootstrapKey;
   dataDir: string;
   dashboardUrl?: string | undefined;
   admin?: { email: string; generatedPassword: string | null };
 }): void {
   const base = `http://localhost:${info.port}`;
   const key =
-    info.apiKey ?? '<your project API key> (a key was printed when it was created; it is stored hashed)';
+    info.apiKey.kind === 'generated'
+      ? `${info.apiKey.key}  (generated now, shown once: keep it)`
+      : info.apiKey.kind === 'configured'
+        ? `${info.apiKey.prefix}… (from DRIFTWATCH_BOOTSTRAP_API_KEY)`
+        : '<your project API key> (printed when it was created; only its hash is stored)';
+  const keyForExport = info.apiKey.kind === 'generated' ? info.apiKey.key : '<key>';
   const lines = [
     '',
     `Driftwatch is running (${info.mode}; roles: ${[...info.roles].join(', ')}).`,
@@ -37,7 +44,7 @@ export function printBanner(info: {
     '',
     'Point any OpenTelemetry exporter at it:',
     `  export OTEL_EXPORTER_OTLP_ENDPOINT=${base}`,
-    `  export OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer ${info.apiKey ?? '<key>'}"`,
+    `  export OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer ${keyForExport}"`,
     '',
   ];
   console.log(lines.join('\n'));

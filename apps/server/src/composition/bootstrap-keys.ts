@@ -1,13 +1,17 @@
-import { ApiKeyStore } from '@driftwatch/store-clickhouse';
+import { ApiKeyStore, apiKeyPrefix } from '@driftwatch/store-clickhouse';
 import type { DriftwatchConfig } from '../config/config.js';
 
 export const DEFAULT_PROJECT = 'default';
 
+/** What the banner may say about the default project's key: the key itself only when it was generated now. */
+export type BootstrapKey =
+  { kind: 'generated'; key: string } | { kind: 'configured'; prefix: string } | { kind: 'existing' };
+
 /**
- * Makes sure the default project exists and can be written to. Returns a key to print only when one was
- * created now or given by configuration; a key generated earlier is never recoverable (only its hash is kept).
+ * Makes sure the default project exists and can be written to. A key given by configuration is never echoed
+ * (it would land in every process's logs); a key generated earlier is never recoverable (only its hash is kept).
  */
-export async function bootstrapKeys(keys: ApiKeyStore, config: DriftwatchConfig): Promise<string | null> {
+export async function bootstrapKeys(keys: ApiKeyStore, config: DriftwatchConfig): Promise<BootstrapKey> {
   await keys.ensureProject(DEFAULT_PROJECT, 'Default project');
   for (const { projectId, key } of config.bootstrapApiKeys) {
     await keys.ensureProject(projectId, projectId);
@@ -17,10 +21,10 @@ export async function bootstrapKeys(keys: ApiKeyStore, config: DriftwatchConfig)
     if ((await keys.projectFor(config.bootstrapApiKey)) !== DEFAULT_PROJECT) {
       await keys.addKey(DEFAULT_PROJECT, config.bootstrapApiKey, 'bootstrap');
     }
-    return config.bootstrapApiKey;
+    return { kind: 'configured', prefix: apiKeyPrefix(config.bootstrapApiKey) };
   }
-  if ((await keys.countKeys(DEFAULT_PROJECT)) > 0) return null;
+  if ((await keys.countKeys(DEFAULT_PROJECT)) > 0) return { kind: 'existing' };
   const key = ApiKeyStore.generateKey();
   await keys.addKey(DEFAULT_PROJECT, key, 'first key');
-  return key;
+  return { kind: 'generated', key };
 }
