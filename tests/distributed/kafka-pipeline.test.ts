@@ -112,4 +112,38 @@ describe('distributed pipeline through Kafka', () => {
     const stored = await storedSpanIds(server, traceIds, acked.length);
     expect(stored).toEqual(acked.map((s) => s.spanId).sort());
   });
+
+  it('fails over between two writer processes of one consumer group: a SIGKILLed writer loses nothing', async () => {
+    const env = kafkaEnv();
+    const ingest = await kafkaServer({ ...env, DRIFTWATCH_ROLES: 'ingest' });
+    // Each writer has its own embedded store here (chDB is one process per data directory); with a shared
+    // ClickHouse server the FINAL read would also collapse spans both writers stored.
+    const writers = await Promise.all(
+      [1, 2].map(() => kafkaServer({ ...env, DRIFTWATCH_ROLES: 'writer,api' }, ingest.apiKey)),
+    );
+    const [doomed, survivor] = writers as [DriftwatchServer, DriftwatchServer];
+    const acked: SimpleSpan[] = [];
+    for (let round = 0; round < 30; round++) {
+      if (round === 10) expect(await doomed.stop('SIGKILL')).toBeNull();
+      const traceId = simpleSpan().traceId;
+      const batch = Array.from({ length: 20 }, () => simpleSpan({ traceId }));
+      if ((await send(ingest, batch)) === 200) acked.push(...batch);
+    }
+    expect(acked).toHaveLength(600);
+    // Read what the killed writer had stored: the same data directory, now serving the API only.
+    await doomed.launchWith({ DRIFTWATCH_ROLES: 'api' });
+    const traceIds = [...new Set(acked.map((s) => s.traceId))];
+    const deadline = Date.now() + 90_000;
+    let union = new Set<string>();
+    while (Date.now() < deadline) {
+      const [a, b] = await Promise.all([
+        storedSpanIds(doomed, traceIds, 0),
+        storedSpanIds(survivor, traceIds, 0),
+      ]);
+      union = new Set([...a, ...b]);
+      if (union.size >= acked.length) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect([...union].sort()).toEqual(acked.map((s) => s.spanId).sort());
+  });
 });

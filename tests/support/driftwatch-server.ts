@@ -70,6 +70,12 @@ export class DriftwatchServer {
     return this.child?.pid;
   }
 
+  /** Starts again on the same data directory and port with some settings changed. */
+  async launchWith(env: Record<string, string>): Promise<void> {
+    Object.assign(this.env, env);
+    await this.launch();
+  }
+
   /** Starts (again) on the same data directory and port; resolves when /readyz says ready. */
   async launch(): Promise<void> {
     const child = spawn(NODE, [MAIN], {
