@@ -47,15 +47,17 @@ const server = spawn(node24, ['--enable-source-maps', join(root, 'dist', 'server
   stdio: 'inherit',
   env: { ...process.env, DRIFTWATCH_DASHBOARD_URL: `http://localhost:${dashboardPort}` },
 });
+let stopping = false;
 // Ctrl-C reaches both children too (same process group); wait for the server's clean shutdown instead of dying first.
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
+    stopping = true;
     dashboard.kill(signal);
     server.kill(signal);
   });
 }
 dashboard.on('exit', (code) => {
-  if (code) console.error(`[driftwatch] the dashboard exited (${code}); the API keeps running`);
+  if (code && !stopping) console.error(`[driftwatch] the dashboard exited (${code}); the API keeps running`);
 });
 server.on('exit', (code, signal) => {
   dashboard.kill('SIGTERM');

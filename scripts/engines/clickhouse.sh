@@ -33,6 +33,8 @@ OUT_FILE="$RUN_DIR/log/stdout.log"
 PING_URL="http://127.0.0.1:$HTTP_PORT/ping"
 
 log() { echo "[clickhouse] $*" >&2; }
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 install() {
   if command -v clickhouse-server >/dev/null 2>&1 && command -v clickhouse-client >/dev/null 2>&1; then
@@ -214,25 +216,6 @@ wait_ready() {
   log "ready on http://127.0.0.1:$HTTP_PORT (pid $pid)"
 }
 
-stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    log "not running"
-    rm -f "$PID_FILE"
-    return
-  fi
-  log "stopping pid $pid (SIGTERM)"
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "still alive after ${STOP_TIMEOUT}s; SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-  fi
-  rm -f "$PID_FILE"
-  log "stopped"
-}
 
 status() {
   local pid

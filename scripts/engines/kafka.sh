@@ -20,12 +20,15 @@ HOME_DIR="$CACHE/kafka/$VERSION"
 LIB="$HOME_DIR/lib"
 DATA="${KAFKA_DATA_DIR:-$CACHE/run/kafka-$PORT}"
 PID_FILE="$DATA/kafka.pid"
+STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 LOG_FILE="$DATA/kafka.log"
 HEAP="${KAFKA_HEAP:--Xmx512m -Xms256m}"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-180}"
 BOOTSTRAP="localhost:$PORT"
 
 log() { echo "[kafka] $*" >&2; }
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 install() {
   if [[ -f "$LIB/.complete" ]]; then
@@ -183,24 +186,6 @@ wait_ready() {
   log "ready on $BOOTSTRAP (pid $pid)"
 }
 
-stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    log "not running"
-    rm -f "$PID_FILE"
-    return
-  fi
-  log "stopping pid $pid (SIGTERM)"
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + ${KAFKA_STOP_TIMEOUT:-30}))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "still alive after SIGTERM; SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PID_FILE"
-  log "stopped"
-}
 
 status() {
   local pid

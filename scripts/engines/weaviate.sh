@@ -42,6 +42,8 @@ READY_URL="http://127.0.0.1:$PORT/v1/.well-known/ready"
 MODULE="github.com/weaviate/weaviate/cmd/weaviate-server"
 
 log() { echo "[weaviate] $*" >&2; }
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 outside_repository() {
   # The caches are large and must never land in the working tree.
@@ -169,25 +171,6 @@ wait_ready() {
   log "ready on http://127.0.0.1:$PORT (pid $pid)"
 }
 
-stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    log "not running"
-    rm -f "$PID_FILE"
-    return
-  fi
-  log "stopping pid $pid (SIGTERM)"
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "still alive after ${STOP_TIMEOUT}s; SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-  fi
-  rm -f "$PID_FILE"
-  log "stopped"
-}
 
 status() {
   local pid

@@ -1,3 +1,4 @@
+// The assertions live in the shared contract suite (libs/contract-tests), run here against this adapter.
 import { spanQueueContract } from '@driftwatch/contract-tests';
 import { MemorySpanQueue } from './memory-span-queue.js';
 

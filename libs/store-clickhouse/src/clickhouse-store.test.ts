@@ -1,3 +1,4 @@
+// The assertions live in the shared contract suite (libs/contract-tests), run here against this adapter.
 import { spanStoreContract } from '@driftwatch/contract-tests';
 import { ClickHouseSpanWriter } from './clickhouse-span-writer.js';
 import { ClickHouseTraceReader } from './clickhouse-trace-reader.js';
