@@ -23,6 +23,8 @@ export interface ClientOptions {
   openaiBaseUrl: string;
   userId: string;
   sessionId: string;
+  /** host:port of an OTLP/gRPC receiver; the Python clients then export over gRPC instead of HTTP. */
+  grpcEndpoint?: string;
 }
 
 export interface ClientResult {

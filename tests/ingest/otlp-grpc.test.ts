@@ -5,7 +5,9 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import protobuf from 'protobufjs/minimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPythonOpenInference } from '../clients/index.ts';
 import { DriftwatchServer } from '../support/driftwatch-server.js';
+import { startFakeOpenAI } from '../support/fake-openai.ts';
 import { otlpProtobuf, simpleSpan } from '../support/otlp-payloads.js';
 
 let server: DriftwatchServer;
@@ -92,6 +94,30 @@ describe('OTLP/gRPC receiver', () => {
     expect(stored.spans[0]?.resource['service.name']).toBe('grpc-client');
     expect(stored.spans[0]?.llm.usage.inputTokens).toBe(10);
   });
+
+  it('takes spans from the Python SDK gRPC exporter with an OpenAI instrumentation', async () => {
+    const fake = await startFakeOpenAI();
+    try {
+      const result = await runPythonOpenInference({
+        // nothing listens here: the spans can only arrive over gRPC
+        otlpEndpoint: 'http://127.0.0.1:9',
+        grpcEndpoint: `127.0.0.1:${server.grpcPort}`,
+        apiKey: server.apiKey,
+        openaiBaseUrl: fake.baseUrl,
+        userId: 'py-grpc-user',
+        sessionId: 'py-grpc-session',
+      });
+      expect(result.traceIds.length).toBeGreaterThan(0);
+      const first = (await server.json(`/api/traces/${result.traceIds[0]}`)) as {
+        spans: Array<{ llm: { requestModel: string; inputMessages: unknown[] } | null }>;
+      };
+      const llm = first.spans.find((s) => s.llm)?.llm;
+      expect(llm?.requestModel).toBe('gpt-4o-mini');
+      expect(llm?.inputMessages.length).toBeGreaterThan(0);
+    } finally {
+      await fake.close();
+    }
+  }, 600_000);
 
   it('reports the exporter failure for a wrong key and stores nothing', async () => {
     const metadata = new grpc.Metadata();

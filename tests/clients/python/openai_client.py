@@ -75,7 +75,21 @@ def main():
     from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExportResult
 
-    class CheckedExporter(OTLPSpanExporter):
+    # OTLP/gRPC when the options name a gRPC endpoint (host:port), else OTLP/HTTP protobuf.
+    if options.get("grpcEndpoint"):
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as GrpcSpanExporter
+
+        exporter_base = GrpcSpanExporter
+        exporter_args = {
+            "endpoint": options["grpcEndpoint"],
+            "insecure": True,
+            "headers": (("authorization", f"Bearer {options['apiKey']}"),),
+        }
+    else:
+        exporter_base = OTLPSpanExporter
+        exporter_args = None
+
+    class CheckedExporter(exporter_base):
         """Remembers export results, so a refused export fails the run as it does for the Node clients."""
 
         failures = 0
@@ -107,7 +121,9 @@ def main():
     )
     provider.add_span_processor(
         BatchSpanProcessor(
-            CheckedExporter(endpoint=endpoint, headers={"Authorization": f"Bearer {options['apiKey']}"}),
+            CheckedExporter(**exporter_args)
+            if exporter_args
+            else CheckedExporter(endpoint=endpoint, headers={"Authorization": f"Bearer {options['apiKey']}"}),
             schedule_delay_millis=60_000,
         )
     )
