@@ -1,9 +1,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { clusterStatements } from './cluster-ddl.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
 
 export interface SchemaOptions {
   database: string;
   retentionDays: number;
+  /** A ClickHouse cluster name: the schema is created ON CLUSTER with Replicated and Distributed tables. */
+  cluster?: string;
 }
 
 /** Tables whose rows expire with the retention setting, and the time column their TTL reads. */
@@ -14,6 +17,13 @@ const TTL_COLUMNS = [
 ] as const;
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** A migration statement as the statements to run: itself on one node, its clustered form on a cluster. */
+export function renderStatements(statement: string, options: SchemaOptions): string[] {
+  if (!options.cluster) return [renderDdl(statement, options)];
+  if (!IDENTIFIER.test(options.cluster)) throw new Error(`invalid cluster name: ${options.cluster}`);
+  return clusterStatements(statement, options.cluster).map((s) => renderDdl(s, options));
+}
 
 export function renderDdl(statement: string, options: SchemaOptions): string {
   if (!IDENTIFIER.test(options.database)) throw new Error(`invalid database name: ${options.database}`);
@@ -39,21 +49,18 @@ export async function migrate(
   migrations: readonly Migration[] = allMigrations,
 ): Promise<number[]> {
   const db = options.database;
-  await client.command({ query: renderDdl('CREATE DATABASE IF NOT EXISTS {db}', options) });
-  await client.command({
-    query: renderDdl(
-      `CREATE TABLE IF NOT EXISTS {db}.schema_migrations (id UInt32, name String, applied_at DateTime64(3) DEFAULT now64(3))
+  const run = async (statement: string) => {
+    for (const query of renderStatements(statement, options)) await client.command({ query });
+  };
+  await run('CREATE DATABASE IF NOT EXISTS {db}');
+  await run(
+    `CREATE TABLE IF NOT EXISTS {db}.schema_migrations (id UInt32, name String, applied_at DateTime64(3) DEFAULT now64(3))
        ENGINE = ReplacingMergeTree ORDER BY id`,
-      options,
-    ),
-  });
-  await client.command({
-    query: renderDdl(
-      `CREATE TABLE IF NOT EXISTS {db}.schema_settings (key String, value String, updated_at DateTime64(3) DEFAULT now64(3))
+  );
+  await run(
+    `CREATE TABLE IF NOT EXISTS {db}.schema_settings (key String, value String, updated_at DateTime64(3) DEFAULT now64(3))
        ENGINE = ReplacingMergeTree(updated_at) ORDER BY key`,
-      options,
-    ),
-  });
+  );
   const done = await client.query({
     query: `SELECT id FROM ${db}.schema_migrations FINAL`,
     format: 'JSONEachRow',
@@ -62,7 +69,7 @@ export async function migrate(
   const ran: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.id - b.id)) {
     if (applied.has(migration.id)) continue;
-    for (const statement of migration.up) await client.command({ query: renderDdl(statement, options) });
+    for (const statement of migration.up) await run(statement);
     await client.insert({
       table: `${db}.schema_migrations`,
       values: [{ id: migration.id, name: migration.name }],
@@ -89,12 +96,8 @@ async function applyRetention(
   if (rows[0]?.value === wanted) return;
   if (!fresh || rows.length > 0) {
     for (const [table, column] of TTL_COLUMNS) {
-      await client.command({
-        query: renderDdl(
-          `ALTER TABLE {db}.${table} MODIFY TTL toDateTime(${column}) + INTERVAL {retentionDays} DAY DELETE`,
-          options,
-        ),
-      });
+      const statement = `ALTER TABLE {db}.${table} MODIFY TTL toDateTime(${column}) + INTERVAL {retentionDays} DAY DELETE`;
+      for (const query of renderStatements(statement, options)) await client.command({ query });
     }
   }
   await client.insert({

@@ -34,7 +34,11 @@ export async function createPipeline(
   log: (message: string) => void,
 ): Promise<Pipeline> {
   const { client, readClient } = await clickHouseClients(config);
-  const schema = { database: config.database, retentionDays: config.retentionDays };
+  const schema = {
+    database: config.database,
+    retentionDays: config.retentionDays,
+    ...(config.clickhouse?.cluster ? { cluster: config.clickhouse.cluster } : {}),
+  };
   const store = new ClickHouseSpanWriter(client, schema);
   await store.start();
   const writer = new BatchingWriter(store, {
@@ -88,7 +92,11 @@ async function clickHouseClients(
   config: DriftwatchConfig,
 ): Promise<{ client: ClickHouseClient; readClient: ClickHouseClient }> {
   if (config.clickhouse) {
-    const client = createServerClickHouse(config.clickhouse);
+    const client = createServerClickHouse({
+      ...config.clickhouse,
+      // On a cluster, an insert into a Distributed table is acknowledged only once the shards have it.
+      ...(config.clickhouse.cluster ? { clickhouseSettings: { insert_distributed_sync: 1 } } : {}),
+    });
     return { client, readClient: client };
   }
   await mkdir(config.dataDir, { recursive: true });

@@ -39,6 +39,11 @@ export const configSchema = z.object({
   DRIFTWATCH_CLICKHOUSE_URL: z.string().url().optional(),
   DRIFTWATCH_CLICKHOUSE_USER: z.string().default('default'),
   DRIFTWATCH_CLICKHOUSE_PASSWORD: z.string().default(''),
+  /** Cluster name: the schema is created ON CLUSTER with Replicated and Distributed tables. */
+  DRIFTWATCH_CLICKHOUSE_CLUSTER: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .optional(),
   /** memory: in-process (embedded); kafka: spans go through a Kafka topic to the writer. */
   DRIFTWATCH_QUEUE: z.enum(['memory', 'kafka']).default('memory'),
   DRIFTWATCH_KAFKA_BROKERS: z.string().default('localhost:9092'),
@@ -94,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
           url: c.DRIFTWATCH_CLICKHOUSE_URL,
           username: c.DRIFTWATCH_CLICKHOUSE_USER,
           password: c.DRIFTWATCH_CLICKHOUSE_PASSWORD,
+          cluster: c.DRIFTWATCH_CLICKHOUSE_CLUSTER,
         }
       : null,
     queue: c.DRIFTWATCH_QUEUE,
