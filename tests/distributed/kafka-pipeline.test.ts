@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriftwatchServer } from '../support/driftwatch-server.js';
 import { otlpProtobuf, simpleSpan, type SimpleSpan } from '../support/otlp-payloads.js';
-import { KAFKA_BOOTSTRAP, requireBroker, unique } from './kafka-broker.js';
+import { DLQ_REASON_HEADER } from '@driftwatch/queue-kafka';
+import { header, KAFKA_BOOTSTRAP, produceRaw, readTopic, requireBroker, unique } from './kafka-broker.js';
 
 const servers: DriftwatchServer[] = [];
 beforeAll(requireBroker);
@@ -145,5 +146,21 @@ describe('distributed pipeline through Kafka', () => {
       await new Promise((r) => setTimeout(r, 1000));
     }
     expect([...union].sort()).toEqual(acked.map((s) => s.spanId).sort());
+  });
+
+  it('dead-letters a poison message with its reason while the spans around it are stored', async () => {
+    const env = kafkaEnv();
+    const server = await kafkaServer({ ...env, DRIFTWATCH_KAFKA_PARTITIONS: '1' });
+    const traceId = simpleSpan().traceId;
+    const before = Array.from({ length: 5 }, () => simpleSpan({ traceId }));
+    const after = Array.from({ length: 5 }, () => simpleSpan({ traceId }));
+    expect(await send(server, before)).toBe(200);
+    await produceRaw(env.DRIFTWATCH_KAFKA_TOPIC!, [Buffer.from('not a span at all')]);
+    expect(await send(server, after)).toBe(200);
+    const expected = [...before, ...after].map((s) => s.spanId).sort();
+    expect(await storedSpanIds(server, [traceId], expected.length)).toEqual(expected);
+    const [dead] = await readTopic(`${env.DRIFTWATCH_KAFKA_TOPIC}.dlq`, 1);
+    expect(dead?.value.toString()).toBe('not a span at all');
+    expect(header(dead as never, DLQ_REASON_HEADER)).toMatch(/^undecodable/);
   });
 });
