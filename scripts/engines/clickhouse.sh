@@ -230,18 +230,4 @@ status() {
   fi
 }
 
-case "${1:-}" in
-  install) install ;;
-  start) start ;;
-  stop) stop ;;
-  restart)
-    stop
-    start
-    ;;
-  status) status ;;
-  pid) running_pid ;;
-  *)
-    echo "usage: $0 install|start|stop|restart|status|pid" >&2
-    exit 2
-    ;;
-esac
+dispatch "$@"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Apache Kafka 4.x, single-node KRaft (combined broker + controller) on loopback, from the Maven Central jars.
-#   bash scripts/engines/kafka.sh install|start|stop|status
+#   bash scripts/engines/kafka.sh install|start|stop|restart|status|pid
 # Idempotent: install reuses the cached jars, start returns at once if the broker already answers, stop is a no-op
 # when nothing runs. Jars are cached outside the repository; data and logs live in KAFKA_DATA_DIR.
 # Settings (environment):
@@ -202,13 +202,4 @@ status() {
 
 LOG_OPTS=(-Dlog4j.configuration="file:$HOME_DIR/log4j.properties" -Dlog4j2.configurationFile="$HOME_DIR/log4j2.properties")
 
-case "${1:-}" in
-  install) install ;;
-  start) start ;;
-  stop) stop ;;
-  status) status ;;
-  *)
-    echo "usage: $0 install|start|stop|status" >&2
-    exit 2
-    ;;
-esac
+dispatch "$@"

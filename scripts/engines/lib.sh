@@ -21,3 +21,22 @@ stop() {
   rm -f "$PID_FILE"
   log "stopped"
 }
+
+# The verbs every harness answers; the caller defines install(), start() and status().
+dispatch() {
+  case "${1:-}" in
+    install) install ;;
+    start) start ;;
+    stop) stop ;;
+    restart)
+      stop
+      start
+      ;;
+    status) status ;;
+    pid) running_pid ;;
+    *)
+      echo "usage: $0 install|start|stop|restart|status|pid" >&2
+      exit 2
+      ;;
+  esac
+}
