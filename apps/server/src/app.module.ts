@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthController } from './api/health.controller.js';
 import { MetricsController } from './api/metrics.controller.js';
+import { PricesController } from './api/prices.controller.js';
 import { TracesController } from './api/traces.controller.js';
 import { AccessGuard } from './auth/access.guard.js';
 import { AUTH, type AuthServices } from './auth/auth.constants.js';
@@ -26,7 +27,14 @@ export class AppModule {
       HealthController,
       ...(deps.roles.has('ingest') ? [OtlpController] : []),
       ...(deps.roles.has('api')
-        ? [TracesController, MetricsController, AuthController, UsersController, ProjectsController]
+        ? [
+            TracesController,
+            MetricsController,
+            AuthController,
+            UsersController,
+            ProjectsController,
+            PricesController,
+          ]
         : []),
     ];
     return {

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const pipeline = await createPipeline(config, log);
   const newKey = await bootstrapKeys(pipeline.keys, config);
   const auth = await setupAuth(pipeline.keys, config, log);
-  const ingest = new OtlpIngest(pipeline.keys, pipeline.queue, pipeline.events, config);
+  const ingest = new OtlpIngest(pipeline.keys, pipeline.queue, pipeline.events, config, pipeline.prices);
   const otlpHttp = new OtlpHttpHandler(ingest, config.maxDecompressedBytes);
   const otlpGrpc = new OtlpGrpcServer(ingest, config.maxDecompressedBytes);
 

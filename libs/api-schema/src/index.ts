@@ -10,6 +10,7 @@ export {
   attributesSchema,
   llmViewSchema,
   spanViewSchema,
+  usageSchema,
   traceDetailSchema,
   traceIdParamSchema,
   traceListPageSchema,
@@ -44,3 +45,4 @@ export {
   type CreatedApiKey,
   type Project,
 } from './projects.js';
+export { priceOverrideListSchema, priceOverrideSchema, type PriceOverrideList } from './prices.js';

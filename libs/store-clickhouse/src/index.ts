@@ -5,3 +5,4 @@ export { InvalidCursorError } from './cursor.js';
 export { migrate, type SchemaOptions } from './migrate.js';
 export { ApiKeyStore, apiKeyPrefix, type ApiKeyInfo, type ProjectInfo } from './api-key-store.js';
 export { UserStore, type StoredUser, type UserRole } from './user-store.js';
+export { ProjectPriceStore } from './project-price-store.js';

@@ -1,4 +1,5 @@
 import type { MetricsPoint, MetricsQuery } from '@driftwatch/contracts';
+import { countedUsageCondition } from './counted-usage.js';
 
 /** Metrics are over model calls (spans whose usage is counted), so agent wrappers do not double the volume. */
 export function buildMetricsQuery(
@@ -26,7 +27,7 @@ export function buildMetricsQuery(
     WHERE project_id = {projectId:String}
       AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
       AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
-      AND usage_counted = 1
+      AND ${countedUsageCondition(database)}
     ${groupBy.length ? `GROUP BY ${groupBy.join(', ')} ORDER BY ${groupBy.join(', ')}` : ''}`;
   return {
     sql,

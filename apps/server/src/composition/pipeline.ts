@@ -12,6 +12,7 @@ import {
   ClickHouseTraceReader,
   createEmbeddedClickHouse,
   createServerClickHouse,
+  ProjectPriceStore,
 } from '@driftwatch/store-clickhouse';
 import type { DriftwatchConfig } from '../config/config.js';
 
@@ -20,6 +21,8 @@ export interface Pipeline {
   events: LlmEventWriter;
   reader: TraceReader;
   keys: ApiKeyStore;
+  /** Price overrides per project: set through the API, applied by the ingest to new spans. */
+  prices: ProjectPriceStore;
   isReady(): Promise<{ store: boolean; queue: boolean }>;
   shutdown(deadline: Deadline): Promise<void>;
 }
@@ -70,6 +73,7 @@ export async function createPipeline(
     events: store,
     reader,
     keys,
+    prices: new ProjectPriceStore(readClient, config.database),
     isReady: async () => ({ store: await store.isReady(), queue: queue.isReady() }),
     shutdown: async (deadline) => {
       if (closed) return;

@@ -3,10 +3,11 @@ import type {
   LlmEventWriter,
   OtlpLogRecord,
   OtlpTraceRequest,
+  PriceOverride,
   SpanQueue,
 } from '@driftwatch/contracts';
 import { SaturatedError, UnavailableError } from '@driftwatch/contracts';
-import { normalizeTraceRequest } from '@driftwatch/normalize';
+import { normalizeTraceRequest, Pricer } from '@driftwatch/normalize';
 import {
   decodeLogsRequestJson,
   decodeLogsRequestProtobuf,
@@ -29,6 +30,11 @@ export interface IngestLimits {
   maxInflightBytes: number;
 }
 
+/** A project's price overrides; the same array object while they are unchanged (a Pricer is cached per array). */
+export interface PriceOverrideSource {
+  current(projectId: string): Promise<readonly PriceOverride[]>;
+}
+
 /**
  * The transport-independent core of OTLP trace export: authenticate, decode, normalize, and report
  * 'stored' only after the queue says the spans are durable. Bounded: past the in-flight request or byte
@@ -37,13 +43,25 @@ export interface IngestLimits {
 export class OtlpIngest {
   private inflightRequests = 0;
   private inflightBytes = 0;
+  private readonly pricers = new WeakMap<readonly PriceOverride[], Pricer>();
 
   constructor(
     private readonly keys: ApiKeyVerifier,
     private readonly queue: SpanQueue,
     private readonly events: LlmEventWriter,
     private readonly limits: IngestLimits,
+    private readonly prices: PriceOverrideSource,
   ) {}
+
+  private async pricerFor(projectId: string): Promise<Pricer> {
+    const overrides = await this.prices.current(projectId);
+    let pricer = this.pricers.get(overrides);
+    if (!pricer) {
+      pricer = new Pricer(overrides);
+      this.pricers.set(overrides, pricer);
+    }
+    return pricer;
+  }
 
   /** Taken before a body is read; false means answer 'saturated' right away. */
   tryAdmit(): boolean {
@@ -132,7 +150,14 @@ export class OtlpIngest {
       }
       throw error;
     }
-    const { records, rejected } = normalizeTraceRequest(decoded, { projectId });
+    let pricer: Pricer;
+    try {
+      pricer = await this.pricerFor(projectId);
+    } catch {
+      // Without the project's overrides the spans would be stored with the wrong cost: retry later instead.
+      return { kind: 'unavailable', message: 'price overrides could not be read; retry later', retryAfterSeconds: 2 };
+    }
+    const { records, rejected } = normalizeTraceRequest(decoded, { projectId, pricer });
     try {
       await this.queue.offer(records);
     } catch (error) {
