@@ -34,8 +34,8 @@ function parseOverrides(json: string): PriceOverride[] {
 
 /**
  * A project's price overrides, one row per project replaced as a whole. `current()` serves the ingest: a cached
- * list, refreshed in the background once older than refreshEveryMs (another process may have changed it), so
- * the hot path waits for ClickHouse only the first time a project is seen.
+ * list, read again once older than refreshEveryMs (another process may have changed it); concurrent requests
+ * share one read, and a failed read keeps the last known list.
  */
 export class ProjectPriceStore {
   private readonly cache = new Map<string, { at: number; list: readonly PriceOverride[] }>();
@@ -78,12 +78,12 @@ export class ProjectPriceStore {
   async current(projectId: string): Promise<readonly PriceOverride[]> {
     const cached = this.cache.get(projectId);
     if (cached && Date.now() - cached.at < this.refreshEveryMs) return cached.list;
-    const reload = this.reload(projectId, cached?.list);
-    if (cached) {
-      reload.catch(() => undefined); // stale but known: keep using it while ClickHouse is unreachable
-      return cached.list;
+    try {
+      return await this.reload(projectId, cached?.list);
+    } catch (error) {
+      if (cached) return cached.list; // known, if maybe stale: better than refusing spans while ClickHouse is away
+      throw error;
     }
-    return reload;
   }
 
   private reload(projectId: string, previous?: readonly PriceOverride[]): Promise<readonly PriceOverride[]> {
