@@ -16,6 +16,7 @@ describe('token approximation', () => {
 
 describe('usage estimate of a call without usage', () => {
   const conversation = {
+    operation: 'chat',
     requestModel: 'gpt-4o-mini',
     responseModel: '',
     systemInstructions: [{ type: 'text' as const, content: 'Be brief.' }],
@@ -45,6 +46,20 @@ describe('usage estimate of a call without usage', () => {
     });
     expect(withTools?.inputTokens).toBe(3 + 3 + 3);
     expect(withTools?.outputTokens).toBe(approximateTokens('get_weather {"city":"Paris"}'));
+  });
+
+  it('counts embeddings inputs as plain texts, without chat overhead', () => {
+    const embedding = estimateUsage({
+      ...conversation,
+      operation: 'embeddings',
+      systemInstructions: [],
+      inputMessages: [
+        { role: 'user', parts: [{ type: 'text', content: 'drift detection' }] },
+        { role: 'user', parts: [{ type: 'text', content: 'token usage' }] },
+      ],
+      outputMessages: [],
+    });
+    expect(embedding).toMatchObject({ inputTokens: 4 + 3, outputTokens: null, totalTokens: 7, estimated: true });
   });
 
   it('uses the token counter it is given', () => {

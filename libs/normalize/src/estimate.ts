@@ -58,6 +58,7 @@ function messagesTokens(
 }
 
 interface Conversation {
+  operation: string;
   requestModel: string;
   responseModel: string;
   inputMessages: Message[];
@@ -73,11 +74,15 @@ export function estimateUsage(call: Conversation, count: TokenCounter = approxim
   const hasInput = call.inputMessages.length > 0 || call.systemInstructions.length > 0;
   if (!hasInput && call.outputMessages.length === 0) return null;
   const model = call.responseModel || call.requestModel;
+  // Embeddings inputs are plain texts: no chat roles, separators or reply to prime.
+  const chat = call.operation !== 'embeddings';
   const system: Message[] = call.systemInstructions.length
     ? [{ role: 'system', parts: call.systemInstructions }]
     : [];
   const inputTokens = hasInput
-    ? messagesTokens([...system, ...call.inputMessages], model, count, PER_MESSAGE) + REPLY_PRIMING
+    ? chat
+      ? messagesTokens([...system, ...call.inputMessages], model, count, PER_MESSAGE) + REPLY_PRIMING
+      : messagesTokens(call.inputMessages, model, count, 0)
     : null;
   const outputTokens = call.outputMessages.length
     ? messagesTokens(call.outputMessages, model, count, 0)
