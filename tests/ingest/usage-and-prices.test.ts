@@ -72,7 +72,12 @@ function sdk(apiKey: string): { tracer: Tracer; flush: () => Promise<void>; shut
   };
 }
 
-function child(tracer: Tracer, parent: Span, name: string, attributes: Record<string, string | number>): Span {
+function child(
+  tracer: Tracer,
+  parent: Span,
+  name: string,
+  attributes: Record<string, string | number>,
+): Span {
   return tracer.startSpan(name, { attributes }, trace.setSpan(context.active(), parent));
 }
 
@@ -111,7 +116,8 @@ describe('a streamed OpenInference call without usage', () => {
       12,
     );
     // the calls that reported usage keep it
-    for (const other of spans.filter((s) => !s.llm?.usage.estimated)) expect(other.llm?.usage.inputTokens).toBeGreaterThan(0);
+    for (const other of spans.filter((s) => !s.llm?.usage.estimated))
+      expect(other.llm?.usage.inputTokens).toBeGreaterThan(0);
   });
 
   it('shows the estimate in the trace list, marked, instead of zero tokens and no cost', async () => {
@@ -120,7 +126,9 @@ describe('a streamed OpenInference call without usage', () => {
     expect(summary.usageEstimated).toBe(true);
     expect(summary.inputTokens).toBeGreaterThan(0);
     expect(summary.costUsd).toBeGreaterThan(0);
-    const reported = traces.filter((t) => t.spans.some((s) => s.llm?.operation === 'chat' && !s.llm.usage.estimated));
+    const reported = traces.filter((t) =>
+      t.spans.some((s) => s.llm?.operation === 'chat' && !s.llm.usage.estimated),
+    );
     expect(reported).toHaveLength(2);
     for (const t of reported) expect((await summaryOf(t.traceId)).usageEstimated).toBe(false);
   });
@@ -225,7 +233,9 @@ describe('project price overrides', () => {
     const stored = await put({ items });
     expect(stored.status).toBe(200);
     expect(await stored.json()).toEqual({ items: [{ provider: '', ...items[0] }] });
-    expect(await server.json('/api/projects/default/prices')).toEqual({ items: [{ provider: '', ...items[0] }] });
+    expect(await server.json('/api/projects/default/prices')).toEqual({
+      items: [{ provider: '', ...items[0] }],
+    });
 
     const priced = await exportCall('ft:gpt-4o-mini:acme::e2e', 1000, 100);
     expect((await traceOf(priced)).spans[0]?.llm?.costUsd).toBeCloseTo((1000 * 3 + 100 * 12) / 1e6, 12);
@@ -234,19 +244,32 @@ describe('project price overrides', () => {
   });
 
   it('overrides a bundled price (a negotiated rate) and goes back to it when removed', async () => {
-    expect((await put({ items: [{ provider: 'openai', model: 'gpt-4o-mini', input: 0.1, output: 0.2 }] })).status).toBe(200);
+    expect(
+      (await put({ items: [{ provider: 'openai', model: 'gpt-4o-mini', input: 0.1, output: 0.2 }] })).status,
+    ).toBe(200);
     const negotiated = await exportCall('gpt-4o-mini', 1000, 100);
-    expect((await traceOf(negotiated)).spans[0]?.llm?.costUsd).toBeCloseTo((1000 * 0.1 + 100 * 0.2) / 1e6, 12);
+    expect((await traceOf(negotiated)).spans[0]?.llm?.costUsd).toBeCloseTo(
+      (1000 * 0.1 + 100 * 0.2) / 1e6,
+      12,
+    );
     expect((await put({ items: [] })).status).toBe(200);
     const listed = await exportCall('gpt-4o-mini', 1000, 100);
-    expect((await traceOf(listed)).spans[0]?.llm?.costUsd).toBeCloseTo(1000 * GPT_4O_MINI.input + 100 * GPT_4O_MINI.output, 12);
+    expect((await traceOf(listed)).spans[0]?.llm?.costUsd).toBeCloseTo(
+      1000 * GPT_4O_MINI.input + 100 * GPT_4O_MINI.output,
+      12,
+    );
   });
 
   it('refuses invalid overrides with a 400 that says what is wrong', async () => {
     const negative = await put({ items: [{ model: 'x', input: -1, output: 1 }] });
     expect(negative.status).toBe(400);
     expect(((await negative.json()) as { message: string }).message).toMatch(/items\.0\.input/);
-    const twice = await put({ items: [{ model: 'x', input: 1, output: 1 }, { model: 'X', input: 2, output: 2 }] });
+    const twice = await put({
+      items: [
+        { model: 'x', input: 1, output: 1 },
+        { model: 'X', input: 2, output: 2 },
+      ],
+    });
     expect(twice.status).toBe(400);
     expect(((await twice.json()) as { message: string }).message).toMatch(/listed twice/);
     expect((await put({ items: [{ model: 'x', input: 1 }] })).status).toBe(400);

@@ -73,7 +73,7 @@ const SYSTEM_PROMPTS = [
 ];
 
 /** Span-like objects (the ReadableSpan shape the OTel serializer reads) for one trace. */
-function makeTrace(rand, resource, scope, nowNs) {
+function makeTrace(rand, resource, scope, nowNs, withoutUsage) {
   const traceId = hex(rand, 16);
   const rootId = hex(rand, 8);
   const chatId = hex(rand, 8);
@@ -140,8 +140,10 @@ function makeTrace(rand, resource, scope, nowNs) {
       'gen_ai.response.id': `chatcmpl-${hex(rand, 12)}`,
       'gen_ai.request.temperature': Math.round(rand() * 10) / 10,
       'gen_ai.request.max_tokens': 1024,
-      'gen_ai.usage.input_tokens': inputTokens,
-      'gen_ai.usage.output_tokens': outputTokens,
+      // withoutUsage: a streamed call whose instrumentation reports no counts (bench/ingest/estimate.mjs)
+      ...(withoutUsage
+        ? {}
+        : { 'gen_ai.usage.input_tokens': inputTokens, 'gen_ai.usage.output_tokens': outputTokens }),
       'gen_ai.response.finish_reasons': ['stop'],
       'gen_ai.input.messages': JSON.stringify(inputMessages),
       'gen_ai.output.messages': JSON.stringify(outputMessages),
@@ -202,7 +204,12 @@ export function getSerializer() {
  * `stamp(buffer, requestStamp)` writes the 8-byte request stamp into all trace ids and returns the first
  * trace's id (the request's marker trace) as hex.
  */
-export function buildTemplate({ seed, spansPerRequest, nowNs = BigInt(Date.now()) * 1_000_000n }) {
+export function buildTemplate({
+  seed,
+  spansPerRequest,
+  nowNs = BigInt(Date.now()) * 1_000_000n,
+  withoutUsage = false,
+}) {
   const rand = prng(seed);
   const resource = {
     attributes: {
@@ -220,7 +227,7 @@ export function buildTemplate({ seed, spansPerRequest, nowNs = BigInt(Date.now()
   const traces = [];
   const spans = [];
   while (spans.length < spansPerRequest) {
-    const trace = makeTrace(rand, resource, scope, nowNs);
+    const trace = makeTrace(rand, resource, scope, nowNs, withoutUsage);
     traces.push(trace.traceId);
     for (const s of trace.spans) if (spans.length < spansPerRequest) spans.push(s);
   }

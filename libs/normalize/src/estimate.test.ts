@@ -20,8 +20,12 @@ describe('usage estimate of a call without usage', () => {
     requestModel: 'gpt-4o-mini',
     responseModel: '',
     systemInstructions: [{ type: 'text' as const, content: 'Be brief.' }],
-    inputMessages: [{ role: 'user', parts: [{ type: 'text' as const, content: 'What is the weather in Paris?' }] }],
-    outputMessages: [{ role: 'assistant', parts: [{ type: 'text' as const, content: 'Sunny, 21 degrees.' }] }],
+    inputMessages: [
+      { role: 'user', parts: [{ type: 'text' as const, content: 'What is the weather in Paris?' }] },
+    ],
+    outputMessages: [
+      { role: 'assistant', parts: [{ type: 'text' as const, content: 'Sunny, 21 degrees.' }] },
+    ],
   };
 
   it('counts system and input messages with their overhead as input, the answer as output', () => {
@@ -41,8 +45,15 @@ describe('usage estimate of a call without usage', () => {
     const withTools = estimateUsage({
       ...conversation,
       systemInstructions: [],
-      inputMessages: [{ role: 'tool', parts: [{ type: 'tool_call_response', id: 'c1', response: '{"temp":21}' }] }],
-      outputMessages: [{ role: 'assistant', parts: [{ type: 'tool_call', name: 'get_weather', arguments: { city: 'Paris' } }] }],
+      inputMessages: [
+        { role: 'tool', parts: [{ type: 'tool_call_response', id: 'c1', response: '{"temp":21}' }] },
+      ],
+      outputMessages: [
+        {
+          role: 'assistant',
+          parts: [{ type: 'tool_call', name: 'get_weather', arguments: { city: 'Paris' } }],
+        },
+      ],
     });
     expect(withTools?.inputTokens).toBe(3 + 3 + 3);
     expect(withTools?.outputTokens).toBe(approximateTokens('get_weather {"city":"Paris"}'));
@@ -59,7 +70,12 @@ describe('usage estimate of a call without usage', () => {
       ],
       outputMessages: [],
     });
-    expect(embedding).toMatchObject({ inputTokens: 4 + 3, outputTokens: null, totalTokens: 7, estimated: true });
+    expect(embedding).toMatchObject({
+      inputTokens: 4 + 3,
+      outputTokens: null,
+      totalTokens: 7,
+      estimated: true,
+    });
   });
 
   it('uses the token counter it is given', () => {
@@ -67,13 +83,17 @@ describe('usage estimate of a call without usage', () => {
   });
 
   it('has nothing to estimate without messages', () => {
-    expect(estimateUsage({ ...conversation, systemInstructions: [], inputMessages: [], outputMessages: [] })).toBeNull();
+    expect(
+      estimateUsage({ ...conversation, systemInstructions: [], inputMessages: [], outputMessages: [] }),
+    ).toBeNull();
   });
 });
 
 describe('estimates on records', () => {
   const messages = {
-    'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Hello there, model!' }] }]),
+    'gen_ai.input.messages': JSON.stringify([
+      { role: 'user', parts: [{ type: 'text', content: 'Hello there, model!' }] },
+    ]),
     'gen_ai.output.messages': JSON.stringify([
       { role: 'assistant', parts: [{ type: 'text', content: 'Hi! How can I help?' }], finish_reason: 'stop' },
     ]),

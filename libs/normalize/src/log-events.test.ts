@@ -15,16 +15,16 @@ const log = (name: string, body: GenAiLogRecord['body'], spanId = sid(1)): GenAi
 describe('GenAI content from log records (joined to their span when read)', () => {
   it('reads the messages of a span from its linked log records', () => {
     const llm = messagesFromLogRecords([
-        log('gen_ai.system.message', { content: 'Be brief.' }),
-        log('gen_ai.user.message', { content: 'Weather?' }),
-        log('gen_ai.choice', {
-          index: 0,
-          finish_reason: 'tool_calls',
-          message: {
-            tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
-          },
-        }),
-        log('http.request', { content: 'not genai' }),
+      log('gen_ai.system.message', { content: 'Be brief.' }),
+      log('gen_ai.user.message', { content: 'Weather?' }),
+      log('gen_ai.choice', {
+        index: 0,
+        finish_reason: 'tool_calls',
+        message: {
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
+        },
+      }),
+      log('http.request', { content: 'not genai' }),
     ]);
     expect(llm.systemInstructions).toEqual([{ type: 'text', content: 'Be brief.' }]);
     expect(llm.inputMessages).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'Weather?' }] }]);
@@ -36,8 +36,6 @@ describe('GenAI content from log records (joined to their span when read)', () =
     const llm = messagesFromLogRecords([
       { ...log('', { content: 'Hi' }), eventName: 'gen_ai.user.message', attributes: {} },
     ]);
-    expect(llm.inputMessages).toEqual([
-      { role: 'user', parts: [{ type: 'text', content: 'Hi' }] },
-    ]);
+    expect(llm.inputMessages).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'Hi' }] }]);
   });
 });

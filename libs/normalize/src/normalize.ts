@@ -104,7 +104,10 @@ function attachLlmCalls(entries: Entry[], tree: SpanTree<Entry>, options: Normal
     const { call, role } = entry.draft;
     const usageCounted = role === 'model' && !hasModelBelow.has(entry);
     const { convention, ...rest } = call;
-    const usage = usageCounted && !hasUsage(call.usage) ? (estimateUsage(call, options.countTokens) ?? call.usage) : call.usage;
+    const usage =
+      usageCounted && !hasUsage(call.usage)
+        ? (estimateUsage(call, options.countTokens) ?? call.usage)
+        : call.usage;
     const at = new Date(Number(entry.record.startTimeUnixNano.slice(0, -6) || 0));
     entry.record.llm = {
       ...rest,

@@ -17,7 +17,12 @@ let prices: ProjectPriceStore;
  * A framework's model span (e.g. a LangChain ChatOpenAI span) around the provider's span, both reporting the same
  * usage. Exported in two requests, each was the innermost model call of its request, so both arrive counted.
  */
-const root = spanRecord({ projectId: P, llm: null, name: 'handle request', startTimeUnixNano: nanosAgo(60_000) });
+const root = spanRecord({
+  projectId: P,
+  llm: null,
+  name: 'handle request',
+  startTimeUnixNano: nanosAgo(60_000),
+});
 const wrapper = spanRecord({
   projectId: P,
   traceId: root.traceId,
@@ -112,7 +117,10 @@ describe('project price overrides', () => {
 
   it('has none until set, then returns the list as stored, replaced as a whole', async () => {
     expect(await prices.list('p-prices')).toEqual([]);
-    await prices.replace('p-prices', [override, { provider: 'openai', model: 'gpt-4o', input: 2, output: 8 }]);
+    await prices.replace('p-prices', [
+      override,
+      { provider: 'openai', model: 'gpt-4o', input: 2, output: 8 },
+    ]);
     expect(await prices.list('p-prices')).toHaveLength(2);
     await prices.replace('p-prices', [override]);
     expect(await prices.list('p-prices')).toEqual([override]);

@@ -23,8 +23,10 @@ export function countedSpanIds(
   spans: ReadonlyArray<{ span_id: string; parent_span_id: string; usage_counted: number }>,
 ): Set<string> {
   const parentsOfCounted = new Set<string>();
-  for (const s of spans) if (s.usage_counted === 1 && s.parent_span_id) parentsOfCounted.add(s.parent_span_id);
+  for (const s of spans)
+    if (s.usage_counted === 1 && s.parent_span_id) parentsOfCounted.add(s.parent_span_id);
   const counted = new Set<string>();
-  for (const s of spans) if (s.usage_counted === 1 && !parentsOfCounted.has(s.span_id)) counted.add(s.span_id);
+  for (const s of spans)
+    if (s.usage_counted === 1 && !parentsOfCounted.has(s.span_id)) counted.add(s.span_id);
   return counted;
 }

@@ -155,7 +155,11 @@ export class OtlpIngest {
       pricer = await this.pricerFor(projectId);
     } catch {
       // Without the project's overrides the spans would be stored with the wrong cost: retry later instead.
-      return { kind: 'unavailable', message: 'price overrides could not be read; retry later', retryAfterSeconds: 2 };
+      return {
+        kind: 'unavailable',
+        message: 'price overrides could not be read; retry later',
+        retryAfterSeconds: 2,
+      };
     }
     const { records, rejected } = normalizeTraceRequest(decoded, { projectId, pricer });
     try {

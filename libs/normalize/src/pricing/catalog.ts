@@ -1,4 +1,10 @@
-import { calcPrice, findProvider, type ModelInfo, type ModelPrice, type Provider } from '@pydantic/genai-prices';
+import {
+  calcPrice,
+  findProvider,
+  type ModelInfo,
+  type ModelPrice,
+  type Provider,
+} from '@pydantic/genai-prices';
 import type { Rate, RateCard } from './types.js';
 
 /**
@@ -52,7 +58,8 @@ function pricesAt(model: ModelInfo, at: Date): ModelPrice {
       const seconds = (at.getTime() / 1000) % 86400;
       const start = secondsOfDay(constraint.start_time);
       const end = secondsOfDay(constraint.end_time);
-      if (end < start ? seconds >= start || seconds < end : seconds >= start && seconds < end) return entry.prices;
+      if (end < start ? seconds >= start || seconds < end : seconds >= start && seconds < end)
+        return entry.prices;
     }
   }
   return model.prices[0]!.prices;

@@ -46,7 +46,12 @@ describe('bundled prices (@pydantic/genai-prices)', () => {
 
   it('bills cache reads and writes at their own rates, as the library does', () => {
     // Anthropic: cache read 0.1x input, 5-minute cache write 1.25x input
-    const u = { input_tokens: 10_000, cache_read_tokens: 6_000, cache_write_tokens: 2_000, output_tokens: 1_000 };
+    const u = {
+      input_tokens: 10_000,
+      cache_read_tokens: 6_000,
+      cache_write_tokens: 2_000,
+      output_tokens: 1_000,
+    };
     const expected = calcPrice(u, 'claude-sonnet-4-20250514', { providerId: 'anthropic', timestamp: NOW })!;
     const ours = new Pricer().costUsd(
       call('anthropic', 'claude-sonnet-4-20250514', {
@@ -64,7 +69,10 @@ describe('bundled prices (@pydantic/genai-prices)', () => {
   it('applies the context tier the prompt falls in (Gemini 2.5 Pro above 200k input tokens)', () => {
     const u = { input_tokens: 300_000, output_tokens: 1_000 };
     const expected = calcPrice(u, 'gemini-2.5-pro', { providerId: 'google', timestamp: NOW })!;
-    const ours = new Pricer().costUsd(call('gcp.gemini', 'gemini-2.5-pro', { inputTokens: 300_000, outputTokens: 1_000 }), NOW);
+    const ours = new Pricer().costUsd(
+      call('gcp.gemini', 'gemini-2.5-pro', { inputTokens: 300_000, outputTokens: 1_000 }),
+      NOW,
+    );
     expect(ours).toBeCloseTo(expected.total_price, 10);
     expect(ours).toBeCloseTo((300_000 * 2.5 + 1_000 * 15) / 1e6, 10);
   });
@@ -88,7 +96,12 @@ describe('bundled prices (@pydantic/genai-prices)', () => {
   it('prices by the response model first, then the request model', () => {
     const pricer = new Pricer();
     const u = usage({ inputTokens: 1_000_000, outputTokens: 0 });
-    const both = { provider: 'openai', responseModel: 'gpt-4o-mini-2024-07-18', requestModel: 'gpt-4o', usage: u };
+    const both = {
+      provider: 'openai',
+      responseModel: 'gpt-4o-mini-2024-07-18',
+      requestModel: 'gpt-4o',
+      usage: u,
+    };
     expect(pricer.costUsd(both, NOW)).toBeCloseTo(0.15, 9);
     expect(pricer.costUsd({ ...both, responseModel: 'custom-deployment' }, NOW)).toBeCloseTo(2.5, 9);
   });
@@ -98,7 +111,9 @@ describe('bundled prices (@pydantic/genai-prices)', () => {
     ['', 'my-finetune'],
     ['', ''],
   ])('has no price for %j %j: null, never zero', (provider, model) => {
-    expect(new Pricer().costUsd(call(provider, model, { inputTokens: 10, outputTokens: 10 }), NOW)).toBeNull();
+    expect(
+      new Pricer().costUsd(call(provider, model, { inputTokens: 10, outputTokens: 10 }), NOW),
+    ).toBeNull();
   });
 });
 
@@ -135,7 +150,13 @@ describe('cost arithmetic', () => {
 });
 
 describe('project price overrides', () => {
-  const override = { provider: '', model: 'ft:gpt-4o-mini:acme::abc123', input: 1, output: 2, cacheRead: 0.5 };
+  const override = {
+    provider: '',
+    model: 'ft:gpt-4o-mini:acme::abc123',
+    input: 1,
+    output: 2,
+    cacheRead: 0.5,
+  };
 
   it('prices a model the bundled data does not know', () => {
     const pricer = new Pricer([override]);

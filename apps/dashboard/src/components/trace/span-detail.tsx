@@ -26,7 +26,11 @@ export function SpanDetail({ span }: { span: SpanView }) {
             <Fact label="Provider" value={llm.provider || '—'} />
             <Fact label="Operation" value={llm.operation || '—'} />
             <Fact label="Finish reason" value={llm.finishReasons.join(', ') || '—'} />
-            <Fact label="Input tokens" value={formatCount(llm.usage.inputTokens)} estimated={llm.usage.estimated} />
+            <Fact
+              label="Input tokens"
+              value={formatCount(llm.usage.inputTokens)}
+              estimated={llm.usage.estimated}
+            />
             <Fact label="Cached tokens" value={formatCount(llm.usage.cacheReadInputTokens)} />
             <Fact
               label="Output tokens"
