@@ -6,10 +6,11 @@
  * order. Agent and step spans are never counted in the first place.
  *
  * The set of (trace, parent) pairs is hashed to 8 bytes each, so its memory is bounded by the model calls of the
- * range (as is the scan). Queries using it bind projectId, fromMs and toMs.
+ * range (as is the scan). GLOBAL: on a cluster the set is built once and sent to the shards (a plain IN over the
+ * Distributed table would be a denied double-distributed subquery). Queries using it bind projectId, fromMs, toMs.
  */
 export function countedUsageCondition(database: string): string {
-  return `(usage_counted = 1 AND cityHash64(trace_id, span_id) NOT IN (
+  return `(usage_counted = 1 AND cityHash64(trace_id, span_id) GLOBAL NOT IN (
       SELECT cityHash64(trace_id, parent_span_id)
       FROM ${database}.spans
       WHERE project_id = {projectId:String}

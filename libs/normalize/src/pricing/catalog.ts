@@ -77,11 +77,23 @@ function rateOf(value: ModelPrice[string]): Rate | undefined {
   return { base: value.base, tiers: value.tiers };
 }
 
+/** Rate cards by the library's price objects, which live as long as its data: built once each. */
+const cards = new WeakMap<ModelPrice, RateCard | null>();
+
 /** The bundled rates of a model at a time; null for a model the data does not know or prices otherwise. */
 export function catalogRates(provider: string, model: string, at: Date): RateCard | null {
   const info = match(provider, model);
   if (!info) return null;
   const prices = pricesAt(info, at);
+  let card = cards.get(prices);
+  if (card === undefined) {
+    card = rateCard(prices);
+    cards.set(prices, card);
+  }
+  return card;
+}
+
+function rateCard(prices: ModelPrice): RateCard | null {
   const input = rateOf(prices.input_mtok);
   const output = rateOf(prices.output_mtok);
   // Per-image or per-request models have no token rates: no cost rather than a wrong one.
