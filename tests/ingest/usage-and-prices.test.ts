@@ -275,6 +275,12 @@ describe('project price overrides', () => {
     expect((await put({ items: [{ model: 'x', input: 1 }] })).status).toBe(400);
   });
 
+  it('documents the price routes and the estimated flag in the OpenAPI document', async () => {
+    const doc = (await server.json('/api/openapi.json', null)) as { paths: Record<string, object> };
+    expect(Object.keys(doc.paths['/api/projects/{id}/prices'] ?? {}).sort()).toEqual(['get', 'put']);
+    expect(JSON.stringify(doc.paths['/api/traces/{traceId}'])).toContain('"estimated"');
+  });
+
   it('lets an API key read the overrides but only an admin change them', async () => {
     expect((await server.fetch('/api/projects/default/prices')).status).toBe(200);
     expect((await put({ items: [] }, '', server.apiKey)).status).toBe(403);
