@@ -12,6 +12,7 @@ import { OtlpHttpHandler } from './otlp/otlp-http-handler.js';
 import { OtlpIngest } from './otlp/otlp-ingest.js';
 import { printBanner } from './banner.js';
 import { setupAuth } from './auth/setup-auth.js';
+import { trustProxySetting } from './auth/auth-config.js';
 
 const VERSION = process.env.npm_package_version ?? '0.1.0';
 
@@ -19,17 +20,17 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = (message: string) => console.log(`[driftwatch] ${message}`);
   const pipeline = await createPipeline(config, log);
-  const newKey = await bootstrapKeys(pipeline.keys, config);
-  const auth = await setupAuth(pipeline.keys, config, log);
+  const newKey = await bootstrapKeys(pipeline, config);
+  const auth = await setupAuth(pipeline, config);
   const ingest = new OtlpIngest(pipeline.keys, pipeline.queue, pipeline.events, config);
   const otlpHttp = new OtlpHttpHandler(ingest, config.maxDecompressedBytes);
   const otlpGrpc = new OtlpGrpcServer(ingest, config.maxDecompressedBytes);
 
-  // trustProxy: the dashboard's /api proxy runs on loopback and passes the client's address and scheme.
+  // Forwarded headers only from DRIFTWATCH_TRUSTED_PROXIES (default none); the dashboard proves itself apart.
   const adapter = new FastifyAdapter({
     bodyLimit: config.maxBodyBytes,
     logger: false,
-    trustProxy: 'loopback',
+    trustProxy: trustProxySetting(),
   });
   configureFastify(adapter.getInstance(), ingest, otlpHttp);
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     stopping ??= (async () => {
       log(`${signal}: flushing and stopping`);
       const deadline = deadlineIn(config.shutdownTimeoutMs);
-      await Promise.all([app.close(), otlpGrpc.shutdown(), auth.sweeper.stop()]);
+      await Promise.all([app.close(), otlpGrpc.shutdown()]);
       await pipeline.shutdown(deadline);
       log('stopped');
       process.exit(0);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { instant, withTimeRange } from './time.js';
+import { instant, MAX_INSTANT_MS, withTimeRange } from './time.js';
+
+const MAX_DURATION_MS = MAX_INSTANT_MS;
 
 const attributeValue: z.ZodType = z.lazy(() =>
   z.union([
@@ -23,7 +25,8 @@ export const traceListQuerySchema = z
     sessionId: z.string().min(1).max(500).optional(),
     status: z.enum(['ok', 'error']).optional(),
     search: z.string().min(1).max(500).optional(),
-    minDurationMs: z.coerce.number().min(0).optional(),
+    /** Up to about 292 years: the duration is compared in nanoseconds (Int64). */
+    minDurationMs: z.coerce.number().min(0).max(MAX_DURATION_MS).optional(),
     sort: z.enum(['startTime', 'durationMs', 'costUsd', 'totalTokens']).default('startTime'),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -1,5 +1,5 @@
 import type { TraceListQuery, TraceSortField } from '@driftwatch/contracts';
-import { decodeCursor } from './cursor.js';
+import { decodeCursor, InvalidCursorError } from './cursor.js';
 
 /** Per-trace aggregates over the spans of the range; usage and cost only from counted model calls. */
 const TRACE_COLUMNS = `
@@ -56,6 +56,18 @@ export interface TraceRow {
   any_session_id: string;
 }
 
+const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+
+/** A cursor's sort value must be one its SQL parameter can hold; otherwise the query would fail, not 400. */
+function fitsSqlType(value: string, type: string): boolean {
+  if (type === 'Int64') {
+    if (!/^-?\d{1,19}$/.test(value)) return false;
+    const n = BigInt(value);
+    return n >= INT64.min && n <= INT64.max;
+  }
+  return Number.isFinite(Number(value));
+}
+
 /** JSON-escaped form of a search term, so it matches text inside the stored message JSON. */
 function jsonEscaped(text: string): string {
   return JSON.stringify(text).slice(1, -1);
@@ -109,6 +121,7 @@ export function buildTraceListQuery(
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor);
+    if (!fitsSqlType(cursor.value, sort.type)) throw new InvalidCursorError();
     params.cursorValue = cursor.value;
     params.cursorTrace = cursor.traceId;
     const op = query.order === 'asc' ? '>' : '<';

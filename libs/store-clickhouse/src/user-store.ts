@@ -1,19 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
-
-export type UserRole = 'admin' | 'member' | 'viewer';
-
-export interface StoredUser {
-  userId: string;
-  email: string;
-  name: string;
-  role: UserRole;
-  /** Opaque to the store: the caller hashes (scrypt, with salt and parameters) and verifies. */
-  passwordHash: string;
-  projects: string[];
-  disabled: boolean;
-  createdAt: string;
-}
+import type { StoredUser, UserPatch, UserRole, UserStore } from '@driftwatch/contracts';
+import { fromClickHouseTime, toClickHouseTime } from './clickhouse-time.js';
 
 interface Session {
   userId: string;
@@ -36,16 +24,12 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function toClickHouseTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-}
-
 /**
  * Users and sessions. Everything is held in memory after start() (users are few; sessions are few per user),
  * so authenticating a request makes no query. Writes go to ClickHouse first, then to the cache; a session
  * token missing from the cache (created by another process) is looked up once.
  */
-export class UserStore {
+export class ClickHouseUserStore implements UserStore {
   private users = new Map<string, StoredUser>();
   private sessions = new Map<string, Session>();
 
@@ -89,10 +73,7 @@ export class UserStore {
     return user;
   }
 
-  async update(
-    userId: string,
-    patch: Partial<Pick<StoredUser, 'name' | 'role' | 'projects' | 'passwordHash' | 'disabled'>>,
-  ): Promise<StoredUser | null> {
+  async update(userId: string, patch: UserPatch): Promise<StoredUser | null> {
     const current = this.users.get(userId);
     if (!current) return null;
     const next = { ...current, ...patch };
@@ -124,6 +105,33 @@ export class UserStore {
     if (session) await this.writeSession(hash, { ...session, revoked: true });
   }
 
+  /**
+   * Every live session of the user, from the table (sessions made by other processes too), is marked revoked,
+   * except keepToken's. Other processes drop their cached copy only when they reload it (see loadSession).
+   */
+  async revokeSessionsOf(userId: string, keepToken: string | null = null): Promise<number> {
+    const keep = keepToken ? hashToken(keepToken) : null;
+    const result = await this.client.query({
+      query: `SELECT token_hash, toUnixTimestamp64Milli(expires_at) AS expires_ms
+              FROM ${this.database}.sessions FINAL
+              WHERE user_id = {userId:String} AND revoked = 0 AND expires_at > now64(3)`,
+      query_params: { userId },
+      format: 'JSONEachRow',
+    });
+    const live = new Map(
+      (await result.json<{ token_hash: string; expires_ms: string }>()).map((r) => [
+        r.token_hash,
+        Number(r.expires_ms),
+      ]),
+    );
+    for (const [hash, session] of this.sessions)
+      if (session.userId === userId && !session.revoked) live.set(hash, session.expiresAtMs);
+    if (keep) live.delete(keep);
+    const revoked = [...live].map(([hash, expiresAtMs]) => ({ hash, userId, expiresAtMs, revoked: true }));
+    await this.writeSessions(revoked);
+    return revoked.length;
+  }
+
   private async write(user: StoredUser): Promise<void> {
     await this.client.insert({
       table: `${this.database}.users`,
@@ -146,20 +154,24 @@ export class UserStore {
   }
 
   private async writeSession(hash: string, session: Session): Promise<void> {
+    await this.writeSessions([{ hash, ...session }]);
+  }
+
+  private async writeSessions(sessions: Array<Session & { hash: string }>): Promise<void> {
+    if (sessions.length === 0) return;
+    const updatedAt = toClickHouseTime(Date.now());
     await this.client.insert({
       table: `${this.database}.sessions`,
-      values: [
-        {
-          token_hash: hash,
-          user_id: session.userId,
-          expires_at: toClickHouseTime(session.expiresAtMs),
-          revoked: session.revoked ? 1 : 0,
-          updated_at: toClickHouseTime(Date.now()),
-        },
-      ],
+      values: sessions.map((s) => ({
+        token_hash: s.hash,
+        user_id: s.userId,
+        expires_at: toClickHouseTime(s.expiresAtMs),
+        revoked: s.revoked ? 1 : 0,
+        updated_at: updatedAt,
+      })),
       format: 'JSONEachRow',
     });
-    this.sessions.set(hash, session);
+    for (const { hash, ...session } of sessions) this.sessions.set(hash, session);
   }
 
   private async loadSession(hash: string): Promise<Session | null> {
@@ -187,6 +199,6 @@ function fromRow(r: UserRow): StoredUser {
     passwordHash: r.password_hash,
     projects: r.projects,
     disabled: r.disabled === 1,
-    createdAt: new Date(`${r.created_at.replace(' ', 'T')}Z`).toISOString(),
+    createdAt: fromClickHouseTime(r.created_at),
   };
 }

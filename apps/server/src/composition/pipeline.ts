@@ -1,25 +1,41 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Deadline, LlmEventWriter, SpanQueue, TraceReader } from '@driftwatch/contracts';
+import type {
+  ApiKeyStore,
+  Deadline,
+  LlmEventWriter,
+  ProjectStore,
+  RetentionStore,
+  SpanQueue,
+  TraceReader,
+  UserStore,
+} from '@driftwatch/contracts';
 import { msLeft } from '@driftwatch/contracts';
 import { BatchingWriter } from '@driftwatch/pipeline';
 import { KafkaSpanQueue } from '@driftwatch/queue-kafka';
 import { MemorySpanQueue } from '@driftwatch/queue-memory';
 import {
-  ApiKeyStore,
+  ClickHouseApiKeyStore,
+  ClickHouseProjectStore,
+  ClickHouseRetentionStore,
   ClickHouseSpanWriter,
   ClickHouseTraceReader,
+  ClickHouseUserStore,
   createEmbeddedClickHouse,
   createServerClickHouse,
 } from '@driftwatch/store-clickhouse';
 import type { DriftwatchConfig } from '../config/config.js';
+import { RetentionSweeper } from '../retention/retention-sweeper.js';
 
 export interface Pipeline {
   queue: SpanQueue;
   events: LlmEventWriter;
   reader: TraceReader;
   keys: ApiKeyStore;
+  projects: ProjectStore;
+  retention: RetentionStore;
+  users: UserStore;
   isReady(): Promise<{ store: boolean; queue: boolean }>;
   shutdown(deadline: Deadline): Promise<void>;
 }
@@ -62,7 +78,14 @@ export async function createPipeline(
   // Only the writer role consumes; an ingest-only process just produces to the queue.
   if (config.roles.has('writer')) queue.subscribe(writer);
   await queue.start();
-  const keys = new ApiKeyStore(readClient, config.database);
+  // The account stores share the read connection (chDB allows one client per process and path).
+  const keys = new ClickHouseApiKeyStore(readClient, config.database);
+  const projects = new ClickHouseProjectStore(readClient, config.database);
+  const retention = new ClickHouseRetentionStore(readClient, config.database);
+  const users = new ClickHouseUserStore(readClient, config.database);
+  await users.start();
+  const sweeper = new RetentionSweeper(projects, retention, log);
+  sweeper.start();
   const reader = new ClickHouseTraceReader(readClient, config.database);
   let closed = false;
   return {
@@ -70,10 +93,14 @@ export async function createPipeline(
     events: store,
     reader,
     keys,
+    projects,
+    retention,
+    users,
     isReady: async () => ({ store: await store.isReady(), queue: queue.isReady() }),
     shutdown: async (deadline) => {
       if (closed) return;
       closed = true;
+      await sweeper.stop();
       await queue.shutdown(deadline);
       await writer.shutdown(deadline);
       await store.shutdown();
