@@ -133,8 +133,10 @@ export class OtlpIngest {
       throw error;
     }
     const { records, rejected } = normalizeTraceRequest(decoded, { projectId });
+    let notStored: readonly { spanId: string; reason: string }[];
     try {
-      await this.queue.offer(records);
+      // Spans the store refused (dead-lettered) were not stored: the client hears so, never a plain 200.
+      ({ deadLettered: notStored } = await this.queue.offer(records));
     } catch (error) {
       if (error instanceof SaturatedError) {
         return { kind: 'saturated', message: error.message, retryAfterSeconds: error.retryAfterSeconds };
@@ -143,10 +145,11 @@ export class OtlpIngest {
         error instanceof UnavailableError ? error.message : 'spans could not be stored; retry later';
       return { kind: 'unavailable', message, retryAfterSeconds: 2 };
     }
+    const all = notStored.length ? [...rejected, ...notStored] : rejected;
     return {
       kind: 'stored',
-      rejected: rejected.length,
-      errorMessage: rejected.length ? summarizeRejections(rejected) : '',
+      rejected: all.length,
+      errorMessage: all.length ? summarizeRejections(all) : '',
     };
   }
 }
