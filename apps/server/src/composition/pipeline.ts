@@ -36,9 +36,18 @@ export interface Pipeline {
   projects: ProjectStore;
   retention: RetentionStore;
   users: UserStore;
-  isReady(): Promise<{ store: boolean; queue: boolean }>;
+  /** What this process's roles need, checked now; /readyz answers 503 with the reasons when not ready. */
+  isReady(): Promise<ReadinessReport>;
   shutdown(deadline: Deadline): Promise<void>;
 }
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, { ready: boolean; reason?: string; [detail: string]: unknown }>;
+}
+
+/** A store that does not answer a SELECT 1 within this time counts as unreachable. */
+const STORE_PROBE_MS = 2_000;
 
 /**
  * The one place where adapters are chosen. Embedded mode: ClickHouse's engine in-process (chDB) and the
@@ -62,6 +71,8 @@ export async function createPipeline(
     maxWaitMs: config.batchMaxWaitMs,
     onError: (error, willRetry) =>
       log(`span insert failed (${willRetry ? 'retrying' : 'dead-lettering'}): ${(error as Error).message}`),
+    onDeadLetter: ({ record, reason }) =>
+      log(`span ${record.spanId} of trace ${record.traceId} dead-lettered: ${reason}`),
   });
   const queue: SpanQueue =
     config.queue === 'kafka'
@@ -96,7 +107,7 @@ export async function createPipeline(
     projects,
     retention,
     users,
-    isReady: async () => ({ store: await store.isReady(), queue: queue.isReady() }),
+    isReady: () => readiness(config.roles, readClient, queue, writer),
     shutdown: async (deadline) => {
       if (closed) return;
       closed = true;
@@ -108,6 +119,46 @@ export async function createPipeline(
       await Promise.race([closing, new Promise((r) => setTimeout(r, msLeft(deadline)))]);
     },
   };
+}
+
+/**
+ * Every role needs the store (ingest checks API keys in it, the writer writes, the api reads); ingest and
+ * writer need the queue (for Kafka: brokers answering now); the writer must not be stalled on failing inserts.
+ */
+async function readiness(
+  roles: ReadonlySet<string>,
+  readClient: ClickHouseClient,
+  queue: SpanQueue,
+  writer: BatchingWriter,
+): Promise<ReadinessReport> {
+  const [store, queueState] = await Promise.all([
+    probeStore(readClient),
+    roles.has('ingest') || roles.has('writer') ? queue.readiness() : null,
+  ]);
+  const checks: ReadinessReport['checks'] = { store };
+  if (queueState) checks.queue = { ...queueState };
+  if (roles.has('writer')) {
+    const { ready, reason, consecutiveFailures, oldestUnstoredMs } = writer.health();
+    checks.writer = { ready, ...(reason ? { reason } : {}), consecutiveFailures, oldestUnstoredMs };
+  }
+  return { ready: Object.values(checks).every((c) => c.ready), checks };
+}
+
+async function probeStore(client: ClickHouseClient): Promise<{ ready: boolean; reason?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${STORE_PROBE_MS} ms`)), STORE_PROBE_MS);
+  });
+  try {
+    // A SELECT, not /ping: it also proves the credentials work.
+    const result = await Promise.race([client.ping({ select: true }), timeout]);
+    if (result.success) return { ready: true };
+    return { ready: false, reason: `ClickHouse store unreachable: ${result.error.message}` };
+  } catch (error) {
+    return { ready: false, reason: `ClickHouse store unreachable: ${(error as Error).message}` };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
