@@ -1,7 +1,8 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { deadlineIn } from '@driftwatch/contracts';
+import { type Deadline, deadlineIn, msLeft } from '@driftwatch/contracts';
 import { AppModule } from './app.module.js';
 import { bootstrapKeys } from './composition/bootstrap-keys.js';
 import { createPipeline } from './composition/pipeline.js';
@@ -22,16 +23,33 @@ async function main(): Promise<void> {
   const pipeline = await createPipeline(config, log);
   const newKey = await bootstrapKeys(pipeline, config);
   const auth = await setupAuth(pipeline, config);
-  const ingest = new OtlpIngest(pipeline.keys, pipeline.queue, pipeline.events, config);
-  const otlpHttp = new OtlpHttpHandler(ingest, config.maxDecompressedBytes);
-  const otlpGrpc = new OtlpGrpcServer(ingest, config.maxDecompressedBytes);
+  const { transport } = config;
+  const ingest = new OtlpIngest(pipeline.keys, pipeline.queue, pipeline.events, {
+    maxInflightRequests: config.maxInflightRequests,
+    maxInflightBytes: config.maxInflightBytes,
+    exportTimeoutMs: transport.exportTimeoutMs,
+  });
+  const otlpHttp = new OtlpHttpHandler(ingest, config);
+  const otlpGrpc = new OtlpGrpcServer(ingest, {
+    maxMessageBytes: config.maxDecompressedBytes,
+    idleTimeoutMs: transport.keepAliveTimeoutMs,
+    callGraceMs: transport.exportTimeoutMs,
+  });
 
   // Forwarded headers only from DRIFTWATCH_TRUSTED_PROXIES (default none); the dashboard proves itself apart.
   const adapter = new FastifyAdapter({
     bodyLimit: config.maxBodyBytes,
     logger: false,
     trustProxy: trustProxySetting(),
+    // Node enforces the header and request timeouts (408) on a timer: check often enough to honour them.
+    requestTimeout: transport.requestTimeoutMs,
+    keepAliveTimeout: transport.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: transport.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(transport.headersTimeoutMs / 4)),
+    },
   });
+  adapter.getInstance().server.maxConnections = transport.maxConnections;
   configureFastify(adapter.getInstance(), ingest, otlpHttp);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register({ pipeline, otlpHttp, version: VERSION, auth: auth.services, roles: config.roles }),
@@ -62,7 +80,9 @@ async function main(): Promise<void> {
     stopping ??= (async () => {
       log(`${signal}: flushing and stopping`);
       const deadline = deadlineIn(config.shutdownTimeoutMs);
-      await Promise.all([app.close(), otlpGrpc.shutdown()]);
+      // Receivers stop first, with half the time, so the pipeline keeps the rest to flush what they took.
+      const receiversDeadline = deadlineIn(msLeft(deadline) / 2);
+      await Promise.all([closeHttp(app, receiversDeadline), otlpGrpc.shutdown(receiversDeadline)]);
       await pipeline.shutdown(deadline);
       log('stopped');
       process.exit(0);
@@ -73,6 +93,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** app.close() waits for requests in flight; past the deadline their connections are cut. */
+async function closeHttp(app: NestFastifyApplication, deadline: Deadline): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, msLeft(deadline));
+  });
+  await Promise.race([app.close(), expired]);
+  clearTimeout(timer);
+  (app.getHttpServer() as Server).closeAllConnections();
 }
 
 main().catch((error: unknown) => {

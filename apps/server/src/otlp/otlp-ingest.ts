@@ -14,6 +14,7 @@ import {
   decodeTraceRequestProtobuf,
   OtlpDecodeError,
 } from '@driftwatch/otlp';
+import { Admission, type AdmissionLimits, type AdmissionTicket } from './admission.js';
 
 export type WireFormat = 'protobuf' | 'json';
 export type Signal = 'traces' | 'logs';
@@ -24,36 +25,31 @@ export type ExportOutcome =
   | { kind: 'unauthenticated' | 'invalid' | 'too_large'; message: string }
   | { kind: 'saturated' | 'unavailable'; message: string; retryAfterSeconds: number };
 
-export interface IngestLimits {
-  maxInflightRequests: number;
-  maxInflightBytes: number;
+export interface IngestLimits extends AdmissionLimits {
+  /** Longest an export waits for the queue before the client is told to retry. */
+  exportTimeoutMs: number;
 }
 
 /**
  * The transport-independent core of OTLP trace export: authenticate, decode, normalize, and report
  * 'stored' only after the queue says the spans are durable. Bounded: past the in-flight request or byte
- * budget it reports 'saturated' instead of buffering more.
+ * budget (see Admission) transports answer 'saturated' instead of buffering more.
  */
 export class OtlpIngest {
-  private inflightRequests = 0;
-  private inflightBytes = 0;
+  readonly admission: Admission;
 
   constructor(
     private readonly keys: ApiKeyVerifier,
     private readonly queue: SpanQueue,
     private readonly events: LlmEventWriter,
     private readonly limits: IngestLimits,
-  ) {}
-
-  /** Taken before a body is read; false means answer 'saturated' right away. */
-  tryAdmit(): boolean {
-    if (this.inflightRequests >= this.limits.maxInflightRequests) return false;
-    this.inflightRequests += 1;
-    return true;
+  ) {
+    this.admission = new Admission(limits);
   }
 
-  release(): void {
-    this.inflightRequests = Math.max(0, this.inflightRequests - 1);
+  /** Taken before a body is read; null means answer 'saturated' right away. */
+  tryAdmit(): AdmissionTicket | null {
+    return this.admission.tryAdmit();
   }
 
   /** The project of a bearer key, or null for a missing, unknown or revoked one. */
@@ -61,22 +57,41 @@ export class OtlpIngest {
     return apiKey ? this.keys.projectFor(apiKey) : null;
   }
 
+  /**
+   * Decodes and stores a body the transport has already counted against `ticket`. Past the export
+   * timeout the client is told to retry (a retried span is stored once); the work still holds the
+   * ticket until it ends, since its memory is still in use.
+   */
   async export(
+    ticket: AdmissionTicket,
     projectId: string,
     signal: Signal,
     format: WireFormat,
     body: Uint8Array,
   ): Promise<ExportOutcome> {
-    if (this.inflightBytes + body.length > this.limits.maxInflightBytes) {
-      return { kind: 'saturated', message: 'ingest is saturated', retryAfterSeconds: 1 };
-    }
-    this.inflightBytes += body.length;
-    try {
-      return await (signal === 'traces'
+    const release = ticket.retain();
+    if (!release) return { kind: 'unavailable', message: 'request already ended', retryAfterSeconds: 1 };
+    const work = (
+      signal === 'traces'
         ? this.decodeAndQueue(projectId, format, body)
-        : this.decodeAndStoreEvents(projectId, format, body));
+        : this.decodeAndStoreEvents(projectId, format, body)
+    ).finally(release);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<ExportOutcome>((resolve) => {
+      timer = setTimeout(
+        () =>
+          resolve({
+            kind: 'unavailable',
+            message: `spans were not stored within ${this.limits.exportTimeoutMs} ms; retry later`,
+            retryAfterSeconds: 1,
+          }),
+        this.limits.exportTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([work, timedOut]);
     } finally {
-      this.inflightBytes -= body.length;
+      clearTimeout(timer);
     }
   }
 
