@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { instant, withTimeRange } from './time.js';
 
-/** Bucket widths that read well on a chart; the automatic choice gives about 60 buckets. */
-const NICE_BUCKETS_S = [60, 300, 900, 1800, 3600, 10800, 21600, 43200, 86400, 604800, 2_678_400];
+/** Bucket widths that read well on a chart (up to 365 days); the automatic choice gives about 60 buckets. */
+const NICE_BUCKETS_S = [
+  60, 300, 900, 1800, 3600, 10800, 21600, 43200, 86400, 604800, 2_678_400, 7_776_000, 31_536_000,
+];
 const MAX_BUCKETS = 2000;
 
 /** groupBy keeps the N groups with most requests (default, max) and folds the rest into one series. */

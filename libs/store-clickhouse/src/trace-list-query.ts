@@ -106,7 +106,12 @@ export function buildTraceListQuery(
     having.push('trace_status = {status:String}');
   }
   if (query.minDurationMs !== undefined) {
-    params.minDurationNs = Math.round(query.minDurationMs * 1e6);
+    // Exact decimal text: nanoseconds past 2^53 lose precision as a JS number (and the driver refuses them).
+    const wholeMs = Math.floor(query.minDurationMs);
+    params.minDurationNs = (
+      BigInt(wholeMs) * 1_000_000n +
+      BigInt(Math.round((query.minDurationMs - wholeMs) * 1e6))
+    ).toString();
     having.push('duration_ns_total >= {minDurationNs:Int64}');
   }
   if (query.search) {
