@@ -2,7 +2,8 @@
  * A span the store refuses must never stall the pipeline. The decoders and the normalizer keep bad input out
  * at the edge, so here the refused records are built directly as SpanRecords, as if they reached the queue
  * another way (an older release, a replayed topic): the real writer, the real in-process queue and the real
- * ClickHouse engine (chDB on a temporary directory), nothing faked.
+ * ClickHouse engine (chDB on a temporary directory), nothing faked; then the real server in distributed mode,
+ * with the refused record planted on the Kafka topic between spans sent over OTLP.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +14,21 @@ import type { OfferResult, SpanRecord } from '@driftwatch/contracts';
 import { deadlineIn } from '@driftwatch/contracts';
 import { BatchingWriter } from '@driftwatch/pipeline';
 import { MemorySpanQueue } from '@driftwatch/queue-memory';
+import { DLQ_REASON_HEADER, encodeSpan } from '@driftwatch/queue-kafka';
 import { ClickHouseSpanWriter, createEmbeddedClickHouse } from '@driftwatch/store-clickhouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  committedOffset,
+  eventually,
+  header,
+  KAFKA_BOOTSTRAP,
+  produceRaw,
+  readTopic,
+  requireBroker,
+  unique,
+} from '../distributed/kafka-broker.js';
+import { DriftwatchServer } from '../support/driftwatch-server.js';
+import { otlpProtobuf, simpleSpan, type SimpleSpan } from '../support/otlp-payloads.js';
 
 const DB = 'poison';
 let client: ClickHouseClient;
@@ -107,5 +121,68 @@ describe('writer with a span the store refuses (real ClickHouse engine)', () => 
       `SELECT span_id AS v FROM ${DB}.spans FINAL WHERE span_id IN ('${ids(records).join("','")}')`,
     );
     expect(stored.sort()).toEqual(ids(records.filter((r) => r !== bad)).sort());
+  });
+});
+
+describe('writer with a span the store refuses (real server, Kafka)', () => {
+  const servers: DriftwatchServer[] = [];
+  beforeAll(requireBroker);
+  afterAll(async () => {
+    for (const s of servers) await s.stop('SIGKILL');
+  });
+
+  const send = async (server: DriftwatchServer, spans: SimpleSpan[]) =>
+    (
+      await server.fetch('/v1/traces', {
+        method: 'POST',
+        body: otlpProtobuf(spans),
+        headers: { 'content-type': 'application/x-protobuf' },
+      })
+    ).status;
+
+  it('dead-letters the refused span alone, stores the spans it was delivered with and commits past it', async () => {
+    const topic = unique('poison-spans');
+    const group = unique('poison-writer');
+    const env = {
+      DRIFTWATCH_QUEUE: 'kafka',
+      DRIFTWATCH_KAFKA_BROKERS: KAFKA_BOOTSTRAP,
+      DRIFTWATCH_KAFKA_TOPIC: topic,
+      DRIFTWATCH_KAFKA_GROUP: group,
+      DRIFTWATCH_KAFKA_PARTITIONS: '1',
+    };
+    const ingest = await DriftwatchServer.start({ env: { ...env, DRIFTWATCH_ROLES: 'ingest' } });
+    servers.push(ingest);
+    const traceId = simpleSpan().traceId;
+    const before = Array.from({ length: 10 }, () => simpleSpan({ traceId }));
+    const after = Array.from({ length: 10 }, () => simpleSpan({ traceId }));
+    // A record every check before the store lets through (it decodes as a SpanRecord) but ClickHouse refuses.
+    const poison = spanRecord({ projectId: 'default', traceId, durationNs: -5 });
+    expect(await send(ingest, before)).toBe(200);
+    await produceRaw(topic, [encodeSpan(poison)]);
+    expect(await send(ingest, after)).toBe(200);
+
+    // The writer starts after all three are on the topic, so it gets them together in one delivery.
+    const writer = await DriftwatchServer.start({
+      env: { ...env, DRIFTWATCH_ROLES: 'writer,api' },
+      apiKey: ingest.apiKey,
+    });
+    servers.push(writer);
+    const good = [...before, ...after].map((s) => s.spanId).sort();
+    const stored = await eventually(async () => {
+      const response = await writer.fetch(`/api/traces/${traceId}`);
+      if (response.status !== 200) return undefined;
+      const ids = ((await response.json()) as { spans: Array<{ spanId: string }> }).spans.map(
+        (s) => s.spanId,
+      );
+      return ids.length >= good.length ? ids.sort() : undefined;
+    }, 60_000);
+    expect(stored).toEqual(good);
+
+    const [dead, ...more] = await readTopic(`${topic}.dlq`, 1);
+    expect(more).toHaveLength(0);
+    expect(JSON.parse(dead?.value.toString() ?? '{}').spanId).toBe(poison.spanId);
+    expect(header(dead as never, DLQ_REASON_HEADER)).toMatch(/Unsigned type must not contain '-'/);
+    await eventually(async () => ((await committedOffset(group, topic)) === 21n ? true : undefined));
+    expect((await writer.fetch('/readyz', {}, null)).status).toBe(200);
   });
 });
