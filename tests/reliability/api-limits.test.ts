@@ -88,13 +88,22 @@ describe('metrics group-by is bounded', () => {
     }
     expect(other.requests).toBe(otherRequests);
     expect(other.inputTokens).toBe(otherInput);
-    for (const pick of [(p: Point) => p.requests, (p: Point) => p.inputTokens, (p: Point) => p.outputTokens]) {
+    for (const pick of [
+      (p: Point) => p.requests,
+      (p: Point) => p.inputTokens,
+      (p: Point) => p.outputTokens,
+    ]) {
       expect(sum(grouped.totals, pick)).toBe(pick(whole.totals[0]!));
       expect(sum(grouped.buckets, pick)).toBe(pick(whole.totals[0]!));
     }
     expect(sum(grouped.totals, (p) => p.costUsd)).toBeCloseTo(whole.totals[0]!.costUsd, 9);
     expect(new Set(grouped.buckets.map((p) => p.group)).size).toBe(11);
-    expect(sum(grouped.buckets.filter((p) => p.group === OTHER), (p) => p.requests)).toBe(otherRequests);
+    expect(
+      sum(
+        grouped.buckets.filter((p) => p.group === OTHER),
+        (p) => p.requests,
+      ),
+    ).toBe(otherRequests);
   });
 
   it('keeps `series` groups apart (up to 100) and bounds buckets x series', async () => {
@@ -108,9 +117,13 @@ describe('metrics group-by is bounded', () => {
     expect(new Set(fine.buckets.map((p) => p.group)).size).toBe(11);
     expect(fine.buckets.length).toBeLessThanOrEqual(1_441 * 11);
 
-    const tooFine = await server.fetch(`/api/metrics/summary?${day}&groupBy=model&series=100&bucketSeconds=60`);
+    const tooFine = await server.fetch(
+      `/api/metrics/summary?${day}&groupBy=model&series=100&bucketSeconds=60`,
+    );
     expect(tooFine.status).toBe(400);
-    expect(((await tooFine.json()) as { message: string }).message).toMatch(/bucketSeconds: .*bucketSeconds >= 437, a shorter range, or fewer series/);
+    expect(((await tooFine.json()) as { message: string }).message).toMatch(
+      /bucketSeconds: .*bucketSeconds >= 437, a shorter range, or fewer series/,
+    );
 
     // Left to the server, the bucket is coarsened to fit.
     const auto = await server.json<Summary>(`/api/metrics/summary?from=0&to=${now}&groupBy=model&series=100`);

@@ -36,7 +36,11 @@ function call(
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
         );
       },
     );
@@ -53,7 +57,13 @@ const login = (
 
 const cookieOf = (answer: Answer) => String(answer.headers['set-cookie'] ?? '').split(';')[0]!;
 
-async function createUser(baseUrl: string, adminCookie: string, email: string, password: string, role = 'member') {
+async function createUser(
+  baseUrl: string,
+  adminCookie: string,
+  email: string,
+  password: string,
+  role = 'member',
+) {
   const created = await call(baseUrl, 'POST', '/api/users', {
     headers: { cookie: adminCookie },
     body: JSON.stringify({ email, password, role, projects: ['default'] }),
@@ -151,9 +161,9 @@ describe('sign-in abuse (default configuration: no trusted proxy, a dashboard se
     expect((await me(phone)).status).toBe(401);
     expect((await me(laptop)).status).toBe(401);
     expect((await login(server.url, user, { from: '127.0.0.3' })).status).toBe(401);
-    expect((await login(server.url, { ...user, password: 'second-password-456' }, { from: '127.0.0.3' })).status).toBe(
-      200,
-    );
+    expect(
+      (await login(server.url, { ...user, password: 'second-password-456' }, { from: '127.0.0.3' })).status,
+    ).toBe(200);
 
     // An admin changing their own password stays signed in where they did it, and nowhere else.
     const second = { email: 'second-admin@example.test', password: 'second-admin-pass-1' };

@@ -86,7 +86,13 @@ describe('UserStore.revokeSessionsOf', () => {
     const { users, client, database } = await stores();
     const [ada, bob] = await Promise.all(
       ['ada', 'bob'].map((n) =>
-        users.create({ email: `${n}@example.test`, name: n, role: 'member', projects: [], passwordHash: 'h' }),
+        users.create({
+          email: `${n}@example.test`,
+          name: n,
+          role: 'member',
+          projects: [],
+          passwordHash: 'h',
+        }),
       ),
     );
     const other = new UserStore(client, database);

@@ -60,7 +60,10 @@ describe('dashboard /api proxy headers', () => {
     const withoutSecret = upstreamHeaders(incoming, undefined);
     expect(withoutSecret.get('x-forwarded-for')).toBeNull();
     expect(withoutSecret.get(PROXY_SECRET_HEADER)).toBeNull();
-    const forged = new Headers({ [PEER_HEADER]: 'not-the-nonce 203.0.113.9', 'x-forwarded-for': '203.0.113.9' });
+    const forged = new Headers({
+      [PEER_HEADER]: 'not-the-nonce 203.0.113.9',
+      'x-forwarded-for': '203.0.113.9',
+    });
     const upstream = upstreamHeaders(forged, SECRET);
     expect(upstream.get('x-forwarded-for')).toBeNull();
     expect(upstream.get(PROXY_SECRET_HEADER)).toBeNull();

@@ -18,7 +18,14 @@ export const PEER_HEADER = 'x-driftwatch-peer';
 export const PROXY_SECRET_HEADER = 'x-driftwatch-proxy-secret';
 
 /** Request headers the API needs; nothing else from the browser reaches the server. */
-const PASSED_HEADERS = ['accept', 'authorization', 'content-type', 'cookie', 'x-driftwatch-project', 'x-forwarded-proto'];
+const PASSED_HEADERS = [
+  'accept',
+  'authorization',
+  'content-type',
+  'cookie',
+  'x-driftwatch-project',
+  'x-forwarded-proto',
+];
 
 const NONCE_KEY = Symbol.for('driftwatch.peerNonce');
 type WithNonce = typeof globalThis & { [NONCE_KEY]?: string };
@@ -35,7 +42,7 @@ export function stampPeerAddress(): void {
       const request = args[0] as IncomingMessage;
       request.headers[PEER_HEADER] = `${nonce} ${request.socket?.remoteAddress ?? ''}`;
     }
-    return emit.call(this, event, ...args);
+    return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
   } as typeof emit;
 }
 

@@ -84,11 +84,14 @@ describe('HashBudget', () => {
 });
 
 describe('clientAddress', () => {
-  const request = (ip: string, headers: Record<string, string>) => ({ ip, headers }) as unknown as FastifyRequest;
+  const request = (ip: string, headers: Record<string, string>) =>
+    ({ ip, headers }) as unknown as FastifyRequest;
   const secret = 's'.repeat(40);
 
   it('is the socket address unless the dashboard proves itself with the shared secret', () => {
-    expect(clientAddress(request('127.0.0.1', { 'x-forwarded-for': '203.0.113.9' }), secret)).toBe('127.0.0.1');
+    expect(clientAddress(request('127.0.0.1', { 'x-forwarded-for': '203.0.113.9' }), secret)).toBe(
+      '127.0.0.1',
+    );
     expect(
       clientAddress(
         request('127.0.0.1', { 'x-forwarded-for': '203.0.113.9', 'x-driftwatch-proxy-secret': 'wrong' }),
@@ -102,7 +105,10 @@ describe('clientAddress', () => {
       ),
     ).toBe('203.0.113.9');
     expect(
-      clientAddress(request('127.0.0.1', { 'x-forwarded-for': 'nonsense', 'x-driftwatch-proxy-secret': secret }), secret),
+      clientAddress(
+        request('127.0.0.1', { 'x-forwarded-for': 'nonsense', 'x-driftwatch-proxy-secret': secret }),
+        secret,
+      ),
     ).toBe('127.0.0.1');
     expect(clientAddress(request('127.0.0.1', { 'x-driftwatch-proxy-secret': '' }), null)).toBe('127.0.0.1');
   });

@@ -59,7 +59,9 @@ export class LoginLimiter {
     const pair = `${account}\n${address}`;
     const waits = [
       this.delayLeft(this.pairs.get(pair), this.limits.pairFreeFailures, now),
-      this.isKnown(pair, now) ? 0 : this.delayLeft(this.accounts.get(account), this.limits.accountFreeFailures, now),
+      this.isKnown(pair, now)
+        ? 0
+        : this.delayLeft(this.accounts.get(account), this.limits.accountFreeFailures, now),
       this.addressWaitMs(address, now),
     ];
     const ms = Math.max(...waits);
@@ -70,7 +72,10 @@ export class LoginLimiter {
     const account = normalize(email);
     this.bump(this.pairs, `${account}\n${address}`, now);
     this.bump(this.accounts, account, now);
-    this.addresses.set(address, [...this.recentFailures(address, now), now].slice(-this.limits.addressFailures));
+    this.addresses.set(
+      address,
+      [...this.recentFailures(address, now), now].slice(-this.limits.addressFailures),
+    );
   }
 
   /** Clears the address's streak on this account and remembers the address as the account's. */

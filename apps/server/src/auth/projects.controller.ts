@@ -47,7 +47,8 @@ export class ProjectsController {
   @Access('admin', 'none')
   async create(@Body() body: unknown): Promise<Project> {
     const input = parseOr400(createProjectRequestSchema, body, 'body');
-    if (await this.auth.projects.getProject(input.id)) throw new ConflictException(`project ${input.id} exists`);
+    if (await this.auth.projects.getProject(input.id))
+      throw new ConflictException(`project ${input.id} exists`);
     return projectView(
       await this.auth.projects.saveProject({
         projectId: input.id,
