@@ -95,7 +95,8 @@ describe('UserStore.revokeSessionsOf', () => {
         }),
       ),
     );
-    const other = new UserStore(client, database);
+    // Another API process, re-reading cached sessions at once (normally after 30 s).
+    const other = new UserStore(client, database, 0);
     await other.start();
     const kept = await users.createSession(ada!.userId, 60_000);
     const mine = await users.createSession(ada!.userId, 60_000);
@@ -106,6 +107,7 @@ describe('UserStore.revokeSessionsOf', () => {
     expect(await users.userForSession(mine)).toBeNull();
     expect(await users.userForSession(elsewhere)).toBeNull();
     expect((await users.userForSession(bobs))?.userId).toBe(bob!.userId);
+    expect(await other.userForSession(elsewhere)).toBeNull();
     const fresh = new UserStore(client, database);
     await fresh.start();
     expect(await fresh.userForSession(elsewhere)).toBeNull();

@@ -26,16 +26,19 @@ function hashToken(token: string): string {
 
 /**
  * Users and sessions. Everything is held in memory after start() (users are few; sessions are few per user),
- * so authenticating a request makes no query. Writes go to ClickHouse first, then to the cache; a session
- * token missing from the cache (created by another process) is looked up once.
+ * so authenticating a request rarely makes a query. Writes go to ClickHouse first, then to the cache; a
+ * session is read again from the table when its cached copy is older than sessionRecheckMs, so a revocation
+ * made by another process (logout, password change) takes effect here within that time.
  */
 export class ClickHouseUserStore implements UserStore {
   private users = new Map<string, StoredUser>();
   private sessions = new Map<string, Session>();
+  private sessionCheckedAt = new Map<string, number>();
 
   constructor(
     private readonly client: ClickHouseClient,
     private readonly database: string,
+    private readonly sessionRecheckMs = 30_000,
   ) {}
 
   async start(): Promise<void> {
@@ -93,7 +96,11 @@ export class ClickHouseUserStore implements UserStore {
   async userForSession(token: string): Promise<StoredUser | null> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
     const hash = hashToken(token);
-    const session = this.sessions.get(hash) ?? (await this.loadSession(hash));
+    const cached = this.sessions.get(hash);
+    const current =
+      cached &&
+      (cached.revoked || Date.now() - (this.sessionCheckedAt.get(hash) ?? 0) < this.sessionRecheckMs);
+    const session = current ? cached : await this.loadSession(hash);
     if (!session || session.revoked || session.expiresAtMs <= Date.now()) return null;
     const user = this.users.get(session.userId);
     return user && !user.disabled ? user : null;
@@ -107,7 +114,7 @@ export class ClickHouseUserStore implements UserStore {
 
   /**
    * Every live session of the user, from the table (sessions made by other processes too), is marked revoked,
-   * except keepToken's. Other processes drop their cached copy only when they reload it (see loadSession).
+   * except keepToken's. Other processes see it when they next read the session (sessionRecheckMs).
    */
   async revokeSessionsOf(userId: string, keepToken: string | null = null): Promise<number> {
     const keep = keepToken ? hashToken(keepToken) : null;
@@ -171,7 +178,7 @@ export class ClickHouseUserStore implements UserStore {
       })),
       format: 'JSONEachRow',
     });
-    for (const { hash, ...session } of sessions) this.sessions.set(hash, session);
+    for (const { hash, ...session } of sessions) this.remember(hash, session);
   }
 
   private async loadSession(hash: string): Promise<Session | null> {
@@ -182,10 +189,19 @@ export class ClickHouseUserStore implements UserStore {
       format: 'JSONEachRow',
     });
     const [row] = await result.json<{ user_id: string; expires_ms: string; revoked: number }>();
-    if (!row) return null;
+    if (!row) {
+      this.sessions.delete(hash);
+      this.sessionCheckedAt.delete(hash);
+      return null;
+    }
     const session = { userId: row.user_id, expiresAtMs: Number(row.expires_ms), revoked: row.revoked === 1 };
-    this.sessions.set(hash, session);
+    this.remember(hash, session);
     return session;
+  }
+
+  private remember(hash: string, session: Session): void {
+    this.sessions.set(hash, session);
+    this.sessionCheckedAt.set(hash, Date.now());
   }
 }
 
