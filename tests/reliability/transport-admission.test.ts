@@ -133,3 +133,21 @@ describe('admission slots (HTTP and gRPC share them)', () => {
     });
   });
 });
+
+describe('shutdown deadline', () => {
+  it('exits within DRIFTWATCH_SHUTDOWN_TIMEOUT_MS although a client holds a request open mid-body', async () => {
+    const stopping = await DriftwatchServer.start({ env: { DRIFTWATCH_SHUTDOWN_TIMEOUT_MS: '2000' } });
+    const holder = await holdMidBody(stopping.port, stopping.apiKey);
+    const grpcHolder = new grpc.Client(`127.0.0.1:${stopping.grpcPort}`, grpc.credentials.createInsecure());
+    try {
+      expect(await grpcExport(grpcHolder, otlpProtobuf([simpleSpan()]), stopping.apiKey).done).toBeNull();
+      // The request timeout (30 s) is far off: only the shutdown deadline can end this request.
+      expect(await stopping.stop('SIGTERM')).toBe(0);
+      await holder.closed;
+    } finally {
+      holder.destroy();
+      grpcHolder.close();
+      await stopping.stop('SIGKILL');
+    }
+  });
+});

@@ -41,11 +41,11 @@ async function main(): Promise<void> {
     bodyLimit: config.maxBodyBytes,
     logger: false,
     trustProxy: trustProxySetting(),
-    // Node enforces the header and request timeouts (408) on a timer: check often enough to honour them.
     requestTimeout: transport.requestTimeoutMs,
     keepAliveTimeout: transport.keepAliveTimeoutMs,
     http: {
       headersTimeout: transport.headersTimeoutMs,
+      // Node checks the header and request timeouts (408) on a timer: often enough to honour them.
       connectionsCheckingInterval: Math.min(1000, Math.ceil(transport.headersTimeoutMs / 4)),
     },
   });

@@ -109,6 +109,7 @@ function readRaw(payload: Readable, limit: number): Promise<Buffer> {
       reject(httpError(413, `request body exceeds the limit of ${limit} bytes`));
     };
     const onEnd = () => resolve(Buffer.concat(chunks, size));
-    payload.on('data', onData).once('end', onEnd).once('error', reject);
+    const onClose = () => payload.readableEnded || reject(httpError(400, 'request body incomplete'));
+    payload.on('data', onData).once('end', onEnd).once('error', reject).once('close', onClose);
   });
 }
