@@ -5,7 +5,7 @@
  * partial_success, the 101 days are stored in several inserts. Every valid span is readable, and the next
  * normal export is stored (a 200 means stored), so one client cannot stall ingest for the others.
  */
-import { traceDetailSchema, traceListPageSchema, type SpanView } from '@driftwatch/api-schema';
+import { traceDetailSchema, traceListPageSchema } from '@driftwatch/api-schema';
 import protobuf from 'protobufjs/minimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriftwatchServer } from '../support/driftwatch-server.js';
@@ -16,6 +16,8 @@ const DAY_NS = 86_400_000_000_000n;
 const YEAR_2286 = 10_000_000_000_000_000_000n;
 /** Guard for one request; a stalled writer would hold the 200 back. Not a timing assertion. */
 const REQUEST_GUARD_MS = 60_000;
+
+type SpanView = ReturnType<typeof traceDetailSchema.parse>['spans'][number];
 
 let server: DriftwatchServer;
 
