@@ -1,6 +1,7 @@
 // `npm start`: from a fresh clone to a running Driftwatch. Runs on whatever Node npm uses (it may be an old
 // system Node), installs dependencies when missing, then runs the server on the Node 24 from node_modules.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,8 @@ run(node24, [join(root, 'scripts', 'build-dashboard.mjs')]);
 const apiPort = process.env.DRIFTWATCH_OTLP_HTTP_PORT || '4318';
 const dashboardPort = process.env.DRIFTWATCH_DASHBOARD_PORT || '3000';
 const host = process.env.DRIFTWATCH_HOST || '0.0.0.0';
+// Lets the server believe the client address the dashboard's proxy sends (sign-in limits per address).
+const proxySecret = process.env.DRIFTWATCH_PROXY_SECRET || randomBytes(32).toString('base64url');
 const dashboard = spawn(
   node24,
   [
@@ -39,13 +42,22 @@ const dashboard = spawn(
   {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DRIFTWATCH_API_URL: `http://127.0.0.1:${apiPort}`, NEXT_TELEMETRY_DISABLED: '1' },
+    env: {
+      ...process.env,
+      DRIFTWATCH_API_URL: `http://127.0.0.1:${apiPort}`,
+      DRIFTWATCH_PROXY_SECRET: proxySecret,
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
   },
 );
 const server = spawn(node24, ['--enable-source-maps', join(root, 'dist', 'server', 'main.js')], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, DRIFTWATCH_DASHBOARD_URL: `http://localhost:${dashboardPort}` },
+  env: {
+    ...process.env,
+    DRIFTWATCH_DASHBOARD_URL: `http://localhost:${dashboardPort}`,
+    DRIFTWATCH_PROXY_SECRET: proxySecret,
+  },
 });
 let stopping = false;
 // Ctrl-C reaches both children too (same process group); wait for the server's clean shutdown instead of dying first.

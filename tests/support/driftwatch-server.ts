@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -108,6 +108,20 @@ export class DriftwatchServer {
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`server did not become ready:\n${this.output.join('')}`);
+  }
+
+  /** Peak resident memory of the server process (VmHWM of /proc/<pid>/status) since start or reset, in bytes. */
+  peakRssBytes(): number {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+    if (!kib) throw new Error(`no VmHWM for pid ${this.pid}`);
+    return Number(kib) * 1024;
+  }
+
+  /** Resets the peak to the current resident memory (Linux clear_refs) and returns it, in bytes. */
+  resetPeakRss(): number {
+    writeFileSync(`/proc/${this.pid}/clear_refs`, '5');
+    return this.peakRssBytes();
   }
 
   async fetch(path: string, init: RequestInit = {}, key: string | null = this.apiKey): Promise<Response> {

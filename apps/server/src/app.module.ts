@@ -9,6 +9,7 @@ import { AuthController } from './auth/auth.controller.js';
 import { ProjectsController } from './auth/projects.controller.js';
 import { UsersController } from './auth/users.controller.js';
 import { OTLP_HTTP, PIPELINE, VERSION } from './common/tokens.js';
+import { CLIENT_ERROR_FILTER } from './common/validation.js';
 import type { Pipeline } from './composition/pipeline.js';
 import { OtlpController } from './otlp/otlp.controller.js';
 import type { OtlpHttpHandler } from './otlp/otlp-http-handler.js';
@@ -42,6 +43,7 @@ export class AppModule {
       controllers,
       providers: [
         AccessGuard,
+        CLIENT_ERROR_FILTER,
         { provide: AUTH, useValue: deps.auth },
         { provide: PIPELINE, useValue: deps.pipeline },
         { provide: OTLP_HTTP, useValue: deps.otlpHttp },

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { deadlineIn } from '@driftwatch/contracts';
+import { type Deadline, deadlineIn, msLeft } from '@driftwatch/contracts';
 import { AppModule } from './app.module.js';
 import { bootstrapKeys } from './composition/bootstrap-keys.js';
 import { createPipeline } from './composition/pipeline.js';
@@ -12,6 +13,7 @@ import { OtlpHttpHandler } from './otlp/otlp-http-handler.js';
 import { OtlpIngest } from './otlp/otlp-ingest.js';
 import { printBanner } from './banner.js';
 import { setupAuth } from './auth/setup-auth.js';
+import { trustProxySetting } from './auth/auth-config.js';
 
 const VERSION = process.env.npm_package_version ?? '0.1.0';
 
@@ -19,18 +21,41 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = (message: string) => console.log(`[driftwatch] ${message}`);
   const pipeline = await createPipeline(config, log);
-  const newKey = await bootstrapKeys(pipeline.keys, config);
-  const auth = await setupAuth(pipeline.keys, config, log);
-  const ingest = new OtlpIngest(pipeline.keys, pipeline.queue, pipeline.events, config, pipeline.prices);
-  const otlpHttp = new OtlpHttpHandler(ingest, config.maxDecompressedBytes);
-  const otlpGrpc = new OtlpGrpcServer(ingest, config.maxDecompressedBytes);
+  const newKey = await bootstrapKeys(pipeline, config);
+  const auth = await setupAuth(pipeline, config);
+  const { transport } = config;
+  const ingest = new OtlpIngest(
+    pipeline.keys,
+    pipeline.queue,
+    pipeline.events,
+    {
+      maxInflightRequests: config.maxInflightRequests,
+      maxInflightBytes: config.maxInflightBytes,
+      exportTimeoutMs: transport.exportTimeoutMs,
+    },
+    pipeline.prices,
+  );
+  const otlpHttp = new OtlpHttpHandler(ingest, config);
+  const otlpGrpc = new OtlpGrpcServer(ingest, {
+    maxMessageBytes: config.maxDecompressedBytes,
+    idleTimeoutMs: transport.keepAliveTimeoutMs,
+    callGraceMs: transport.exportTimeoutMs,
+  });
 
-  // trustProxy: the dashboard's /api proxy runs on loopback and passes the client's address and scheme.
+  // Forwarded headers only from DRIFTWATCH_TRUSTED_PROXIES (default none); the dashboard proves itself apart.
   const adapter = new FastifyAdapter({
     bodyLimit: config.maxBodyBytes,
     logger: false,
-    trustProxy: 'loopback',
+    trustProxy: trustProxySetting(),
+    requestTimeout: transport.requestTimeoutMs,
+    keepAliveTimeout: transport.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: transport.headersTimeoutMs,
+      // Node checks the header and request timeouts (408) on a timer: often enough to honour them.
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(transport.headersTimeoutMs / 4)),
+    },
   });
+  adapter.getInstance().server.maxConnections = transport.maxConnections;
   configureFastify(adapter.getInstance(), ingest, otlpHttp);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register({ pipeline, otlpHttp, version: VERSION, auth: auth.services, roles: config.roles }),
@@ -61,7 +86,9 @@ async function main(): Promise<void> {
     stopping ??= (async () => {
       log(`${signal}: flushing and stopping`);
       const deadline = deadlineIn(config.shutdownTimeoutMs);
-      await Promise.all([app.close(), otlpGrpc.shutdown(), auth.sweeper.stop()]);
+      // Receivers stop first, with half the time, so the pipeline keeps the rest to flush what they took.
+      const receiversDeadline = deadlineIn(msLeft(deadline) / 2);
+      await Promise.all([closeHttp(app, receiversDeadline), otlpGrpc.shutdown(receiversDeadline)]);
       await pipeline.shutdown(deadline);
       log('stopped');
       process.exit(0);
@@ -72,6 +99,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** app.close() waits for requests in flight; past the deadline their connections are cut. */
+async function closeHttp(app: NestFastifyApplication, deadline: Deadline): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, msLeft(deadline));
+  });
+  await Promise.race([app.close(), expired]);
+  clearTimeout(timer);
+  (app.getHttpServer() as Server).closeAllConnections();
 }
 
 main().catch((error: unknown) => {

@@ -1,11 +1,16 @@
 export { apiErrorSchema, type ApiError } from './errors.js';
 export {
   autoBucketSeconds,
+  DEFAULT_SERIES,
+  MAX_POINTS,
+  MAX_SERIES,
+  OTHER_SERIES,
   metricsPointSchema,
   metricsQuerySchema,
   metricsSummarySchema,
 } from './metrics.js';
 export { buildOpenApiDocument } from './openapi.js';
+export { MAX_INSTANT_MS, MIN_INSTANT_MS } from './time.js';
 export {
   attributesSchema,
   llmViewSchema,

@@ -2,12 +2,25 @@ import type { MetricsPoint, MetricsSummary } from '@driftwatch/contracts';
 import { z } from 'zod';
 import { instant, withTimeRange } from './time.js';
 
-/** Bucket widths that read well on a chart; the automatic choice gives about 60 buckets. */
-const NICE_BUCKETS_S = [60, 300, 900, 1800, 3600, 10800, 21600, 43200, 86400, 604800];
+/** Bucket widths that read well on a chart (up to 365 days); the automatic choice gives about 60 buckets. */
+const NICE_BUCKETS_S = [
+  60, 300, 900, 1800, 3600, 10800, 21600, 43200, 86400, 604800, 2_678_400, 7_776_000, 31_536_000,
+];
 const MAX_BUCKETS = 2000;
 
-export function autoBucketSeconds(rangeMs: number): number {
-  const target = rangeMs / 1000 / 60;
+/** groupBy keeps the N groups with most requests (default, max) and folds the rest into one series. */
+export const DEFAULT_SERIES = 10;
+export const MAX_SERIES = 100;
+/** The group of the folded series; parenthesised so it cannot be mistaken for a model name. */
+export const OTHER_SERIES = '(other)';
+/**
+ * Bound on buckets x series in one answer (about 300 bytes a point in JSON, so a few MB). When the caller
+ * left bucketSeconds to us, the bucket is coarsened to fit; when they chose it, a 400 says what to change.
+ */
+export const MAX_POINTS = 20_000;
+
+export function autoBucketSeconds(rangeMs: number, maxBuckets = 60): number {
+  const target = rangeMs / 1000 / maxBuckets;
   return NICE_BUCKETS_S.find((b) => b >= target) ?? NICE_BUCKETS_S[NICE_BUCKETS_S.length - 1]!;
 }
 
@@ -22,23 +35,45 @@ export const metricsQuerySchema = z
       .max(31 * 86400)
       .optional(),
     groupBy: z.enum(['model']).optional(),
+    /** With groupBy: how many groups to keep apart (by requests); the rest are summed as "(other)". */
+    series: z.coerce.number().int().min(1).max(MAX_SERIES).optional(),
   })
   .strict()
   .transform(withTimeRange)
   .transform((q, ctx) => {
-    const bucketSeconds = q.bucketSeconds ?? autoBucketSeconds(q.toMs - q.fromMs);
-    if ((q.toMs - q.fromMs) / 1000 / bucketSeconds > MAX_BUCKETS) {
+    const rangeS = (q.toMs - q.fromMs) / 1000;
+    const series = q.groupBy ? (q.series ?? DEFAULT_SERIES) : undefined;
+    const seriesCount = series === undefined ? 1 : series + 1;
+    const maxBuckets = Math.min(MAX_BUCKETS, Math.floor(MAX_POINTS / seriesCount));
+    if (q.bucketSeconds === undefined) {
+      // ~60 buckets, or fewer when that would not fit; past the widest bucket the range itself is too long.
+      const bucketSeconds = autoBucketSeconds(q.toMs - q.fromMs, Math.min(60, maxBuckets));
+      if (rangeS / bucketSeconds > maxBuckets)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['from'],
+          message: `the range is too long for ${maxBuckets} buckets of at most ${bucketSeconds} s: shorten it`,
+        });
+      return { ...q, bucketSeconds, ...(series === undefined ? {} : { series }) };
+    }
+    const buckets = Math.ceil(rangeS / q.bucketSeconds);
+    if (buckets > maxBuckets) {
+      const needed = Math.ceil(rangeS / maxBuckets);
       ctx.addIssue({
         code: 'custom',
         path: ['bucketSeconds'],
-        message: `at most ${MAX_BUCKETS} buckets per range`,
+        message:
+          `${buckets} buckets x ${seriesCount} series is more than this API returns ` +
+          `(${MAX_BUCKETS} buckets, ${MAX_POINTS} points): use bucketSeconds >= ${needed}, a shorter range` +
+          (series === undefined ? '' : ', or fewer series'),
       });
     }
-    return { ...q, bucketSeconds };
+    return { ...q, bucketSeconds: q.bucketSeconds, ...(series === undefined ? {} : { series }) };
   });
 
 export const metricsPointSchema = z.object({
   bucketStart: z.string(),
+  /** The model, "(other)" for the groups past `series`, null when not grouped. */
   group: z.string().nullable(),
   requests: z.number().int(),
   errors: z.number().int(),

@@ -12,6 +12,9 @@ import type {
 import { z } from 'zod';
 import { instant, withTimeRange } from './time.js';
 
+/** About 31 years: far past any trace, and in nanoseconds well inside Int64. */
+export const MAX_DURATION_MS = 1e12;
+
 const attributeValue: z.ZodType<AttributeValue> = z.lazy(() =>
   z.union([
     z.string(),
@@ -34,7 +37,7 @@ export const traceListQuerySchema = z
     sessionId: z.string().min(1).max(500).optional(),
     status: z.enum(['ok', 'error']).optional(),
     search: z.string().min(1).max(500).optional(),
-    minDurationMs: z.coerce.number().min(0).optional(),
+    minDurationMs: z.coerce.number().min(0).max(MAX_DURATION_MS).optional(),
     sort: z.enum(['startTime', 'durationMs', 'costUsd', 'totalTokens']).default('startTime'),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(500).default(50),

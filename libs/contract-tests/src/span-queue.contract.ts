@@ -35,6 +35,16 @@ class ManualConsumer {
   }
 }
 
+async function eventually(check: () => boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const NOTHING_DEAD_LETTERED = { deadLettered: [] };
+
 const settled = async (p: Promise<unknown>) => {
   let state = 'pending';
   p.then(
@@ -83,7 +93,7 @@ export function spanQueueContract(
       expect(delivery.records[0]).toEqual(records.find((r) => r.spanId === delivery.records[0]?.spanId));
       if (capabilities.offerWaitsForAck) expect(await settled(offered)).toBe('pending');
       delivery.ack();
-      await expect(offered).resolves.toBeUndefined();
+      await expect(offered).resolves.toEqual(NOTHING_DEAD_LETTERED);
     });
 
     it('redelivers a batch that failed with a retryable error', async () => {
@@ -93,7 +103,7 @@ export function spanQueueContract(
       const again = await consumer.next(1);
       expect(again.records).toHaveLength(1);
       again.ack();
-      await expect(offered).resolves.toBeUndefined();
+      await expect(offered).resolves.toEqual(NOTHING_DEAD_LETTERED);
     });
 
     it('dead-letters a batch that failed permanently, with the reason', async () => {
@@ -101,10 +111,54 @@ export function spanQueueContract(
       const record = spanRecord();
       const offered = queue.offer([record]);
       (await consumer.next(0)).fail(new PermanentError('column type mismatch'));
-      await expect(offered).resolves.toBeUndefined();
-      expect(deadLetters.entries).toHaveLength(1);
+      // An in-process queue answers after the store did, so it can say the span was not stored.
+      await expect(offered).resolves.toEqual(
+        capabilities.offerWaitsForAck
+          ? { deadLettered: [{ spanId: record.spanId, reason: 'column type mismatch' }] }
+          : NOTHING_DEAD_LETTERED,
+      );
+      await eventually(() => deadLetters.entries.length === 1);
       expect(deadLetters.entries[0]?.reason).toContain('column type mismatch');
       expect(deadLetters.entries[0]?.records[0]?.spanId).toBe(record.spanId);
+    });
+
+    it('dead-letters only the records an ack rejects, each with its reason; the others count as stored', async () => {
+      const { queue, consumer, deadLetters } = await make();
+      const [a, b, c, d] = [spanRecord(), spanRecord(), spanRecord(), spanRecord()];
+      const offered = queue.offer([a, b, c, d]);
+      const delivery = await consumer.next(0);
+      const byId = new Map(delivery.records.map((r) => [r.spanId, r]));
+      delivery.ack([
+        { record: byId.get(b.spanId) as SpanRecord, reason: 'lone surrogate in a string' },
+        { record: byId.get(d.spanId) as SpanRecord, reason: 'start time out of range' },
+      ]);
+      const result = await offered;
+      if (capabilities.offerWaitsForAck) {
+        expect([...result.deadLettered].sort((x, y) => x.reason.localeCompare(y.reason))).toEqual([
+          { spanId: b.spanId, reason: 'lone surrogate in a string' },
+          { spanId: d.spanId, reason: 'start time out of range' },
+        ]);
+      } else {
+        expect(result).toEqual(NOTHING_DEAD_LETTERED);
+      }
+      await eventually(() => deadLetters.entries.length === 2);
+      const dead = deadLetters.entries
+        .flatMap((e) => e.records.map((r) => `${r.spanId}: ${e.reason}`))
+        .sort();
+      expect(dead).toEqual(
+        [`${b.spanId}: lone surrogate in a string`, `${d.spanId}: start time out of range`].sort(),
+      );
+      expect(queue.stats().depth).toBe(0);
+    });
+
+    it('says it is ready once started with a consumer, and why not after shutdown', async () => {
+      const { queue } = await make();
+      await eventually(() => queue.isReady());
+      expect(await queue.readiness()).toEqual({ ready: true });
+      await queue.shutdown(deadlineIn(1000));
+      const after = await queue.readiness();
+      expect(after.ready).toBe(false);
+      expect(after.reason).toMatch(/\w/);
     });
 
     it('pushes back past its capacity without accepting part of a batch, and frees room on ack', async () => {
@@ -117,7 +171,7 @@ export function spanQueueContract(
       expect(queue.stats().depth).toBe(0);
       const second = queue.offer([spanRecord(), spanRecord(), spanRecord()]);
       (await consumer.next(1)).ack();
-      await expect(second).resolves.toBeUndefined();
+      await expect(second).resolves.toEqual(NOTHING_DEAD_LETTERED);
     });
 
     it('refuses offers after shutdown; shutdown is safe to repeat', async () => {

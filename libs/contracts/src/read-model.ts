@@ -92,6 +92,8 @@ export interface MetricsQuery {
   /** Bucket width in seconds. */
   bucketSeconds: number;
   groupBy?: 'model';
+  /** With groupBy: the groups with most requests kept apart; the others are summed as one "(other)" group. */
+  series?: number;
 }
 
 export interface MetricsPoint {

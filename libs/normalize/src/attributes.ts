@@ -1,4 +1,5 @@
 import type { AttributeValue, Attributes } from '@driftwatch/contracts';
+import { parseJson } from './well-formed.js';
 
 /** First non-empty string among the keys; numbers and booleans are turned into strings. */
 export function str(attrs: Attributes, ...keys: string[]): string {
@@ -34,7 +35,7 @@ export function strList(value: unknown): string[] {
   const text = value.trim();
   if (text.startsWith('[')) {
     try {
-      return strList(JSON.parse(text) as unknown);
+      return strList(parseJson(text) as unknown);
     } catch {
       // not JSON: fall through to the comma-separated form
     }

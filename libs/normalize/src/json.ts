@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@driftwatch/contracts';
+import { parseJson } from './well-formed.js';
 
 /** An attribute that may hold JSON: absent, a usable value, or a string that is not valid JSON. */
 export type Parsed =
@@ -10,7 +11,7 @@ export function parseJsonAttr(value: AttributeValue | undefined): Parsed {
   if (typeof value !== 'string') return { kind: 'value', value };
   if (value.trim() === '') return { kind: 'absent' };
   try {
-    return { kind: 'value', value: JSON.parse(value) as unknown };
+    return { kind: 'value', value: parseJson(value) as unknown };
   } catch {
     return { kind: 'malformed', raw: value };
   }
@@ -22,7 +23,7 @@ export function maybeJson(value: unknown): unknown {
   const text = value.trim();
   if (!(text.startsWith('[') || text.startsWith('{'))) return value;
   try {
-    return JSON.parse(text) as unknown;
+    return parseJson(text) as unknown;
   } catch {
     return value;
   }

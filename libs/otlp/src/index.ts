@@ -20,3 +20,5 @@ export {
   encodeTraceResponseProtobuf,
 } from './response.js';
 export type { LogsExportResult, TraceExportResult } from './response.js';
+export { encodeRpcStatusJson, encodeRpcStatusProtobuf, RETRY_INFO_TYPE_URL } from './rpc-status.js';
+export type { RpcStatus } from './rpc-status.js';

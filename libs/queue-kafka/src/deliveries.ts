@@ -1,9 +1,10 @@
-import type { QueueConsumer, QueueDelivery, SpanRecord } from '@driftwatch/contracts';
-import { isRetryable } from '@driftwatch/contracts';
+import type { QueueConsumer, QueueDelivery, RejectedRecord, SpanRecord } from '@driftwatch/contracts';
+import { isRetryable, PermanentError } from '@driftwatch/contracts';
 import type { Message } from '@platformatic/kafka';
 import type { DeadLetterMessage, DeadLetterTopic } from './dlq.js';
 import { OffsetsTracker, type Ticket } from './offsets-tracker.js';
 import type { ResolvedOptions } from './options.js';
+import { classify } from './producer.js';
 import { backoff, sleep } from './time.js';
 
 export type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -19,7 +20,10 @@ interface Entry {
 /**
  * Hands deliveries to the queue's consumer and settles them: ack commits (in offset order, OffsetsTracker),
  * a retryable failure hands the same records out again after a backoff, a permanent failure or an undecodable
- * message goes to the dead-letter topic (and the optional sink) and then counts as acked.
+ * message goes to the dead-letter topic (and the optional sink) and then counts as acked; so do the records
+ * an ack lists as rejected (the store refused them), each with its own reason, while the rest count as stored.
+ * Dead-letter writes are retried while the broker or sink is unavailable, but a write refused for good is
+ * reported and given up, so no message can hold its partition's commits back forever.
  */
 export class Deliveries {
   readonly tracker = new OffsetsTracker<KafkaMessage>();
@@ -66,10 +70,11 @@ export class Deliveries {
     let done = false;
     const delivery: QueueDelivery = {
       records: entry.records,
-      ack: () => {
+      ack: (rejected?: readonly RejectedRecord[]) => {
         if (done) return;
         done = true;
-        this.settle(entry.ticket);
+        if (!rejected || rejected.length === 0) this.settle(entry.ticket);
+        else this.deadLetterSome(entry, rejected);
       },
       fail: (error: unknown) => {
         if (done) return;
@@ -103,23 +108,58 @@ export class Deliveries {
 
   /** The dead-letter topic and the optional sink are written side by side; settled once both hold the records. */
   private deadLetter(entry: Entry, reason: string): void {
-    const sink = this.options.deadLetters;
-    const writes = [
-      this.persistently(() => this.dlq.put(entry.messages.map(deadLetterOf), reason), 'dead-lettering'),
-      sink
-        ? this.persistently(() => sink.put(entry.records, reason), 'dead-letter sink')
-        : Promise.resolve(true),
-    ];
-    this.track(Promise.all(writes).then((ok) => ok.every(Boolean) && this.settle(entry.ticket)));
+    this.track(
+      this.writeDeadLetters(entry.messages, entry.records, reason).then(() => this.settleUnlessClosed(entry)),
+    );
   }
 
-  /** Retries with backoff until it succeeds (true) or close() (false). */
+  /** Only the rejected records of a delivery (the others are stored), grouped by reason. */
+  private deadLetterSome(entry: Entry, rejected: readonly RejectedRecord[]): void {
+    const position = new Map(entry.records.map((record, i) => [record, i]));
+    const byReason = new Map<string, { messages: KafkaMessage[]; records: SpanRecord[] }>();
+    for (const { record, reason } of rejected) {
+      const i = position.get(record);
+      if (i === undefined) continue;
+      const group = byReason.get(reason) ?? { messages: [], records: [] };
+      group.messages.push(entry.messages[i] as KafkaMessage);
+      group.records.push(record);
+      byReason.set(reason, group);
+    }
+    const writes = [...byReason].map(([reason, g]) => this.writeDeadLetters(g.messages, g.records, reason));
+    this.track(Promise.all(writes).then(() => this.settleUnlessClosed(entry)));
+  }
+
+  private async writeDeadLetters(
+    messages: KafkaMessage[],
+    records: SpanRecord[],
+    reason: string,
+  ): Promise<void> {
+    const sink = this.options.deadLetters;
+    await Promise.all([
+      this.persistently(() => this.dlq.put(messages.map(deadLetterOf), reason), 'dead-lettering'),
+      sink ? this.persistently(() => sink.put(records, reason), 'dead-letter sink') : Promise.resolve(true),
+    ]);
+  }
+
+  private settleUnlessClosed(entry: Entry): void {
+    // After close() the writes gave up: leave the delivery uncommitted, it is read again later.
+    if (!this.closed) this.settle(entry.ticket);
+  }
+
+  /**
+   * Retries with backoff while the error is retryable, until it succeeds (true) or close() (false). An error
+   * that says the write can never succeed is reported and given up (true): waiting would block the partition.
+   */
   private async persistently(write: () => Promise<void>, context: string): Promise<boolean> {
     for (let attempt = 1; !this.closed; attempt += 1) {
       try {
         await write();
         return true;
       } catch (error) {
+        if (!isRetryable(error) || isRefusedForGood(error)) {
+          this.hooks.report(error, `${context} refused for good, given up`);
+          return true;
+        }
         this.hooks.report(error, context);
         await sleep(backoff(attempt, this.options.redeliveryDelayMs));
       }
@@ -148,4 +188,9 @@ function deadLetterOf(message: KafkaMessage): DeadLetterMessage {
     value: message.value,
     source: { topic: message.topic, partition: message.partition, offset: message.offset },
   };
+}
+
+/** Broker answers that no retry can fix (e.g. a record larger than the dead-letter topic takes). */
+function isRefusedForGood(error: unknown): boolean {
+  return classify(error) instanceof PermanentError;
 }

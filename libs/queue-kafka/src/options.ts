@@ -22,6 +22,8 @@ export interface KafkaSpanQueueOptions {
   compression?: KafkaCompression;
   /** offer() rejects with UnavailableError when the brokers have not acknowledged within this time. Default 10 s. */
   offerTimeoutMs?: number;
+  /** How long the readiness probe (a metadata request) waits for the brokers. Default 1.5 s. */
+  probeTimeoutMs?: number;
   /** TCP connect timeout per broker. Default 3 s. */
   connectTimeoutMs?: number;
   /** Fetching pauses while this many consumed records are unacked, and resumes below half of it. Default 10,000. */
@@ -52,6 +54,7 @@ export function resolveOptions(options: KafkaSpanQueueOptions): ResolvedOptions 
     compression: 'lz4',
     offerTimeoutMs: 10_000,
     connectTimeoutMs: 3_000,
+    probeTimeoutMs: 1_500,
     maxUnackedRecords: 10_000,
     maxDeliveryRecords: 1_000,
     maxFetchBytes: 8 * 1_048_576,

@@ -1,9 +1,13 @@
 import type {
+  DeadLetteredSpan,
   DeadLetterSink,
   Deadline,
+  OfferResult,
   QueueConsumer,
   QueueDelivery,
   QueueStats,
+  Readiness,
+  RejectedRecord,
   SpanQueue,
   SpanRecord,
 } from '@driftwatch/contracts';
@@ -20,13 +24,16 @@ export interface MemorySpanQueueOptions {
 interface Pending {
   records: readonly SpanRecord[];
   attempts: number;
-  settle: (error?: unknown) => void;
+  settle: (outcome: OfferResult | { error: unknown }) => void;
 }
+
+const STORED: OfferResult = Object.freeze({ deadLettered: Object.freeze([]) as readonly DeadLetteredSpan[] });
 
 /**
  * In-process queue. Nothing here survives the process, so offer() resolves only when the consumer has
  * acked (stored) the records: the HTTP 200 then means "stored", the same durability the Kafka adapter
- * gives with "acknowledged by the brokers".
+ * gives with "acknowledged by the brokers". Records the consumer rejected (or a delivery it failed for good)
+ * are dead-lettered and listed in the offer's result, so the caller can tell its client they were not stored.
  */
 export class MemorySpanQueue implements SpanQueue {
   private consumer: QueueConsumer | null = null;
@@ -49,6 +56,12 @@ export class MemorySpanQueue implements SpanQueue {
     return this.state === 'running' && this.consumer !== null;
   }
 
+  async readiness(): Promise<Readiness> {
+    if (this.state !== 'running') return { ready: false, reason: `queue is ${this.state}` };
+    if (!this.consumer) return { ready: false, reason: 'queue has no consumer (writer) in this process' };
+    return { ready: true };
+  }
+
   stats(): QueueStats {
     return { depth: this.depth, capacity: this.options.capacity };
   }
@@ -59,9 +72,9 @@ export class MemorySpanQueue implements SpanQueue {
     for (const pending of this.waiting.splice(0)) this.deliver(pending);
   }
 
-  offer(records: readonly SpanRecord[]): Promise<void> {
+  offer(records: readonly SpanRecord[]): Promise<OfferResult> {
     if (this.state !== 'running') return Promise.reject(new UnavailableError('queue is not accepting spans'));
-    if (records.length === 0) return Promise.resolve();
+    if (records.length === 0) return Promise.resolve(STORED);
     // A batch larger than the whole capacity is still taken when the queue is empty, or it could never be.
     if (this.depth > 0 && this.depth + records.length > this.options.capacity) {
       return Promise.reject(
@@ -69,18 +82,18 @@ export class MemorySpanQueue implements SpanQueue {
       );
     }
     this.depth += records.length;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<OfferResult>((resolve, reject) => {
       let settled = false;
       const pending: Pending = {
         records,
         attempts: 0,
-        settle: (error) => {
+        settle: (outcome) => {
           if (settled) return;
           settled = true;
           this.depth -= records.length;
           this.inFlight.delete(pending);
-          if (error === undefined) resolve();
-          else reject(error);
+          if ('error' in outcome) reject(outcome.error);
+          else resolve(outcome.deadLettered.length === 0 ? STORED : outcome);
         },
       };
       if (this.consumer) this.deliver(pending);
@@ -94,16 +107,23 @@ export class MemorySpanQueue implements SpanQueue {
     let done = false;
     const delivery: QueueDelivery = {
       records: pending.records,
-      ack: () => {
+      ack: (rejected?: readonly RejectedRecord[]) => {
         if (done) return;
         done = true;
-        pending.settle();
+        if (!rejected || rejected.length === 0) pending.settle(STORED);
+        else this.deadLetter(pending, rejected);
       },
       fail: (error: unknown) => {
         if (done) return;
         done = true;
         if (isRetryable(error)) this.redeliverLater(pending);
-        else this.deadLetter(pending, error);
+        else {
+          const reason = error instanceof Error ? error.message : String(error);
+          this.deadLetter(
+            pending,
+            pending.records.map((record) => ({ record, reason })),
+          );
+        }
       },
     };
     this.consumer?.deliver(delivery);
@@ -111,7 +131,7 @@ export class MemorySpanQueue implements SpanQueue {
 
   private redeliverLater(pending: Pending): void {
     if (this.state === 'stopped') {
-      pending.settle(new UnavailableError('queue stopped before the spans were stored'));
+      pending.settle({ error: new UnavailableError('queue stopped before the spans were stored') });
       return;
     }
     const delay = Math.min(this.redelivery.max, this.redelivery.initial * 2 ** (pending.attempts - 1));
@@ -122,12 +142,31 @@ export class MemorySpanQueue implements SpanQueue {
     this.timers.add(timer);
   }
 
-  private deadLetter(pending: Pending, error: unknown): void {
-    const reason = error instanceof Error ? error.message : String(error);
-    // Dead-lettered records are durably kept with their reason, so the offer counts as accepted.
-    this.options.deadLetters.put(pending.records, reason).then(
-      () => pending.settle(),
-      (sinkError: unknown) => pending.settle(sinkError),
+  /**
+   * Keeps the rejected records in the sink, one write per reason, and settles the offer with them listed.
+   * When the sink is unavailable the offer fails (the client retries; stored siblings are stored again
+   * idempotently); when the sink refuses them for good they are still reported as not stored, never as stored.
+   */
+  private deadLetter(pending: Pending, rejected: readonly RejectedRecord[]): void {
+    const byReason = new Map<string, SpanRecord[]>();
+    for (const { record, reason } of rejected) {
+      const list = byReason.get(reason);
+      if (list) list.push(record);
+      else byReason.set(reason, [record]);
+    }
+    const writes = [...byReason].map(async ([reason, records]) => {
+      try {
+        await this.options.deadLetters.put(records, reason);
+        return records.map((r) => ({ spanId: r.spanId, reason }));
+      } catch (sinkError) {
+        if (isRetryable(sinkError)) throw sinkError;
+        const lost = `${reason} (and the dead-letter store refused it: ${messageOf(sinkError)})`;
+        return records.map((r) => ({ spanId: r.spanId, reason: lost }));
+      }
+    });
+    Promise.all(writes).then(
+      (lists) => pending.settle({ deadLettered: lists.flat() }),
+      (sinkError: unknown) => pending.settle({ error: sinkError }),
     );
   }
 
@@ -142,6 +181,11 @@ export class MemorySpanQueue implements SpanQueue {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     const unavailable = new UnavailableError('queue stopped before the spans were stored');
-    for (const pending of [...this.inFlight, ...this.waiting.splice(0)]) pending.settle(unavailable);
+    for (const pending of [...this.inFlight, ...this.waiting.splice(0)])
+      pending.settle({ error: unavailable });
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -8,7 +8,16 @@ import type {
 } from '@driftwatch/contracts';
 import { classifyClickHouseError } from './errors.js';
 import { migrate, type SchemaOptions } from './migrate.js';
-import { nanosToDateTime64, toSpanRow } from './span-row.js';
+import { toLlmEventRow, toSpanRow, utcDay } from './span-row.js';
+
+/**
+ * Days per insert. Tables are partitioned by day and ClickHouse refuses an insert touching more than
+ * max_partitions_per_insert_block (100) partitions (error 252): one export whose spans fall on 101 days would
+ * stall the writer. A batch is split into inserts of at most this many UTC days; 32, not 100, because the
+ * server's time zone decides the partition and one UTC day can touch two or (across a DST change) three local
+ * days. Raising the setting instead would let one request create thousands of parts in one insert.
+ */
+export const MAX_DAYS_PER_INSERT = 32;
 
 /**
  * Writes spans into {db}.spans. Idempotent by construction: the table collapses rows with the same
@@ -39,14 +48,21 @@ export class ClickHouseSpanWriter implements SpanWriter, DeadLetterSink, LlmEven
     }
   }
 
+  /**
+   * Almost every batch lies within a day or two and is one insert. A batch over more days is several inserts,
+   * each atomic; should a later one fail, the writer retries the whole batch, and the rows already stored
+   * collapse onto their copies (ReplacingMergeTree read with FINAL; trace_index keeps min/max).
+   */
   async insert(records: readonly SpanRecord[]): Promise<void> {
     if (records.length === 0) return;
     try {
-      await this.client.insert({
-        table: `${this.schema.database}.spans`,
-        values: records.map(toSpanRow),
-        format: 'JSONEachRow',
-      });
+      for (const chunk of byDays(records, (r) => utcDay(r.startTimeUnixNano))) {
+        await this.client.insert({
+          table: `${this.schema.database}.spans`,
+          values: chunk.map(toSpanRow),
+          format: 'JSONEachRow',
+        });
+      }
     } catch (error) {
       throw classifyClickHouseError(error, `insert of ${records.length} spans failed`);
     }
@@ -54,21 +70,17 @@ export class ClickHouseSpanWriter implements SpanWriter, DeadLetterSink, LlmEven
 
   async insertLlmEvents(projectId: string, records: readonly OtlpLogRecord[]): Promise<void> {
     if (records.length === 0) return;
+    const now = Date.now();
+    const rows = records.map((r, seq) => toLlmEventRow(projectId, r, seq, now));
     try {
-      await this.client.insert({
-        table: `${this.schema.database}.llm_log_events`,
-        values: records.map((r, seq) => ({
-          project_id: projectId,
-          trace_id: r.traceId,
-          span_id: r.spanId,
-          time: nanosToDateTime64(r.timeUnixNano.toString()),
-          seq,
-          event_name: r.eventName || String(r.attributes['event.name'] ?? ''),
-          body: JSON.stringify(r.body ?? null),
-          attributes: JSON.stringify(r.attributes),
-        })),
-        format: 'JSONEachRow',
-      });
+      // row.time is "seconds.nanoseconds": without the dot, the nanoseconds.
+      for (const chunk of byDays(rows, (row) => utcDay(row.time.replace('.', '')))) {
+        await this.client.insert({
+          table: `${this.schema.database}.llm_log_events`,
+          values: chunk,
+          format: 'JSONEachRow',
+        });
+      }
     } catch (error) {
       throw classifyClickHouseError(error, `insert of ${records.length} GenAI log events failed`);
     }
@@ -96,4 +108,20 @@ export class ClickHouseSpanWriter implements SpanWriter, DeadLetterSink, LlmEven
   async shutdown(): Promise<void> {
     // The client is owned by whoever created it (it may be shared with readers).
   }
+}
+
+/**
+ * The items in groups of at most MAX_DAYS_PER_INSERT distinct days, days in ascending order and items in their
+ * original order within a group. The common case (few days) returns the items as they are, uncopied.
+ */
+export function byDays<T>(items: readonly T[], dayOf: (item: T) => number): (readonly T[])[] {
+  const days = items.map(dayOf);
+  const distinct = [...new Set(days)];
+  if (distinct.length <= MAX_DAYS_PER_INSERT) return [items];
+  distinct.sort((a, b) => a - b);
+  const group = new Map<number, number>();
+  distinct.forEach((day, i) => group.set(day, Math.floor(i / MAX_DAYS_PER_INSERT)));
+  const groups: T[][] = Array.from({ length: Math.ceil(distinct.length / MAX_DAYS_PER_INSERT) }, () => []);
+  items.forEach((item, i) => groups[group.get(days[i] ?? 0) ?? 0]?.push(item));
+  return groups;
 }

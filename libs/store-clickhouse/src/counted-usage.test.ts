@@ -3,7 +3,7 @@ import type { SpanRecord } from '@driftwatch/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ClickHouseSpanWriter } from './clickhouse-span-writer.js';
 import { ClickHouseTraceReader } from './clickhouse-trace-reader.js';
-import { ProjectPriceStore } from './project-price-store.js';
+import { ClickHousePriceOverrideStore } from './price-override-store.js';
 import { embeddedForTests } from './test-support.js';
 
 const P = 'project-counted';
@@ -11,7 +11,7 @@ const range = { fromMs: Date.now() - 3_600_000, toMs: Date.now() + 1000 };
 
 let writer: ClickHouseSpanWriter;
 let reader: ClickHouseTraceReader;
-let prices: ProjectPriceStore;
+let prices: ClickHousePriceOverrideStore;
 
 /**
  * A framework's model span (e.g. a LangChain ChatOpenAI span) around the provider's span, both reporting the same
@@ -66,7 +66,7 @@ beforeAll(async () => {
   writer = new ClickHouseSpanWriter(client, { database, retentionDays: 30 });
   await writer.start();
   reader = new ClickHouseTraceReader(client, database);
-  prices = new ProjectPriceStore(client, database, 60_000);
+  prices = new ClickHousePriceOverrideStore(client, database, 60_000);
   // Inner call and the streamed call first, then the wrapper and the root, as a batch processor exports them.
   const batches: SpanRecord[][] = [[inner, streamed], [wrapper], [root]];
   for (const batch of batches) await writer.insert(batch);
@@ -138,8 +138,8 @@ describe('project price overrides', () => {
     const { client, database } = embeddedForTests();
     const w = new ClickHouseSpanWriter(client, { database, retentionDays: 30 });
     await w.start();
-    const ingest = new ProjectPriceStore(client, database, 0);
-    const api = new ProjectPriceStore(client, database, 0);
+    const ingest = new ClickHousePriceOverrideStore(client, database, 0);
+    const api = new ClickHousePriceOverrideStore(client, database, 0);
     expect(await ingest.current('p')).toEqual([]);
     await api.replace('p', [override]);
     expect(await ingest.current('p')).toEqual([override]);

@@ -1,20 +1,36 @@
 import type { MetricsPoint, MetricsQuery } from '@driftwatch/contracts';
+import { DEFAULT_SERIES, MAX_SERIES, OTHER_SERIES } from '@driftwatch/api-schema';
 import { countedUsageCondition } from './counted-usage.js';
 
-/** Metrics are over model calls (spans whose usage is counted), so agent wrappers do not double the volume. */
+const MODEL = "if(response_model != '', response_model, request_model)";
+const RANGE = `project_id = {projectId:String}
+      AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
+      AND start_time < fromUnixTimestamp64Milli({toMs:Int64})`;
+
+/**
+ * Metrics are over model calls (spans whose usage is counted), so agent wrappers do not double the volume.
+ * Grouped by model, only the `series` models with most requests (ties by name) keep their own group; the
+ * rest fold into OTHER_SERIES, so an answer has at most series + 1 groups however many models there are.
+ * The top list is a subquery of the same statement, so totals and buckets agree on it for a stable range.
+ */
 export function buildMetricsQuery(
   database: string,
   projectId: string,
   query: MetricsQuery,
   bucketed: boolean,
 ): { sql: string; params: Record<string, unknown> } {
+  const grouped = query.groupBy === 'model';
+  const counted = `${RANGE}
+      AND ${countedUsageCondition(database)}`;
+  const topModels = `SELECT ${MODEL} AS model FROM ${database}.spans FINAL WHERE ${counted}
+        GROUP BY model ORDER BY count() DESC, model LIMIT {series:UInt32}`;
   const keys = [
     ...(bucketed
       ? ['toUnixTimestamp(toStartOfInterval(start_time, toIntervalSecond({bucketSeconds:UInt32}))) AS bucket']
       : []),
-    ...(query.groupBy === 'model' ? ["if(response_model != '', response_model, request_model) AS grp"] : []),
+    ...(grouped ? [`if(${MODEL} IN (${topModels}), ${MODEL}, {other:String}) AS grp`] : []),
   ];
-  const groupBy = [...(bucketed ? ['bucket'] : []), ...(query.groupBy === 'model' ? ['grp'] : [])];
+  const groupBy = [...(bucketed ? ['bucket'] : []), ...(grouped ? ['grp'] : [])];
   const sql = `
     SELECT ${[...keys, ''].join(', ')}
       count() AS requests,
@@ -24,10 +40,7 @@ export function buildMetricsQuery(
       sum(ifNull(output_tokens, 0)) AS output_tokens,
       sum(ifNull(cost_usd, 0)) AS cost_usd
     FROM ${database}.spans FINAL
-    WHERE project_id = {projectId:String}
-      AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
-      AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
-      AND ${countedUsageCondition(database)}
+    WHERE ${counted}
     ${groupBy.length ? `GROUP BY ${groupBy.join(', ')} ORDER BY ${groupBy.join(', ')}` : ''}`;
   return {
     sql,
@@ -36,6 +49,9 @@ export function buildMetricsQuery(
       fromMs: Math.floor(query.fromMs),
       toMs: Math.ceil(query.toMs),
       bucketSeconds: query.bucketSeconds,
+      ...(grouped
+        ? { series: Math.min(Math.max(1, query.series ?? DEFAULT_SERIES), MAX_SERIES), other: OTHER_SERIES }
+        : {}),
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Attributes, LlmCall, SpanRecord } from '@driftwatch/contracts';
+import type { Attributes, LlmCall, OtlpLogRecord, SpanRecord } from '@driftwatch/contracts';
 
 /** One row of {db}.spans as JSONEachRow; DateTime64(9) values go in as "seconds.nanoseconds" text. */
 export interface SpanRow {
@@ -49,11 +49,46 @@ export interface SpanRow {
   environment: string;
 }
 
-/** "1700000000123456789" -> "1700000000.123456789", exact (no float rounding). */
+/**
+ * "1700000000123456789" -> "1700000000.123456789", exact (no float rounding). The seconds are padded to ten
+ * digits: ClickHouse reads fewer than nine as a date ("0.000000000" is refused, an unset log time is 0).
+ */
 export function nanosToDateTime64(nanos: string): string {
   const digits = nanos.replace(/^0+(?=\d)/, '');
-  const padded = digits.padStart(10, '0');
+  const padded = digits.padStart(19, '0');
   return `${padded.slice(0, -9)}.${padded.slice(-9)}`;
+}
+
+/** Days since the epoch (UTC) of exact nanoseconds, for splitting an insert by partition. */
+export function utcDay(nanos: string): number {
+  return Math.floor(Number(nanos.length > 9 ? nanos.slice(0, -9) : '0') / 86_400);
+}
+
+/** String.prototype.isWellFormed/toWellFormed (ES2024); the workspace's TypeScript lib is ES2023. */
+interface Es2024String {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/**
+ * Last guard for the columns written as raw strings (the JSON columns are escaped by JSON.stringify and always
+ * parse): ClickHouse refuses a whole insert over one lone surrogate (error 25). The decoders already replace
+ * them; this keeps records that reached the queue another way (an older release, Kafka) from stalling the
+ * writer. It only copies an ill-formed string.
+ */
+function text(value: string): string {
+  const s = value as unknown as Es2024String;
+  return s.isWellFormed() ? value : s.toWellFormed();
+}
+
+function texts(values: readonly string[]): string[] {
+  return values.map(text);
+}
+
+function textMap(values: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key in values) out[text(key)] = text(values[key] ?? '');
+  return out;
 }
 
 export function toSpanRow(record: SpanRecord): SpanRow {
@@ -61,33 +96,33 @@ export function toSpanRow(record: SpanRecord): SpanRow {
   return {
     project_id: record.projectId,
     start_time: nanosToDateTime64(record.startTimeUnixNano),
-    trace_id: record.traceId,
-    span_id: record.spanId,
-    parent_span_id: record.parentSpanId,
+    trace_id: text(record.traceId),
+    span_id: text(record.spanId),
+    parent_span_id: text(record.parentSpanId),
     end_time: nanosToDateTime64(record.endTimeUnixNano),
     duration_ns: record.durationNs,
-    name: record.name,
+    name: text(record.name),
     kind: record.kind,
     status: record.status,
-    status_message: record.statusMessage,
-    service_name: record.serviceName,
-    scope_name: record.scopeName,
-    scope_version: record.scopeVersion,
+    status_message: text(record.statusMessage),
+    service_name: text(record.serviceName),
+    scope_name: text(record.scopeName),
+    scope_version: text(record.scopeVersion),
     attributes: JSON.stringify(
       llm && hasMessages(llm) ? withoutRawContent(record.attributes) : record.attributes,
     ),
     resource: resourceJson(record.resource),
     events: record.events.length ? JSON.stringify(record.events) : '',
     is_llm: llm ? 1 : 0,
-    operation: llm?.operation ?? '',
-    provider: llm?.provider ?? '',
-    request_model: llm?.requestModel ?? '',
-    response_model: llm?.responseModel ?? '',
+    operation: text(llm?.operation ?? ''),
+    provider: text(llm?.provider ?? ''),
+    request_model: text(llm?.requestModel ?? ''),
+    response_model: text(llm?.responseModel ?? ''),
     input_messages: llm?.inputMessages.length ? JSON.stringify(llm.inputMessages) : '',
     output_messages: llm?.outputMessages.length ? JSON.stringify(llm.outputMessages) : '',
     system_instructions: llm?.systemInstructions.length ? JSON.stringify(llm.systemInstructions) : '',
     tool_calls: llm?.toolCalls.length ? JSON.stringify(llm.toolCalls) : '',
-    finish_reasons: llm?.finishReasons ?? [],
+    finish_reasons: texts(llm?.finishReasons ?? []),
     input_tokens: tokenCount(llm?.usage.inputTokens),
     output_tokens: tokenCount(llm?.usage.outputTokens),
     cache_read_input_tokens: tokenCount(llm?.usage.cacheReadInputTokens),
@@ -98,14 +133,14 @@ export function toSpanRow(record: SpanRecord): SpanRow {
     usage_estimated: llm?.usage.estimated ? 1 : 0,
     cost_usd: llm?.costUsd != null && Number.isFinite(llm.costUsd) ? llm.costUsd : null,
     convention: llm?.convention ?? '',
-    user_id: record.userId,
-    session_id: record.sessionId,
-    tags: record.tags,
-    metadata: record.metadata,
-    prompt_name: record.promptName,
-    prompt_version: record.promptVersion,
-    release: record.release,
-    environment: record.environment,
+    user_id: text(record.userId),
+    session_id: text(record.sessionId),
+    tags: texts(record.tags),
+    metadata: textMap(record.metadata),
+    prompt_name: text(record.promptName),
+    prompt_version: text(record.promptVersion),
+    release: text(record.release),
+    environment: text(record.environment),
   };
 }
 
@@ -163,4 +198,55 @@ function withoutRawContent(attributes: Attributes): Attributes {
     kept[key] = attributes[key] as Attributes[string];
   }
   return kept;
+}
+
+/** One row of {db}.llm_log_events as JSONEachRow. */
+export interface LlmEventRow {
+  project_id: string;
+  trace_id: string;
+  span_id: string;
+  time: string;
+  seq: number;
+  event_name: string;
+  body: string;
+  attributes: string;
+}
+
+/**
+ * The latest time a row may carry: the tables' TTL is `toDateTime(time) + INTERVAL n DAY`, and DateTime ends in
+ * 2106, where it wraps to 1970 and the row would be deleted at the next merge. Spans beyond it are rejected by
+ * the normalizer; this is the same bound (2100-01-01T00:00:00Z).
+ */
+export const LATEST_STORABLE_NANOS = 4_102_444_800_000_000_000n;
+
+/**
+ * Log records are not validated one by one before they are stored (the /v1/logs path has no per-record
+ * rejection), so their time is chosen here: OTLP makes time_unix_nano optional (0 = unknown), a record dated
+ * 1970 would fall to the TTL at once and one dated past 2100 would wrap. The observed time stands in, then the
+ * start of the current UTC day: the same value when an exporter retries the request minutes later, so the
+ * retried row still collapses onto the first (time is in the sort key). Time only orders a span's events.
+ */
+export function logEventTime(record: OtlpLogRecord, nowMs: number): bigint {
+  for (const time of [record.timeUnixNano, record.observedTimeUnixNano]) {
+    if (time > 0n && time <= LATEST_STORABLE_NANOS) return time;
+  }
+  return BigInt(Math.floor(nowMs / 86_400_000)) * 86_400_000_000_000n;
+}
+
+export function toLlmEventRow(
+  projectId: string,
+  record: OtlpLogRecord,
+  seq: number,
+  nowMs: number,
+): LlmEventRow {
+  return {
+    project_id: projectId,
+    trace_id: text(record.traceId),
+    span_id: text(record.spanId),
+    time: nanosToDateTime64(logEventTime(record, nowMs).toString()),
+    seq,
+    event_name: text(record.eventName || String(record.attributes['event.name'] ?? '')),
+    body: JSON.stringify(record.body ?? null),
+    attributes: JSON.stringify(record.attributes),
+  };
 }

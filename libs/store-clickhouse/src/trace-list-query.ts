@@ -1,6 +1,6 @@
 import type { TraceListQuery, TraceSortField } from '@driftwatch/contracts';
 import { countedUsageCondition } from './counted-usage.js';
-import { decodeCursor } from './cursor.js';
+import { decodeCursor, InvalidCursorError } from './cursor.js';
 
 /** Per-trace aggregates over the spans of the range; usage and cost only from counted model calls. */
 const TRACE_COLUMNS = `
@@ -59,6 +59,18 @@ export interface TraceRow {
   any_session_id: string;
 }
 
+const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+
+/** A cursor's sort value must be one its SQL parameter can hold; otherwise the query would fail, not 400. */
+function fitsSqlType(value: string, type: string): boolean {
+  if (type === 'Int64') {
+    if (!/^-?\d{1,19}$/.test(value)) return false;
+    const n = BigInt(value);
+    return n >= INT64.min && n <= INT64.max;
+  }
+  return Number.isFinite(Number(value));
+}
+
 /** JSON-escaped form of a search term, so it matches text inside the stored message JSON. */
 function jsonEscaped(text: string): string {
   return JSON.stringify(text).slice(1, -1);
@@ -97,7 +109,12 @@ export function buildTraceListQuery(
     having.push('trace_status = {status:String}');
   }
   if (query.minDurationMs !== undefined) {
-    params.minDurationNs = Math.round(query.minDurationMs * 1e6);
+    // Exact decimal text: nanoseconds past 2^53 lose precision as a JS number (and the driver refuses them).
+    const wholeMs = Math.floor(query.minDurationMs);
+    params.minDurationNs = (
+      BigInt(wholeMs) * 1_000_000n +
+      BigInt(Math.round((query.minDurationMs - wholeMs) * 1e6))
+    ).toString();
     having.push('duration_ns_total >= {minDurationNs:Int64}');
   }
   if (query.search) {
@@ -112,6 +129,7 @@ export function buildTraceListQuery(
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor);
+    if (!fitsSqlType(cursor.value, sort.type)) throw new InvalidCursorError();
     params.cursorValue = cursor.value;
     params.cursorTrace = cursor.traceId;
     const op = query.order === 'asc' ? '>' : '<';

@@ -1,10 +1,12 @@
 import { spanRecord, nanosAgo } from '@driftwatch/contract-tests';
 import { describe, expect, it } from 'vitest';
-import { ApiKeyStore } from './api-key-store.js';
+import { ClickHouseApiKeyStore, generateApiKey } from './api-key-store.js';
 import { ClickHouseSpanWriter } from './clickhouse-span-writer.js';
 import { ClickHouseTraceReader } from './clickhouse-trace-reader.js';
 import { embeddedForTests } from './test-support.js';
-import { UserStore } from './user-store.js';
+import { ClickHouseProjectStore } from './project-store.js';
+import { ClickHouseRetentionStore } from './retention-store.js';
+import { ClickHouseUserStore as UserStore } from './user-store.js';
 
 async function stores() {
   const { client, database } = embeddedForTests();
@@ -13,7 +15,9 @@ async function stores() {
   return {
     writer,
     users: new UserStore(client, database),
-    keys: new ApiKeyStore(client, database),
+    keys: new ClickHouseApiKeyStore(client, database),
+    projects: new ClickHouseProjectStore(client, database),
+    retention: new ClickHouseRetentionStore(client, database),
     reader: new ClickHouseTraceReader(client, database),
     client,
     database,
@@ -77,11 +81,44 @@ describe('UserStore on chDB', () => {
   });
 });
 
-describe('ApiKeyStore projects and keys', () => {
+describe('UserStore.revokeSessionsOf', () => {
+  it('ends every session of the user but the one kept, also ones another instance made', async () => {
+    const { users, client, database } = await stores();
+    const [ada, bob] = await Promise.all(
+      ['ada', 'bob'].map((n) =>
+        users.create({
+          email: `${n}@example.test`,
+          name: n,
+          role: 'member',
+          projects: [],
+          passwordHash: 'h',
+        }),
+      ),
+    );
+    // Another API process, re-reading cached sessions at once (normally after 30 s).
+    const other = new UserStore(client, database, 0);
+    await other.start();
+    const kept = await users.createSession(ada!.userId, 60_000);
+    const mine = await users.createSession(ada!.userId, 60_000);
+    const elsewhere = await other.createSession(ada!.userId, 60_000);
+    const bobs = await users.createSession(bob!.userId, 60_000);
+    expect(await users.revokeSessionsOf(ada!.userId, kept)).toBe(2);
+    expect((await users.userForSession(kept))?.userId).toBe(ada!.userId);
+    expect(await users.userForSession(mine)).toBeNull();
+    expect(await users.userForSession(elsewhere)).toBeNull();
+    expect((await users.userForSession(bobs))?.userId).toBe(bob!.userId);
+    expect(await other.userForSession(elsewhere)).toBeNull();
+    const fresh = new UserStore(client, database);
+    await fresh.start();
+    expect(await fresh.userForSession(elsewhere)).toBeNull();
+  });
+});
+
+describe('ApiKeyStore, ProjectStore and RetentionStore', () => {
   it('lists keys by prefix only and revokes them', async () => {
-    const { keys } = await stores();
-    await keys.ensureProject('p1', 'One');
-    const key = ApiKeyStore.generateKey();
+    const { keys, projects } = await stores();
+    await projects.ensureProject('p1', 'One');
+    const key = generateApiKey();
     await keys.addKey('p1', key, 'ci');
     const [listed] = await keys.listKeys('p1');
     expect(listed).toMatchObject({ prefix: key.slice(0, 11), name: 'ci', revoked: false });
@@ -93,11 +130,11 @@ describe('ApiKeyStore projects and keys', () => {
   });
 
   it('renames projects, stores retention and deletes only that project’s spans past it', async () => {
-    const { keys, writer, reader } = await stores();
-    await keys.ensureProject('p1', 'One');
-    const current = (await keys.getProject('p1'))!;
-    await keys.saveProject({ ...current, name: 'Renamed', retentionDays: 2 });
-    expect(await keys.getProject('p1')).toMatchObject({
+    const { projects, retention, writer, reader } = await stores();
+    await projects.ensureProject('p1', 'One');
+    const current = (await projects.getProject('p1'))!;
+    await projects.saveProject({ ...current, name: 'Renamed', retentionDays: 2 });
+    expect(await projects.getProject('p1')).toMatchObject({
       name: 'Renamed',
       retentionDays: 2,
       createdAt: current.createdAt,
@@ -107,7 +144,7 @@ describe('ApiKeyStore projects and keys', () => {
     const fresh = spanRecord({ projectId: 'p1' });
     const otherOld = spanRecord({ projectId: 'p2', startTimeUnixNano: nanosAgo(3 * 86_400_000) });
     await writer.insert([old, fresh, otherOld]);
-    await keys.deleteSpansOlderThan('p1', 2);
+    await retention.deleteSpansOlderThan('p1', 2);
     expect(await reader.getTrace('p1', old.traceId)).toBeNull();
     expect(await reader.getTrace('p1', fresh.traceId)).not.toBeNull();
     expect(await reader.getTrace('p2', otherOld.traceId)).not.toBeNull();

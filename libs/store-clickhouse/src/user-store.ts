@@ -1,19 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
-
-export type UserRole = 'admin' | 'member' | 'viewer';
-
-export interface StoredUser {
-  userId: string;
-  email: string;
-  name: string;
-  role: UserRole;
-  /** Opaque to the store: the caller hashes (scrypt, with salt and parameters) and verifies. */
-  passwordHash: string;
-  projects: string[];
-  disabled: boolean;
-  createdAt: string;
-}
+import type { StoredUser, UserPatch, UserRole, UserStore } from '@driftwatch/contracts';
+import { fromClickHouseTime, toClickHouseTime } from './clickhouse-time.js';
 
 interface Session {
   userId: string;
@@ -36,22 +24,21 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function toClickHouseTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-}
-
 /**
  * Users and sessions. Everything is held in memory after start() (users are few; sessions are few per user),
- * so authenticating a request makes no query. Writes go to ClickHouse first, then to the cache; a session
- * token missing from the cache (created by another process) is looked up once.
+ * so authenticating a request rarely makes a query. Writes go to ClickHouse first, then to the cache; a
+ * session is read again from the table when its cached copy is older than sessionRecheckMs, so a revocation
+ * made by another process (logout, password change) takes effect here within that time.
  */
-export class UserStore {
+export class ClickHouseUserStore implements UserStore {
   private users = new Map<string, StoredUser>();
   private sessions = new Map<string, Session>();
+  private sessionCheckedAt = new Map<string, number>();
 
   constructor(
     private readonly client: ClickHouseClient,
     private readonly database: string,
+    private readonly sessionRecheckMs = 30_000,
   ) {}
 
   async start(): Promise<void> {
@@ -89,10 +76,7 @@ export class UserStore {
     return user;
   }
 
-  async update(
-    userId: string,
-    patch: Partial<Pick<StoredUser, 'name' | 'role' | 'projects' | 'passwordHash' | 'disabled'>>,
-  ): Promise<StoredUser | null> {
+  async update(userId: string, patch: UserPatch): Promise<StoredUser | null> {
     const current = this.users.get(userId);
     if (!current) return null;
     const next = { ...current, ...patch };
@@ -112,7 +96,11 @@ export class UserStore {
   async userForSession(token: string): Promise<StoredUser | null> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
     const hash = hashToken(token);
-    const session = this.sessions.get(hash) ?? (await this.loadSession(hash));
+    const cached = this.sessions.get(hash);
+    const current =
+      cached &&
+      (cached.revoked || Date.now() - (this.sessionCheckedAt.get(hash) ?? 0) < this.sessionRecheckMs);
+    const session = current ? cached : await this.loadSession(hash);
     if (!session || session.revoked || session.expiresAtMs <= Date.now()) return null;
     const user = this.users.get(session.userId);
     return user && !user.disabled ? user : null;
@@ -122,6 +110,33 @@ export class UserStore {
     const hash = hashToken(token);
     const session = this.sessions.get(hash) ?? (await this.loadSession(hash));
     if (session) await this.writeSession(hash, { ...session, revoked: true });
+  }
+
+  /**
+   * Every live session of the user, from the table (sessions made by other processes too), is marked revoked,
+   * except keepToken's. Other processes see it when they next read the session (sessionRecheckMs).
+   */
+  async revokeSessionsOf(userId: string, keepToken: string | null = null): Promise<number> {
+    const keep = keepToken ? hashToken(keepToken) : null;
+    const result = await this.client.query({
+      query: `SELECT token_hash, toUnixTimestamp64Milli(expires_at) AS expires_ms
+              FROM ${this.database}.sessions FINAL
+              WHERE user_id = {userId:String} AND revoked = 0 AND expires_at > now64(3)`,
+      query_params: { userId },
+      format: 'JSONEachRow',
+    });
+    const live = new Map(
+      (await result.json<{ token_hash: string; expires_ms: string }>()).map((r) => [
+        r.token_hash,
+        Number(r.expires_ms),
+      ]),
+    );
+    for (const [hash, session] of this.sessions)
+      if (session.userId === userId && !session.revoked) live.set(hash, session.expiresAtMs);
+    if (keep) live.delete(keep);
+    const revoked = [...live].map(([hash, expiresAtMs]) => ({ hash, userId, expiresAtMs, revoked: true }));
+    await this.writeSessions(revoked);
+    return revoked.length;
   }
 
   private async write(user: StoredUser): Promise<void> {
@@ -146,20 +161,24 @@ export class UserStore {
   }
 
   private async writeSession(hash: string, session: Session): Promise<void> {
+    await this.writeSessions([{ hash, ...session }]);
+  }
+
+  private async writeSessions(sessions: Array<Session & { hash: string }>): Promise<void> {
+    if (sessions.length === 0) return;
+    const updatedAt = toClickHouseTime(Date.now());
     await this.client.insert({
       table: `${this.database}.sessions`,
-      values: [
-        {
-          token_hash: hash,
-          user_id: session.userId,
-          expires_at: toClickHouseTime(session.expiresAtMs),
-          revoked: session.revoked ? 1 : 0,
-          updated_at: toClickHouseTime(Date.now()),
-        },
-      ],
+      values: sessions.map((s) => ({
+        token_hash: s.hash,
+        user_id: s.userId,
+        expires_at: toClickHouseTime(s.expiresAtMs),
+        revoked: s.revoked ? 1 : 0,
+        updated_at: updatedAt,
+      })),
       format: 'JSONEachRow',
     });
-    this.sessions.set(hash, session);
+    for (const { hash, ...session } of sessions) this.remember(hash, session);
   }
 
   private async loadSession(hash: string): Promise<Session | null> {
@@ -170,10 +189,19 @@ export class UserStore {
       format: 'JSONEachRow',
     });
     const [row] = await result.json<{ user_id: string; expires_ms: string; revoked: number }>();
-    if (!row) return null;
+    if (!row) {
+      this.sessions.delete(hash);
+      this.sessionCheckedAt.delete(hash);
+      return null;
+    }
     const session = { userId: row.user_id, expiresAtMs: Number(row.expires_ms), revoked: row.revoked === 1 };
-    this.sessions.set(hash, session);
+    this.remember(hash, session);
     return session;
+  }
+
+  private remember(hash: string, session: Session): void {
+    this.sessions.set(hash, session);
+    this.sessionCheckedAt.set(hash, Date.now());
   }
 }
 
@@ -187,6 +215,6 @@ function fromRow(r: UserRow): StoredUser {
     passwordHash: r.password_hash,
     projects: r.projects,
     disabled: r.disabled === 1,
-    createdAt: new Date(`${r.created_at.replace(' ', 'T')}Z`).toISOString(),
+    createdAt: fromClickHouseTime(r.created_at),
   };
 }

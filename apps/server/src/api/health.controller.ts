@@ -18,11 +18,17 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /** 200 when everything this process's roles need works now; 503 with the reasons otherwise. */
   @Get('/readyz')
   async readyz(@Res() reply: FastifyReply): Promise<void> {
-    const checks = await this.pipeline.isReady();
-    const ready = checks.store && checks.queue;
-    await reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+    const { ready, checks } = await this.pipeline.isReady();
+    const reasons = Object.entries(checks).flatMap(([name, c]) => (c.ready ? [] : [`${name}: ${c.reason}`]));
+    await reply
+      .status(ready ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send(
+        ready ? { status: 'ready', checks } : { status: 'not ready', reason: reasons.join('; '), checks },
+      );
   }
 
   @Get('/api/openapi.json')

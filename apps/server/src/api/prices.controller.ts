@@ -35,6 +35,6 @@ export class PricesController {
   }
 
   private async existing(id: string): Promise<void> {
-    if (!(await this.auth.keys.getProject(id))) throw new NotFoundException(`no project ${id}`);
+    if (!(await this.auth.projects.getProject(id))) throw new NotFoundException(`no project ${id}`);
   }
 }

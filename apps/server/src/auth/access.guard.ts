@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import type { StoredUser, UserRole } from '@driftwatch/store-clickhouse';
+import type { StoredUser, UserRole } from '@driftwatch/contracts';
 import { AUTH, PROJECT_HEADER, type AuthServices } from './auth.constants.js';
 import { sessionToken } from './session-cookie.js';
 

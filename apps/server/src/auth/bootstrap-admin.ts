@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { UserStore } from '@driftwatch/store-clickhouse';
+import type { UserStore } from '@driftwatch/contracts';
 import { hashPassword } from './password.js';
 
 /**

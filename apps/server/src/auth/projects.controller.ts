@@ -22,7 +22,7 @@ import {
   type CreatedApiKey,
   type Project,
 } from '@driftwatch/api-schema';
-import { ApiKeyStore } from '@driftwatch/store-clickhouse';
+import { generateApiKey } from '@driftwatch/store-clickhouse';
 import { parseOr400 } from '../common/validation.js';
 import { Access, AccessGuard, userOf, type AuthedRequest } from './access.guard.js';
 import { AUTH, type AuthServices } from './auth.constants.js';
@@ -38,7 +38,7 @@ export class ProjectsController {
   @Access('signedIn', 'none')
   async list(@Req() request: AuthedRequest): Promise<{ items: Project[] }> {
     const user = userOf(request);
-    const all = await this.auth.keys.listProjects();
+    const all = await this.auth.projects.listProjects();
     const visible = user.role === 'admin' ? all : all.filter((p) => user.projects.includes(p.projectId));
     return { items: visible.map(projectView) };
   }
@@ -47,9 +47,10 @@ export class ProjectsController {
   @Access('admin', 'none')
   async create(@Body() body: unknown): Promise<Project> {
     const input = parseOr400(createProjectRequestSchema, body, 'body');
-    if (await this.auth.keys.getProject(input.id)) throw new ConflictException(`project ${input.id} exists`);
+    if (await this.auth.projects.getProject(input.id))
+      throw new ConflictException(`project ${input.id} exists`);
     return projectView(
-      await this.auth.keys.saveProject({
+      await this.auth.projects.saveProject({
         projectId: input.id,
         name: input.name,
         retentionDays: input.retentionDays,
@@ -62,7 +63,7 @@ export class ProjectsController {
   async update(@Param('id') id: string, @Body() body: unknown): Promise<Project> {
     const patch = parseOr400(updateProjectRequestSchema, body, 'body');
     const current = await this.existing(id);
-    return projectView(await this.auth.keys.saveProject({ ...current, ...patch }));
+    return projectView(await this.auth.projects.saveProject({ ...current, ...patch }));
   }
 
   @Get(':id/api-keys')
@@ -77,7 +78,7 @@ export class ProjectsController {
   async createKey(@Param('id') id: string, @Body() body: unknown): Promise<CreatedApiKey> {
     const { name } = parseOr400(createApiKeyRequestSchema, body, 'body');
     await this.existing(id);
-    const key = ApiKeyStore.generateKey();
+    const key = generateApiKey();
     const info = await this.auth.keys.addKey(id, key, name);
     return { ...apiKeyView(info), key };
   }
@@ -91,7 +92,7 @@ export class ProjectsController {
   }
 
   private async existing(id: string) {
-    const project = await this.auth.keys.getProject(id);
+    const project = await this.auth.projects.getProject(id);
     if (!project) throw new NotFoundException(`no project ${id}`);
     return project;
   }

@@ -17,6 +17,7 @@ import { parseOr400 } from '../common/validation.js';
 import { Access, AccessGuard, userOf, type AuthedRequest } from './access.guard.js';
 import { AUTH, type AuthServices } from './auth.constants.js';
 import { hashPassword } from './password.js';
+import { sessionToken } from './session-cookie.js';
 import { userView } from './views.js';
 
 /** User administration: admins only. */
@@ -55,6 +56,11 @@ export class UsersController {
     const changes = password ? { ...patch, passwordHash: await hashPassword(password) } : patch;
     const user = await this.auth.users.update(id, changes);
     if (!user) throw new NotFoundException(`no user ${id}`);
+    // A new password ends every other session (a stolen cookie must not outlive it); one's own stays.
+    if (password || patch.disabled) {
+      const own = id === userOf(request).userId ? sessionToken(request) : null;
+      await this.auth.users.revokeSessionsOf(id, own);
+    }
     return userView(user);
   }
 }

@@ -1,5 +1,5 @@
 import type { ApiKey, Project, User } from '@driftwatch/api-schema';
-import type { ApiKeyInfo, ProjectInfo, StoredUser } from '@driftwatch/store-clickhouse';
+import type { ApiKeyInfo, ProjectInfo, StoredUser } from '@driftwatch/contracts';
 
 /** Store records to API responses; the password hash never leaves the server. */
 export function userView(u: StoredUser): User {

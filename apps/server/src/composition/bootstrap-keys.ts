@@ -1,4 +1,5 @@
-import { ApiKeyStore, apiKeyPrefix } from '@driftwatch/store-clickhouse';
+import type { ApiKeyStore, ProjectStore } from '@driftwatch/contracts';
+import { apiKeyPrefix, generateApiKey } from '@driftwatch/store-clickhouse';
 import type { DriftwatchConfig } from '../config/config.js';
 
 export const DEFAULT_PROJECT = 'default';
@@ -11,10 +12,13 @@ export type BootstrapKey =
  * Makes sure the default project exists and can be written to. A key given by configuration is never echoed
  * (it would land in every process's logs); a key generated earlier is never recoverable (only its hash is kept).
  */
-export async function bootstrapKeys(keys: ApiKeyStore, config: DriftwatchConfig): Promise<BootstrapKey> {
-  await keys.ensureProject(DEFAULT_PROJECT, 'Default project');
+export async function bootstrapKeys(
+  { keys, projects }: { keys: ApiKeyStore; projects: ProjectStore },
+  config: DriftwatchConfig,
+): Promise<BootstrapKey> {
+  await projects.ensureProject(DEFAULT_PROJECT, 'Default project');
   for (const { projectId, key } of config.bootstrapApiKeys) {
-    await keys.ensureProject(projectId, projectId);
+    await projects.ensureProject(projectId, projectId);
     if ((await keys.projectFor(key)) !== projectId) await keys.addKey(projectId, key, 'bootstrap');
   }
   if (config.bootstrapApiKey) {
@@ -24,7 +28,7 @@ export async function bootstrapKeys(keys: ApiKeyStore, config: DriftwatchConfig)
     return { kind: 'configured', prefix: apiKeyPrefix(config.bootstrapApiKey) };
   }
   if ((await keys.countKeys(DEFAULT_PROJECT)) > 0) return { kind: 'existing' };
-  const key = ApiKeyStore.generateKey();
+  const key = generateApiKey();
   await keys.addKey(DEFAULT_PROJECT, key, 'first key');
   return { kind: 'generated', key };
 }

@@ -1,31 +1,57 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Deadline, LlmEventWriter, SpanQueue, TraceReader } from '@driftwatch/contracts';
+import type {
+  ApiKeyStore,
+  Deadline,
+  LlmEventWriter,
+  PriceOverrideStore,
+  ProjectStore,
+  RetentionStore,
+  SpanQueue,
+  TraceReader,
+  UserStore,
+} from '@driftwatch/contracts';
 import { msLeft } from '@driftwatch/contracts';
 import { BatchingWriter } from '@driftwatch/pipeline';
 import { KafkaSpanQueue } from '@driftwatch/queue-kafka';
 import { MemorySpanQueue } from '@driftwatch/queue-memory';
 import {
-  ApiKeyStore,
+  ClickHouseApiKeyStore,
+  ClickHousePriceOverrideStore,
+  ClickHouseProjectStore,
+  ClickHouseRetentionStore,
   ClickHouseSpanWriter,
   ClickHouseTraceReader,
+  ClickHouseUserStore,
   createEmbeddedClickHouse,
   createServerClickHouse,
-  ProjectPriceStore,
 } from '@driftwatch/store-clickhouse';
 import type { DriftwatchConfig } from '../config/config.js';
+import { RetentionSweeper } from '../retention/retention-sweeper.js';
 
 export interface Pipeline {
   queue: SpanQueue;
   events: LlmEventWriter;
   reader: TraceReader;
   keys: ApiKeyStore;
+  projects: ProjectStore;
+  retention: RetentionStore;
+  users: UserStore;
   /** Price overrides per project: set through the API, applied by the ingest to new spans. */
-  prices: ProjectPriceStore;
-  isReady(): Promise<{ store: boolean; queue: boolean }>;
+  prices: PriceOverrideStore;
+  /** What this process's roles need, checked now; /readyz answers 503 with the reasons when not ready. */
+  isReady(): Promise<ReadinessReport>;
   shutdown(deadline: Deadline): Promise<void>;
 }
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, { ready: boolean; reason?: string; [detail: string]: unknown }>;
+}
+
+/** A store that does not answer a SELECT 1 within this time counts as unreachable. */
+const STORE_PROBE_MS = 2_000;
 
 /**
  * The one place where adapters are chosen. Embedded mode: ClickHouse's engine in-process (chDB) and the
@@ -49,6 +75,8 @@ export async function createPipeline(
     maxWaitMs: config.batchMaxWaitMs,
     onError: (error, willRetry) =>
       log(`span insert failed (${willRetry ? 'retrying' : 'dead-lettering'}): ${(error as Error).message}`),
+    onDeadLetter: ({ record, reason }) =>
+      log(`span ${record.spanId} of trace ${record.traceId} dead-lettered: ${reason}`),
   });
   const queue: SpanQueue =
     config.queue === 'kafka'
@@ -65,7 +93,14 @@ export async function createPipeline(
   // Only the writer role consumes; an ingest-only process just produces to the queue.
   if (config.roles.has('writer')) queue.subscribe(writer);
   await queue.start();
-  const keys = new ApiKeyStore(readClient, config.database);
+  // The account stores share the read connection (chDB allows one client per process and path).
+  const keys = new ClickHouseApiKeyStore(readClient, config.database);
+  const projects = new ClickHouseProjectStore(readClient, config.database);
+  const retention = new ClickHouseRetentionStore(readClient, config.database);
+  const users = new ClickHouseUserStore(readClient, config.database);
+  await users.start();
+  const sweeper = new RetentionSweeper(projects, retention, log);
+  sweeper.start();
   const reader = new ClickHouseTraceReader(readClient, config.database);
   let closed = false;
   return {
@@ -73,11 +108,15 @@ export async function createPipeline(
     events: store,
     reader,
     keys,
-    prices: new ProjectPriceStore(readClient, config.database),
-    isReady: async () => ({ store: await store.isReady(), queue: queue.isReady() }),
+    projects,
+    retention,
+    users,
+    prices: new ClickHousePriceOverrideStore(readClient, config.database),
+    isReady: () => readiness(config.roles, readClient, queue, writer),
     shutdown: async (deadline) => {
       if (closed) return;
       closed = true;
+      await sweeper.stop();
       await queue.shutdown(deadline);
       await writer.shutdown(deadline);
       await store.shutdown();
@@ -85,6 +124,46 @@ export async function createPipeline(
       await Promise.race([closing, new Promise((r) => setTimeout(r, msLeft(deadline)))]);
     },
   };
+}
+
+/**
+ * Every role needs the store (ingest checks API keys in it, the writer writes, the api reads); ingest and
+ * writer need the queue (for Kafka: brokers answering now); the writer must not be stalled on failing inserts.
+ */
+async function readiness(
+  roles: ReadonlySet<string>,
+  readClient: ClickHouseClient,
+  queue: SpanQueue,
+  writer: BatchingWriter,
+): Promise<ReadinessReport> {
+  const [store, queueState] = await Promise.all([
+    probeStore(readClient),
+    roles.has('ingest') || roles.has('writer') ? queue.readiness() : null,
+  ]);
+  const checks: ReadinessReport['checks'] = { store };
+  if (queueState) checks.queue = { ...queueState };
+  if (roles.has('writer')) {
+    const { ready, reason, consecutiveFailures, oldestUnstoredMs } = writer.health();
+    checks.writer = { ready, ...(reason ? { reason } : {}), consecutiveFailures, oldestUnstoredMs };
+  }
+  return { ready: Object.values(checks).every((c) => c.ready), checks };
+}
+
+async function probeStore(client: ClickHouseClient): Promise<{ ready: boolean; reason?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${STORE_PROBE_MS} ms`)), STORE_PROBE_MS);
+  });
+  try {
+    // A SELECT, not /ping: it also proves the credentials work.
+    const result = await Promise.race([client.ping({ select: true }), timeout]);
+    if (result.success) return { ready: true };
+    return { ready: false, reason: `ClickHouse store unreachable: ${result.error.message}` };
+  } catch (error) {
+    return { ready: false, reason: `ClickHouse store unreachable: ${(error as Error).message}` };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

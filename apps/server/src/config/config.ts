@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bytes = z.coerce.number().int().min(1024);
+const millis = z.coerce.number().int().min(50).max(3_600_000);
 
 /** Every setting, read once from the environment and validated; see the README's configuration table. */
 export const configSchema = z.object({
@@ -22,6 +23,16 @@ export const configSchema = z.object({
   DRIFTWATCH_MAX_DECOMPRESSED_BYTES: bytes.default(64 * 1024 * 1024),
   DRIFTWATCH_MAX_INFLIGHT_REQUESTS: z.coerce.number().int().min(1).default(64),
   DRIFTWATCH_MAX_INFLIGHT_BYTES: bytes.default(512 * 1024 * 1024),
+  /** Time to receive a request's headers over HTTP (408 after); a connection that sends nothing is closed. */
+  DRIFTWATCH_HEADERS_TIMEOUT_MS: millis.default(10_000),
+  /** Time to receive a whole HTTP request, body included (408 after): a body sent slowly is cut off. */
+  DRIFTWATCH_REQUEST_TIMEOUT_MS: millis.default(30_000),
+  /** Longest an export waits to be stored before the client is told to retry (HTTP 503, gRPC UNAVAILABLE). */
+  DRIFTWATCH_EXPORT_TIMEOUT_MS: millis.default(10_000),
+  /** An idle keep-alive connection (HTTP) or gRPC connection is closed after this long. */
+  DRIFTWATCH_KEEPALIVE_TIMEOUT_MS: millis.default(65_000),
+  /** Open connections per listener (OTLP/HTTP and REST; gRPC); connections past it are closed at once. */
+  DRIFTWATCH_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4096),
   /** Which roles this process runs: ingest (OTLP receivers), writer (queue -> store), api (REST). */
   DRIFTWATCH_ROLES: z
     .string()
@@ -75,6 +86,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   }
   const c = parsed.data;
   const roles = new Set(c.DRIFTWATCH_ROLES);
+  if (c.DRIFTWATCH_HEADERS_TIMEOUT_MS > c.DRIFTWATCH_REQUEST_TIMEOUT_MS) {
+    throw new Error(
+      'invalid configuration: DRIFTWATCH_HEADERS_TIMEOUT_MS must not exceed DRIFTWATCH_REQUEST_TIMEOUT_MS (the headers are part of the request)',
+    );
+  }
   if (c.DRIFTWATCH_QUEUE === 'memory' && roles.has('ingest') !== roles.has('writer')) {
     throw new Error(
       'invalid configuration: with DRIFTWATCH_QUEUE=memory the ingest and writer roles must run in the same process',
@@ -93,6 +109,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     maxDecompressedBytes: c.DRIFTWATCH_MAX_DECOMPRESSED_BYTES,
     maxInflightRequests: c.DRIFTWATCH_MAX_INFLIGHT_REQUESTS,
     maxInflightBytes: c.DRIFTWATCH_MAX_INFLIGHT_BYTES,
+    transport: {
+      headersTimeoutMs: c.DRIFTWATCH_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: c.DRIFTWATCH_REQUEST_TIMEOUT_MS,
+      exportTimeoutMs: c.DRIFTWATCH_EXPORT_TIMEOUT_MS,
+      keepAliveTimeoutMs: c.DRIFTWATCH_KEEPALIVE_TIMEOUT_MS,
+      maxConnections: c.DRIFTWATCH_MAX_CONNECTIONS,
+    },
     roles: new Set(c.DRIFTWATCH_ROLES),
     clickhouse: c.DRIFTWATCH_CLICKHOUSE_URL
       ? {

@@ -1,6 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import { encodeLogsResponseProtobuf, encodeTraceResponseProtobuf } from '@driftwatch/otlp';
-import protobuf from 'protobufjs/minimal.js';
+import { type Deadline, msLeft } from '@driftwatch/contracts';
+import {
+  encodeLogsResponseProtobuf,
+  encodeRpcStatusProtobuf,
+  encodeTraceResponseProtobuf,
+} from '@driftwatch/otlp';
+import { bearerKey } from './bearer.js';
 import type { ExportOutcome, OtlpIngest, Signal } from './otlp-ingest.js';
 
 const identity = (bytes: Buffer) => bytes;
@@ -31,29 +36,18 @@ const CODE_OF: Record<Exclude<ExportOutcome['kind'], 'stored'>, grpc.status> = {
   unavailable: grpc.status.UNAVAILABLE,
 };
 
-/** google.rpc.Status with one google.rpc.RetryInfo detail, for the grpc-status-details-bin trailer. */
-function retryDetails(code: number, message: string, seconds: number): Buffer {
-  const retryInfo = protobuf.Writer.create();
-  retryInfo
-    .uint32((1 << 3) | 2)
-    .fork()
-    .uint32((1 << 3) | 0)
-    .int64(seconds)
-    .ldelim();
-  const status = protobuf.Writer.create();
-  status.uint32((1 << 3) | 0).int32(code);
-  status.uint32((2 << 3) | 2).string(message);
-  status.uint32((3 << 3) | 2).fork();
-  status.uint32((1 << 3) | 2).string('type.googleapis.com/google.rpc.RetryInfo');
-  status.uint32((2 << 3) | 2).bytes(retryInfo.finish());
-  status.ldelim();
-  return Buffer.from(status.finish());
+export interface GrpcLimits {
+  maxMessageBytes: number;
+  /** A connection without calls is closed after this long; keepalive pings find dead peers as often. */
+  idleTimeoutMs: number;
+  /** Grace given to calls still running when a connection reaches its maximum age. */
+  callGraceMs: number;
 }
 
-function bearerKey(metadata: grpc.Metadata): string | undefined {
-  const value = metadata.get('authorization')[0];
-  return /^Bearer\s+(\S+)\s*$/i.exec(typeof value === 'string' ? value : '')?.[1];
-}
+// Connections are recycled after this long (with the grace above for calls in flight), so none lives forever
+// and clients rebalance across replicas.
+const MAX_CONNECTION_AGE_MS = 30 * 60_000;
+const KEEPALIVE_ACK_TIMEOUT_MS = 20_000;
 
 /** OTLP/gRPC (traces and GenAI log events) on its own port, with the same authentication, limits and partial success as OTLP/HTTP. */
 export class OtlpGrpcServer {
@@ -61,11 +55,16 @@ export class OtlpGrpcServer {
 
   constructor(
     private readonly ingest: OtlpIngest,
-    maxMessageBytes: number,
+    limits: GrpcLimits,
   ) {
     this.server = new grpc.Server({
-      'grpc.max_receive_message_length': maxMessageBytes,
+      'grpc.max_receive_message_length': limits.maxMessageBytes,
       'grpc.max_send_message_length': 1024 * 1024,
+      'grpc.max_connection_idle_ms': limits.idleTimeoutMs,
+      'grpc.max_connection_age_ms': MAX_CONNECTION_AGE_MS,
+      'grpc.max_connection_age_grace_ms': limits.callGraceMs,
+      'grpc.keepalive_time_ms': limits.idleTimeoutMs,
+      'grpc.keepalive_timeout_ms': KEEPALIVE_ACK_TIMEOUT_MS,
     });
     const handlers = (signal: Signal): grpc.UntypedServiceImplementation => ({
       Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) =>
@@ -83,8 +82,18 @@ export class OtlpGrpcServer {
     });
   }
 
-  shutdown(): Promise<void> {
-    return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
+  /** Lets calls in flight finish until the deadline, then cuts the rest off. Safe without start(). */
+  shutdown(deadline: Deadline): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, msLeft(deadline));
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   private async export(
@@ -92,11 +101,13 @@ export class OtlpGrpcServer {
     call: grpc.ServerUnaryCall<Buffer, Buffer>,
     callback: grpc.sendUnaryData<Buffer>,
   ): Promise<void> {
-    if (!this.ingest.tryAdmit()) {
-      return this.fail(callback, 'saturated', 'too many requests in flight', 1);
-    }
+    const ticket = this.ingest.tryAdmit();
+    if (!ticket) return this.fail(callback, 'saturated', 'too many requests in flight', 1);
+    // A cancelled call (client gone, or its deadline passed) gives the slot back at once; work already
+    // started keeps its own hold until it ends (see OtlpIngest.export).
+    call.once('cancelled', ticket.release);
     try {
-      const projectId = await this.ingest.authenticate(bearerKey(call.metadata));
+      const projectId = await this.ingest.authenticate(bearerKey(call.metadata.get('authorization')[0]));
       if (!projectId) {
         return this.fail(
           callback,
@@ -104,7 +115,11 @@ export class OtlpGrpcServer {
           'missing or unknown API key (send authorization: Bearer <key>)',
         );
       }
-      const outcome = await this.ingest.export(projectId, signal, 'protobuf', call.request);
+      // grpc-js has the whole message in memory already (at most maxMessageBytes): count it.
+      if (!ticket.reserve(call.request.length)) {
+        return this.fail(callback, 'saturated', 'ingest is saturated (in-flight bytes over budget)', 1);
+      }
+      const outcome = await this.ingest.export(ticket, projectId, signal, 'protobuf', call.request);
       if (outcome.kind === 'stored') {
         const { rejected, errorMessage } = outcome;
         const response =
@@ -125,7 +140,8 @@ export class OtlpGrpcServer {
         details: error instanceof Error ? error.message : 'internal error',
       });
     } finally {
-      this.ingest.release();
+      call.off('cancelled', ticket.release);
+      ticket.release();
     }
   }
 
@@ -133,12 +149,13 @@ export class OtlpGrpcServer {
     callback: grpc.sendUnaryData<Buffer>,
     kind: Exclude<ExportOutcome['kind'], 'stored'>,
     message: string,
-    retryAfterSeconds?: number,
+    retryDelaySeconds?: number,
   ): void {
     const code = CODE_OF[kind];
     const metadata = new grpc.Metadata();
-    if (retryAfterSeconds !== undefined) {
-      metadata.set('grpc-status-details-bin', retryDetails(code, message, retryAfterSeconds));
+    if (retryDelaySeconds !== undefined) {
+      const details = encodeRpcStatusProtobuf({ code, message, retryDelaySeconds });
+      metadata.set('grpc-status-details-bin', Buffer.from(details));
     }
     callback({ code, details: message, metadata });
   }

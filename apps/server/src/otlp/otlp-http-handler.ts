@@ -1,20 +1,28 @@
+import type { Readable } from 'node:stream';
 import {
   encodeLogsResponseJson,
   encodeLogsResponseProtobuf,
+  encodeRpcStatusJson,
+  encodeRpcStatusProtobuf,
   encodeTraceResponseJson,
   encodeTraceResponseProtobuf,
 } from '@driftwatch/otlp';
+import type { AdmissionTicket } from './admission.js';
+import { bearerKey } from './bearer.js';
 import {
+  BodyAbortedError,
   BodyTooLargeError,
+  BudgetExhaustedError,
+  contentEncodingOf,
   CorruptBodyError,
-  decodeContentEncoding,
+  readBody,
   UnsupportedEncodingError,
 } from './body-decoding.js';
-import { encodeStatusJson, encodeStatusProtobuf } from './rpc-status.js';
 import type { ExportOutcome, OtlpIngest, Signal, WireFormat } from './otlp-ingest.js';
 
 export interface OtlpHttpRequest {
-  body: Buffer;
+  /** The body as it arrives; read here, under the limits, only once the request is authenticated. */
+  body: Readable;
   contentType: string | undefined;
   contentEncoding: string | undefined;
   authorization: string | undefined;
@@ -24,6 +32,11 @@ export interface OtlpHttpResponse {
   status: number;
   headers: Record<string, string>;
   body: Buffer | string;
+}
+
+export interface OtlpHttpLimits {
+  maxBodyBytes: number;
+  maxDecompressedBytes: number;
 }
 
 // gRPC status codes for the google.rpc.Status body, as the OTLP/HTTP spec suggests.
@@ -41,7 +54,7 @@ const HTTP_OF: Record<Exclude<ExportOutcome['kind'], 'stored'>, { status: number
 export class OtlpHttpHandler {
   constructor(
     private readonly ingest: OtlpIngest,
-    private readonly maxDecompressedBytes: number,
+    private readonly limits: OtlpHttpLimits,
   ) {}
 
   busy(contentType: string | undefined): OtlpHttpResponse {
@@ -54,10 +67,18 @@ export class OtlpHttpHandler {
     );
   }
 
-  async handle(signal: Signal, request: OtlpHttpRequest): Promise<OtlpHttpResponse> {
+  /**
+   * Answers one export admitted under `ticket`; null when the client went away before its body was
+   * complete (nobody to answer). Headers are checked before the body is read, so a request without a key
+   * costs no memory; a body refused midway is answered with Connection: close and the rest discarded.
+   */
+  async handle(
+    signal: Signal,
+    request: OtlpHttpRequest,
+    ticket: AdmissionTicket,
+  ): Promise<OtlpHttpResponse | null> {
     const format = formatOf(request.contentType);
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.authorization ?? '');
-    const projectId = await this.ingest.authenticate(match?.[1]);
+    const projectId = await this.ingest.authenticate(bearerKey(request.authorization));
     if (!projectId) {
       const message = 'missing or unknown API key (send Authorization: Bearer <key>)';
       return this.failure(format ?? 'json', 401, RPC.UNAUTHENTICATED, message);
@@ -68,17 +89,18 @@ export class OtlpHttpHandler {
     }
     let body: Buffer;
     try {
-      body = await decodeContentEncoding(request.body, request.contentEncoding, this.maxDecompressedBytes);
+      body = await readBody(request.body, contentEncodingOf(request.contentEncoding), {
+        ...this.limits,
+        reserve: (bytes) => ticket.reserve(bytes),
+      });
     } catch (error) {
-      if (error instanceof BodyTooLargeError)
-        return this.failure(format, 413, RPC.INVALID_ARGUMENT, error.message);
-      if (error instanceof UnsupportedEncodingError)
-        return this.failure(format, 415, RPC.INVALID_ARGUMENT, error.message);
-      if (error instanceof CorruptBodyError)
-        return this.failure(format, 400, RPC.INVALID_ARGUMENT, error.message);
-      throw error;
+      if (error instanceof BodyAbortedError) return null;
+      const refused = this.refusedBody(format, error);
+      if (!refused) throw error;
+      refused.headers['connection'] = 'close';
+      return refused;
     }
-    const outcome = await this.ingest.export(projectId, signal, format, body);
+    const outcome = await this.ingest.export(ticket, projectId, signal, format, body);
     if (outcome.kind === 'stored') {
       return {
         status: 200,
@@ -91,18 +113,34 @@ export class OtlpHttpHandler {
     return this.failure(format, status, rpc, outcome.message, retryAfter);
   }
 
+  private refusedBody(format: WireFormat, error: unknown): OtlpHttpResponse | null {
+    if (error instanceof BodyTooLargeError)
+      return this.failure(format, 413, RPC.INVALID_ARGUMENT, error.message);
+    if (error instanceof BudgetExhaustedError)
+      return this.failure(format, 429, RPC.RESOURCE_EXHAUSTED, error.message, 1);
+    if (error instanceof UnsupportedEncodingError)
+      return this.failure(format, 415, RPC.INVALID_ARGUMENT, error.message);
+    if (error instanceof CorruptBodyError)
+      return this.failure(format, 400, RPC.INVALID_ARGUMENT, error.message);
+    return null;
+  }
+
   private failure(
     format: WireFormat,
     status: number,
-    rpc: number,
+    code: number,
     message: string,
-    retryAfter?: number,
+    retryDelaySeconds?: number,
   ): OtlpHttpResponse {
     const headers: Record<string, string> = {
       'content-type': format === 'protobuf' ? 'application/x-protobuf' : 'application/json',
     };
-    if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
-    const body = format === 'protobuf' ? encodeStatusProtobuf(rpc, message) : encodeStatusJson(rpc, message);
+    if (retryDelaySeconds !== undefined) headers['retry-after'] = String(retryDelaySeconds);
+    const rpcStatus = { code, message, retryDelaySeconds };
+    const body =
+      format === 'protobuf'
+        ? Buffer.from(encodeRpcStatusProtobuf(rpcStatus))
+        : encodeRpcStatusJson(rpcStatus);
     return { status, headers, body };
   }
 }

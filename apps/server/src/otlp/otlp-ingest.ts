@@ -4,6 +4,7 @@ import type {
   OtlpLogRecord,
   OtlpTraceRequest,
   PriceOverride,
+  PriceOverrideStore,
   SpanQueue,
 } from '@driftwatch/contracts';
 import { SaturatedError, UnavailableError } from '@driftwatch/contracts';
@@ -15,6 +16,7 @@ import {
   decodeTraceRequestProtobuf,
   OtlpDecodeError,
 } from '@driftwatch/otlp';
+import { Admission, type AdmissionLimits, type AdmissionTicket } from './admission.js';
 
 export type WireFormat = 'protobuf' | 'json';
 export type Signal = 'traces' | 'logs';
@@ -25,24 +27,18 @@ export type ExportOutcome =
   | { kind: 'unauthenticated' | 'invalid' | 'too_large'; message: string }
   | { kind: 'saturated' | 'unavailable'; message: string; retryAfterSeconds: number };
 
-export interface IngestLimits {
-  maxInflightRequests: number;
-  maxInflightBytes: number;
-}
-
-/** A project's price overrides; the same array object while they are unchanged (a Pricer is cached per array). */
-export interface PriceOverrideSource {
-  current(projectId: string): Promise<readonly PriceOverride[]>;
+export interface IngestLimits extends AdmissionLimits {
+  /** Longest an export waits for the queue before the client is told to retry. */
+  exportTimeoutMs: number;
 }
 
 /**
  * The transport-independent core of OTLP trace export: authenticate, decode, normalize, and report
  * 'stored' only after the queue says the spans are durable. Bounded: past the in-flight request or byte
- * budget it reports 'saturated' instead of buffering more.
+ * budget (see Admission) transports answer 'saturated' instead of buffering more.
  */
 export class OtlpIngest {
-  private inflightRequests = 0;
-  private inflightBytes = 0;
+  readonly admission: Admission;
   private readonly pricers = new WeakMap<readonly PriceOverride[], Pricer>();
 
   constructor(
@@ -50,8 +46,11 @@ export class OtlpIngest {
     private readonly queue: SpanQueue,
     private readonly events: LlmEventWriter,
     private readonly limits: IngestLimits,
-    private readonly prices: PriceOverrideSource,
-  ) {}
+    /** current() returns the same array while the overrides are unchanged: a Pricer is cached per array. */
+    private readonly prices: Pick<PriceOverrideStore, 'current'>,
+  ) {
+    this.admission = new Admission(limits);
+  }
 
   private async pricerFor(projectId: string): Promise<Pricer> {
     const overrides = await this.prices.current(projectId);
@@ -63,15 +62,9 @@ export class OtlpIngest {
     return pricer;
   }
 
-  /** Taken before a body is read; false means answer 'saturated' right away. */
-  tryAdmit(): boolean {
-    if (this.inflightRequests >= this.limits.maxInflightRequests) return false;
-    this.inflightRequests += 1;
-    return true;
-  }
-
-  release(): void {
-    this.inflightRequests = Math.max(0, this.inflightRequests - 1);
+  /** Taken before a body is read; null means answer 'saturated' right away. */
+  tryAdmit(): AdmissionTicket | null {
+    return this.admission.tryAdmit();
   }
 
   /** The project of a bearer key, or null for a missing, unknown or revoked one. */
@@ -79,22 +72,41 @@ export class OtlpIngest {
     return apiKey ? this.keys.projectFor(apiKey) : null;
   }
 
+  /**
+   * Decodes and stores a body the transport has already counted against `ticket`. Past the export
+   * timeout the client is told to retry (a retried span is stored once); the work still holds the
+   * ticket until it ends, since its memory is still in use.
+   */
   async export(
+    ticket: AdmissionTicket,
     projectId: string,
     signal: Signal,
     format: WireFormat,
     body: Uint8Array,
   ): Promise<ExportOutcome> {
-    if (this.inflightBytes + body.length > this.limits.maxInflightBytes) {
-      return { kind: 'saturated', message: 'ingest is saturated', retryAfterSeconds: 1 };
-    }
-    this.inflightBytes += body.length;
-    try {
-      return await (signal === 'traces'
+    const release = ticket.retain();
+    if (!release) return { kind: 'unavailable', message: 'request already ended', retryAfterSeconds: 1 };
+    const work = (
+      signal === 'traces'
         ? this.decodeAndQueue(projectId, format, body)
-        : this.decodeAndStoreEvents(projectId, format, body));
+        : this.decodeAndStoreEvents(projectId, format, body)
+    ).finally(release);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<ExportOutcome>((resolve) => {
+      timer = setTimeout(
+        () =>
+          resolve({
+            kind: 'unavailable',
+            message: `spans were not stored within ${this.limits.exportTimeoutMs} ms; retry later`,
+            retryAfterSeconds: 1,
+          }),
+        this.limits.exportTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([work, timedOut]);
     } finally {
-      this.inflightBytes -= body.length;
+      clearTimeout(timer);
     }
   }
 
@@ -162,8 +174,10 @@ export class OtlpIngest {
       };
     }
     const { records, rejected } = normalizeTraceRequest(decoded, { projectId, pricer });
+    let notStored: readonly { spanId: string; reason: string }[];
     try {
-      await this.queue.offer(records);
+      // Spans the store refused (dead-lettered) were not stored: the client hears so, never a plain 200.
+      ({ deadLettered: notStored } = await this.queue.offer(records));
     } catch (error) {
       if (error instanceof SaturatedError) {
         return { kind: 'saturated', message: error.message, retryAfterSeconds: error.retryAfterSeconds };
@@ -172,10 +186,11 @@ export class OtlpIngest {
         error instanceof UnavailableError ? error.message : 'spans could not be stored; retry later';
       return { kind: 'unavailable', message, retryAfterSeconds: 2 };
     }
+    const all = notStored.length ? [...rejected, ...notStored] : rejected;
     return {
       kind: 'stored',
-      rejected: rejected.length,
-      errorMessage: rejected.length ? summarizeRejections(rejected) : '',
+      rejected: all.length,
+      errorMessage: all.length ? summarizeRejections(all) : '',
     };
   }
 }

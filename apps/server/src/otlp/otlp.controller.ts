@@ -1,6 +1,7 @@
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OTLP_HTTP } from '../common/tokens.js';
+import { admissionTicketOf } from '../http/fastify-setup.js';
 import type { OtlpHttpHandler } from './otlp-http-handler.js';
 import type { Signal } from './otlp-ingest.js';
 
@@ -9,7 +10,7 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** OTLP/HTTP: POST /v1/traces and /v1/logs. Bodies arrive unparsed (see http/fastify-setup.ts). */
+/** OTLP/HTTP: POST /v1/traces and /v1/logs. Bodies are read here, not by Fastify (see http/fastify-setup.ts). */
 @Controller()
 export class OtlpController {
   constructor(@Inject(OTLP_HTTP) private readonly handler: OtlpHttpHandler) {}
@@ -26,12 +27,25 @@ export class OtlpController {
   }
 
   private async export(signal: Signal, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const response = await this.handler.handle(signal, {
-      body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-      contentType: header(request, 'content-type'),
-      contentEncoding: header(request, 'content-encoding'),
-      authorization: header(request, 'authorization'),
-    });
-    await reply.status(response.status).headers(response.headers).send(response.body);
+    const ticket = admissionTicketOf(request);
+    // The work holds the ticket too: if the client leaves mid-export, its memory is still counted.
+    const release = ticket.retain();
+    if (!release) return; // the client is already gone
+    try {
+      const response = await this.handler.handle(
+        signal,
+        {
+          body: request.raw,
+          contentType: header(request, 'content-type'),
+          contentEncoding: header(request, 'content-encoding'),
+          authorization: header(request, 'authorization'),
+        },
+        ticket,
+      );
+      if (response) await reply.status(response.status).headers(response.headers).send(response.body);
+      else reply.raw.destroy(); // the body never arrived whole: nothing to answer, and nothing to keep open
+    } finally {
+      release();
+    }
   }
 }

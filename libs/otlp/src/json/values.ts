@@ -1,4 +1,5 @@
 import { OtlpDecodeError, atPath } from '../errors.js';
+import { wellFormed } from '../well-formed.js';
 
 /**
  * Scalar readers for OTLP/JSON (protobuf JSON mapping with the OTLP exceptions: hex ids, integer enums).
@@ -29,9 +30,14 @@ export function expectObject(value: unknown): JsonObject {
   return value;
 }
 
+/**
+ * Every OTLP/JSON string (names, messages, attribute keys and values) passes here. JSON.parse turns a "\ud83d"
+ * escape into a lone surrogate (JSON exporters emit them when they cut text mid-emoji); it becomes U+FFFD, as
+ * a browser would show it, rather than rejecting the span: the rest of the text is still worth keeping.
+ */
 export function expectString(value: unknown): string {
   if (typeof value !== 'string') throw new OtlpDecodeError(`expected a string, got ${describe(value)}`);
-  return value;
+  return wellFormed(value);
 }
 
 export function expectBool(value: unknown): boolean {
@@ -42,7 +48,7 @@ export function expectBool(value: unknown): boolean {
 /** Ids are hex strings in OTLP/JSON. Other strings pass through lowercased; the normalizer rejects them. */
 export function expectId(value: unknown): string {
   if (typeof value !== 'string') throw new OtlpDecodeError(`expected a hex string, got ${describe(value)}`);
-  return value.toLowerCase();
+  return wellFormed(value).toLowerCase();
 }
 
 /** uint64/fixed64 (timestamps): a JSON number or a decimal string, as an exact bigint. */

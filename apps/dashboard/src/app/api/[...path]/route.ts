@@ -1,27 +1,17 @@
 // Forwards /api/* to the Driftwatch server at request time (DRIFTWATCH_API_URL), so the browser only ever talks
 // to this origin: the HttpOnly session cookie stays first-party and no CORS is needed.
+import { upstreamHeaders } from '../../../lib/proxy-headers';
+
 const API_URL = (process.env.DRIFTWATCH_API_URL ?? 'http://127.0.0.1:4318').replace(/\/$/, '');
-// x-forwarded-* (set by Next's own server) let the API rate-limit sign-ins per client address and mark the
-// cookie Secure behind https; the server trusts them from loopback only.
-const FORWARDED_HEADERS = [
-  'accept',
-  'authorization',
-  'content-type',
-  'cookie',
-  'x-driftwatch-project',
-  'x-forwarded-for',
-  'x-forwarded-proto',
-];
+// The browser's own X-Forwarded-For is never passed on: the client address the API limits sign-ins by is the
+// socket's, sent with the secret the server shares with this proxy (DRIFTWATCH_PROXY_SECRET; lib/proxy-headers.ts).
+const PROXY_SECRET = process.env.DRIFTWATCH_PROXY_SECRET || undefined;
 
 export const dynamic = 'force-dynamic';
 
 async function forward(request: Request): Promise<Response> {
   const url = new URL(request.url);
-  const headers = new Headers();
-  for (const name of FORWARDED_HEADERS) {
-    const value = request.headers.get(name);
-    if (value) headers.set(name, value);
-  }
+  const headers = upstreamHeaders(request.headers, PROXY_SECRET);
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   try {
     const upstream = await fetch(`${API_URL}${url.pathname}${url.search}`, {

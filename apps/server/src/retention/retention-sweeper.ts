@@ -1,4 +1,4 @@
-import type { ApiKeyStore } from '@driftwatch/store-clickhouse';
+import type { ProjectStore, RetentionStore } from '@driftwatch/contracts';
 
 /**
  * Enforces per-project retention shorter than the global TTL: once shortly after start, then every hour, a
@@ -9,7 +9,8 @@ export class RetentionSweeper {
   private running: Promise<void> | null = null;
 
   constructor(
-    private readonly keys: ApiKeyStore,
+    private readonly projects: ProjectStore,
+    private readonly retention: RetentionStore,
     private readonly log: (message: string) => void,
     private readonly everyMs = 3_600_000,
   ) {}
@@ -24,9 +25,9 @@ export class RetentionSweeper {
 
   async sweep(): Promise<void> {
     try {
-      for (const project of await this.keys.listProjects()) {
+      for (const project of await this.projects.listProjects()) {
         if (project.retentionDays > 0)
-          await this.keys.deleteSpansOlderThan(project.projectId, project.retentionDays);
+          await this.retention.deleteSpansOlderThan(project.projectId, project.retentionDays);
       }
     } catch (error) {
       this.log(`retention sweep failed (will retry next hour): ${(error as Error).message}`);

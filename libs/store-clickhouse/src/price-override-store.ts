@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { PriceOverride } from '@driftwatch/contracts';
+import type { PriceOverride, PriceOverrideStore } from '@driftwatch/contracts';
 import { classifyClickHouseError } from './errors.js';
 
 function clickHouseNow(): string {
@@ -37,7 +37,7 @@ function parseOverrides(json: string): PriceOverride[] {
  * list, read again once older than refreshEveryMs (another process may have changed it); concurrent requests
  * share one read, and a failed read keeps the last known list.
  */
-export class ProjectPriceStore {
+export class ClickHousePriceOverrideStore implements PriceOverrideStore {
   private readonly cache = new Map<string, { at: number; list: readonly PriceOverride[] }>();
   private readonly loading = new Map<string, Promise<readonly PriceOverride[]>>();
 

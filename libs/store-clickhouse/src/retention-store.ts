@@ -1,0 +1,18 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { RetentionStore } from '@driftwatch/contracts';
+
+/** Per-project retention by lightweight DELETE (marks rows; merges drop them). */
+export class ClickHouseRetentionStore implements RetentionStore {
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly database: string,
+  ) {}
+
+  async deleteSpansOlderThan(projectId: string, days: number): Promise<void> {
+    await this.client.command({
+      query: `DELETE FROM ${this.database}.spans WHERE project_id = {projectId:String}
+              AND start_time < now64(9) - toIntervalDay({days:UInt32})`,
+      query_params: { projectId, days },
+    });
+  }
+}
