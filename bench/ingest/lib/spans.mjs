@@ -210,27 +210,7 @@ export function buildTemplate({
   nowNs = BigInt(Date.now()) * 1_000_000n,
   withoutUsage = false,
 }) {
-  const rand = prng(seed);
-  const resource = {
-    attributes: {
-      'service.name': 'chat-api',
-      'service.version': `1.${Math.floor(rand() * 9)}.${Math.floor(rand() * 20)}`,
-      'deployment.environment.name': 'production',
-      'service.instance.id': hex(rand, 8),
-      'host.name': `chat-api-${hex(rand, 3)}`,
-      'telemetry.sdk.name': 'opentelemetry',
-      'telemetry.sdk.language': 'nodejs',
-      'telemetry.sdk.version': '2.0.1',
-    },
-  };
-  const scope = { name: '@driftwatch/bench-genai', version: '1.0.0' };
-  const traces = [];
-  const spans = [];
-  while (spans.length < spansPerRequest) {
-    const trace = makeTrace(rand, resource, scope, nowNs, withoutUsage);
-    traces.push(trace.traceId);
-    for (const s of trace.spans) if (spans.length < spansPerRequest) spans.push(s);
-  }
+  const { spans, traces } = buildSpans({ seed, spansPerRequest, nowNs, withoutUsage });
   const body = Buffer.from(getSerializer().encode(spans));
   const offsets = [];
   for (const traceId of traces) {
@@ -260,6 +240,37 @@ export function buildTemplate({
       return `${(hi >>> 0).toString(16).padStart(8, '0')}${(lo >>> 0).toString(16).padStart(8, '0')}${markerSuffix}`;
     },
   };
+}
+
+/** The span-like objects of one request (`spansPerRequest` spans) and the trace ids they belong to. */
+export function buildSpans({
+  seed,
+  spansPerRequest,
+  nowNs = BigInt(Date.now()) * 1_000_000n,
+  withoutUsage = false,
+}) {
+  const rand = prng(seed);
+  const resource = {
+    attributes: {
+      'service.name': 'chat-api',
+      'service.version': `1.${Math.floor(rand() * 9)}.${Math.floor(rand() * 20)}`,
+      'deployment.environment.name': 'production',
+      'service.instance.id': hex(rand, 8),
+      'host.name': `chat-api-${hex(rand, 3)}`,
+      'telemetry.sdk.name': 'opentelemetry',
+      'telemetry.sdk.language': 'nodejs',
+      'telemetry.sdk.version': '2.0.1',
+    },
+  };
+  const scope = { name: '@driftwatch/bench-genai', version: '1.0.0' };
+  const traces = [];
+  const spans = [];
+  while (spans.length < spansPerRequest) {
+    const trace = makeTrace(rand, resource, scope, nowNs, withoutUsage);
+    traces.push(trace.traceId);
+    for (const s of trace.spans) if (spans.length < spansPerRequest) spans.push(s);
+  }
+  return { spans, traces };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -27,6 +27,10 @@ export type ExportOutcome =
   | { kind: 'unauthenticated' | 'invalid' | 'too_large'; message: string }
   | { kind: 'saturated' | 'unavailable'; message: string; retryAfterSeconds: number };
 
+// Decoding and normalizing a request take 6-11 times its size in memory (measured for OTLP/JSON and
+// protobuf): counted against the in-flight budget before decoding starts.
+const DECODE_BYTES_PER_BODY_BYTE = 8;
+
 export interface IngestLimits extends AdmissionLimits {
   /** Longest an export waits for the queue before the client is told to retry. */
   exportTimeoutMs: number;
@@ -86,6 +90,14 @@ export class OtlpIngest {
   ): Promise<ExportOutcome> {
     const release = ticket.retain();
     if (!release) return { kind: 'unavailable', message: 'request already ended', retryAfterSeconds: 1 };
+    if (!ticket.reserveWorking(DECODE_BYTES_PER_BODY_BYTE * body.length)) {
+      release();
+      return {
+        kind: 'saturated',
+        message: 'ingest is saturated (in-flight bytes over budget); retry later',
+        retryAfterSeconds: 1,
+      };
+    }
     const work = (
       signal === 'traces'
         ? this.decodeAndQueue(projectId, format, body)
