@@ -20,6 +20,8 @@ beforeAll(async () => {
     env: {
       DRIFTWATCH_MAX_INFLIGHT_BYTES: String(BUDGET),
       DRIFTWATCH_MAX_DECOMPRESSED_BYTES: String(32 * MiB),
+      // Memory, not time, is under test: a loaded machine may take long to store 20k spans.
+      DRIFTWATCH_EXPORT_TIMEOUT_MS: '120000',
     },
   });
 });
