@@ -49,3 +49,19 @@ export {
   type CreatedApiKey,
   type Project,
 } from './projects.js';
+export {
+  alertDeliveryListSchema,
+  alertDeliveryQuerySchema,
+  alertDeliverySchema,
+  alertDestinationIdParamSchema,
+  alertDestinationKindSchema,
+  alertDestinationListSchema,
+  alertDestinationSchema,
+  createAlertDestinationRequestSchema,
+  createdAlertDestinationSchema,
+  testAlertResponseSchema,
+  type AlertDelivery,
+  type AlertDestinationView,
+  type CreateAlertDestinationRequest,
+  type CreatedAlertDestination,
+} from './alerts.js';

@@ -7,3 +7,5 @@ export { ClickHouseApiKeyStore, apiKeyPrefix, generateApiKey, isWellFormedApiKey
 export { ClickHouseProjectStore } from './project-store.js';
 export { ClickHouseRetentionStore } from './retention-store.js';
 export { ClickHouseUserStore } from './user-store.js';
+export { ClickHouseOutbox } from './alert-outbox.js';
+export { ClickHouseAlertDestinationStore } from './alert-destination-store.js';
