@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AlertDestinationsController } from './alerts/alert-destinations.controller.js';
 import { HealthController } from './api/health.controller.js';
 import { MetricsController } from './api/metrics.controller.js';
 import { TracesController } from './api/traces.controller.js';
@@ -20,14 +21,21 @@ export class AppModule {
     otlpHttp: OtlpHttpHandler;
     version: string;
     auth: AuthServices;
-    roles: ReadonlySet<'ingest' | 'writer' | 'api'>;
+    roles: ReadonlySet<'ingest' | 'writer' | 'api' | 'notifier'>;
   }): DynamicModule {
     // Every role answers /healthz and /readyz; OTLP and the REST API only where their role runs.
     const controllers = [
       HealthController,
       ...(deps.roles.has('ingest') ? [OtlpController] : []),
       ...(deps.roles.has('api')
-        ? [TracesController, MetricsController, AuthController, UsersController, ProjectsController]
+        ? [
+            TracesController,
+            MetricsController,
+            AuthController,
+            UsersController,
+            ProjectsController,
+            AlertDestinationsController,
+          ]
         : []),
     ];
     return {

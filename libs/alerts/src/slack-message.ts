@@ -66,7 +66,8 @@ export function slackMessage(message: AlertMessage, projectId: string): SlackPay
     type: 'context',
     elements: [{ type: 'mrkdwn', text: `Driftwatch · project ${escape(projectId)} · ${message.occurredAt}` }],
   });
-  const fallback = `[${message.severity}] ${message.title}: ${message.summary}`;
+  // The top-level text is read as mrkdwn too.
+  const fallback = escape(`[${message.severity}] ${message.title}: ${message.summary}`);
   return { text: cut(fallback, SLACK_LIMITS.fallbackText), blocks };
 }
 

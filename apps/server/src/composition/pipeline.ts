@@ -27,6 +27,7 @@ import {
 } from '@driftwatch/store-clickhouse';
 import type { DriftwatchConfig } from '../config/config.js';
 import { RetentionSweeper } from '../retention/retention-sweeper.js';
+import { type Alerts, createAlerts } from './alerts.js';
 
 export interface Pipeline {
   queue: SpanQueue;
@@ -36,6 +37,7 @@ export interface Pipeline {
   projects: ProjectStore;
   retention: RetentionStore;
   users: UserStore;
+  alerts: Alerts;
   /** What this process's roles need, checked now; /readyz answers 503 with the reasons when not ready. */
   isReady(): Promise<ReadinessReport>;
   shutdown(deadline: Deadline): Promise<void>;
@@ -97,6 +99,7 @@ export async function createPipeline(
   await users.start();
   const sweeper = new RetentionSweeper(projects, retention, log);
   sweeper.start();
+  const alerts = await createAlerts(config, readClient, projects, log);
   const reader = new ClickHouseTraceReader(readClient, config.database);
   let closed = false;
   return {
@@ -107,11 +110,13 @@ export async function createPipeline(
     projects,
     retention,
     users,
+    alerts,
     isReady: () => readiness(config.roles, readClient, queue, writer),
     shutdown: async (deadline) => {
       if (closed) return;
       closed = true;
       await sweeper.stop();
+      await alerts.shutdown(deadline);
       await queue.shutdown(deadline);
       await writer.shutdown(deadline);
       await store.shutdown();
