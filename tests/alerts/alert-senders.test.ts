@@ -135,7 +135,10 @@ describe('the address guard on the wire', () => {
       answers += 1;
       return [{ address: '127.0.0.1', family: 4 }];
     });
-    const outcome = await sender(rebinding).send(destination('slack', slack.url.replace('127.0.0.1', 'rebind.test')), problem);
+    const outcome = await sender(rebinding).send(
+      destination('slack', slack.url.replace('127.0.0.1', 'rebind.test')),
+      problem,
+    );
     expect(outcome.status).toBe('delivered');
     expect(answers).toBe(1);
   });
@@ -149,7 +152,8 @@ describe('HTTP limits', () => {
     server = createServer((req, res) => {
       hits.push(req.url ?? '');
       if (req.url === '/redirect') res.writeHead(302, { location: `${base}/target` }).end();
-      else if (req.url === '/hang') return; // never answers
+      else if (req.url === '/hang')
+        return; // never answers
       else if (req.url === '/endless') {
         res.writeHead(500);
         const chunk = Buffer.alloc(64 * 1024, 'x');
@@ -175,7 +179,10 @@ describe('HTTP limits', () => {
   });
 
   it('stops reading an endless answer at the cap instead of waiting for its end', async () => {
-    const outcome = await sender(loopbackAllowed, 60_000).send(destination('slack', `${base}/endless`), problem);
+    const outcome = await sender(loopbackAllowed, 60_000).send(
+      destination('slack', `${base}/endless`),
+      problem,
+    );
     expect(outcome).toMatchObject({ status: 'retryable', statusCode: 500 });
     expect(outcome.status === 'retryable' && outcome.error.length).toBeLessThan(300);
   });

@@ -66,7 +66,9 @@ describe('alert destinations over the REST API', () => {
     const body = (await created.json()) as { id: string; signingSecret: string; urlHint: string };
     expect(body.signingSecret).toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
     expect(body.urlHint).toBe(`${new URL(receiver.url).origin}/…`);
-    const slackDest = (await (await call('POST', BASE, { name: 'chan', kind: 'slack', url: slack.url })).json()) as {
+    const slackDest = (await (
+      await call('POST', BASE, { name: 'chan', kind: 'slack', url: slack.url })
+    ).json()) as {
       signingSecret?: string;
     };
     expect(slackDest.signingSecret).toBeUndefined();
@@ -82,7 +84,12 @@ describe('alert destinations over the REST API', () => {
     expect((await call('POST', BASE, { name: 'x', kind: 'email', url: receiver.url })).status).toBe(400);
 
     const viewerEmail = 'viewer@example.test';
-    await call('POST', '/api/users', { email: viewerEmail, password: 'viewer-password-1', role: 'viewer', projects: ['default'] });
+    await call('POST', '/api/users', {
+      email: viewerEmail,
+      password: 'viewer-password-1',
+      role: 'viewer',
+      projects: ['default'],
+    });
     const viewer = await World.login(server.url, { email: viewerEmail, password: 'viewer-password-1' });
     expect((await call('GET', BASE, undefined, viewer)).status).toBe(200);
     expect((await call('POST', BASE, { name: 'v', kind: 'slack', url: slack.url }, viewer)).status).toBe(403);
@@ -97,7 +104,9 @@ describe('alert destinations over the REST API', () => {
 
   it('sends a test message through the outbox: signed webhook verified, Slack retried after 429 and 500', async () => {
     const { call } = await start();
-    const hook = (await (await call('POST', BASE, { name: 'h', kind: 'webhook', url: receiver.url })).json()) as {
+    const hook = (await (
+      await call('POST', BASE, { name: 'h', kind: 'webhook', url: receiver.url })
+    ).json()) as {
       id: string;
       signingSecret: string;
     };
@@ -105,19 +114,30 @@ describe('alert destinations over the REST API', () => {
     const sent = await call('POST', `${BASE}/${hook.id}/test`);
     expect(sent.status).toBe(202);
     const { notificationId } = (await sent.json()) as { notificationId: string };
-    await waitFor('the signed test webhook', () => (receiver.acknowledgedIds().includes(notificationId) ? true : undefined));
+    await waitFor('the signed test webhook', () =>
+      receiver.acknowledgedIds().includes(notificationId) ? true : undefined,
+    );
     const hookLog = await waitFor('the delivery log', async () => {
-      const { items } = (await (await call('GET', `${BASE}/${hook.id}/deliveries`)).json()) as { items: Delivery[] };
+      const { items } = (await (await call('GET', `${BASE}/${hook.id}/deliveries`)).json()) as {
+        items: Delivery[];
+      };
       return items.length > 0 ? items : undefined;
     });
     expect(hookLog).toMatchObject([{ notificationId, attempt: 1, outcome: 'delivered', statusCode: 204 }]);
 
-    const chan = (await (await call('POST', BASE, { name: 'c', kind: 'slack', url: slack.url })).json()) as { id: string };
-    slack.answerNext({ status: 429, retryAfterSeconds: 1, body: 'rate_limited' }, { status: 500, body: 'oops' });
+    const chan = (await (await call('POST', BASE, { name: 'c', kind: 'slack', url: slack.url })).json()) as {
+      id: string;
+    };
+    slack.answerNext(
+      { status: 429, retryAfterSeconds: 1, body: 'rate_limited' },
+      { status: 500, body: 'oops' },
+    );
     const before = slack.deliveries.length;
     const test = (await (await call('POST', `${BASE}/${chan.id}/test`)).json()) as { notificationId: string };
     const tries = await waitFor('three Slack tries', async () => {
-      const { items } = (await (await call('GET', `${BASE}/${chan.id}/deliveries`)).json()) as { items: Delivery[] };
+      const { items } = (await (await call('GET', `${BASE}/${chan.id}/deliveries`)).json()) as {
+        items: Delivery[];
+      };
       return items.some((d) => d.outcome === 'delivered') ? items : undefined;
     });
     expect(tries.map((d) => [d.notificationId, d.attempt, d.outcome, d.statusCode])).toEqual([
@@ -137,7 +157,9 @@ describe('alert destinations over the REST API', () => {
 describe('alerts survive a crash', () => {
   it('delivers a notification recorded by a process killed before any notifier ran', async () => {
     const { server, call } = await start({ DRIFTWATCH_ROLES: 'ingest,writer,api' });
-    const hook = (await (await call('POST', BASE, { name: 'h', kind: 'webhook', url: receiver.url })).json()) as {
+    const hook = (await (
+      await call('POST', BASE, { name: 'h', kind: 'webhook', url: receiver.url })
+    ).json()) as {
       id: string;
       signingSecret: string;
     };
@@ -155,7 +177,9 @@ describe('alerts survive a crash', () => {
 
   it('sends again, with the same webhook-id, what was being sent when the process was killed', async () => {
     const { server, call } = await start();
-    const hook = (await (await call('POST', BASE, { name: 'h', kind: 'webhook', url: receiver.url })).json()) as {
+    const hook = (await (
+      await call('POST', BASE, { name: 'h', kind: 'webhook', url: receiver.url })
+    ).json()) as {
       id: string;
       signingSecret: string;
     };
@@ -169,7 +193,9 @@ describe('alerts survive a crash', () => {
     );
     expect(await server.stop('SIGKILL')).toBeNull();
     await server.launch();
-    await waitFor('the resend', () => (receiver.acknowledgedIds().includes(notificationId) ? true : undefined));
+    await waitFor('the resend', () =>
+      receiver.acknowledgedIds().includes(notificationId) ? true : undefined,
+    );
     const copies = receiver.received.filter((r) => r.id === notificationId);
     expect(copies.map((c) => [c.verified, c.answered])).toEqual([
       [true, 'held'],

@@ -80,7 +80,8 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function textObject(v: unknown, max: number, plainOnly = false): boolean {
-  if (!isObject(v) || typeof v.text !== 'string' || v.text.length < 1 || [...v.text].length > max) return false;
+  if (!isObject(v) || typeof v.text !== 'string' || v.text.length < 1 || [...v.text].length > max)
+    return false;
   return plainOnly ? v.type === 'plain_text' : v.type === 'plain_text' || v.type === 'mrkdwn';
 }
 
@@ -91,7 +92,8 @@ export function blockKitProblem(payload: unknown): string | null {
   if (blocks === undefined) return typeof text === 'string' && text ? null : 'no_text';
   if (!Array.isArray(blocks) || blocks.length === 0 || blocks.length > 50) return 'invalid_blocks';
   for (const block of blocks) {
-    if (!isObject(block) || typeof block.type !== 'string' || !BLOCK_TYPES.has(block.type)) return 'invalid_blocks';
+    if (!isObject(block) || typeof block.type !== 'string' || !BLOCK_TYPES.has(block.type))
+      return 'invalid_blocks';
     if (block.type === 'header' && !textObject(block.text, 150, true)) return 'invalid_blocks';
     if (block.type === 'section') {
       const fields = block.fields;
@@ -112,7 +114,8 @@ export function blockKitProblem(payload: unknown): string | null {
       if (!Array.isArray(elements) || elements.length === 0 || elements.length > 25) return 'invalid_blocks';
       for (const e of elements) {
         if (!isObject(e) || e.type !== 'button' || !textObject(e.text, 75, true)) return 'invalid_blocks';
-        if (e.url !== undefined && (typeof e.url !== 'string' || e.url.length > 3000)) return 'invalid_blocks';
+        if (e.url !== undefined && (typeof e.url !== 'string' || e.url.length > 3000))
+          return 'invalid_blocks';
       }
     }
   }

@@ -1,4 +1,9 @@
-export { AddressGuard, RefusedDestinationError, type ResolvedAddress, type Resolver } from './address-guard.js';
+export {
+  AddressGuard,
+  RefusedDestinationError,
+  type ResolvedAddress,
+  type Resolver,
+} from './address-guard.js';
 export { guardedPost, type GuardedPostOptions, type PostAnswer } from './guarded-http.js';
 export { HttpAlertSender, classify, type HttpAlertSenderOptions } from './http-alert-sender.js';
 export { DEFAULT_RETRY_POLICY, nextStep, parseRetryAfter, type RetryPolicy } from './retry-policy.js';

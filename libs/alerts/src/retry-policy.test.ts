@@ -11,9 +11,9 @@ describe('nextStep', () => {
     expect(nextStep({ status: 'delivered', statusCode: 200, latencyMs: 1 }, 1, T0, T0, policy)).toEqual({
       state: 'sent',
     });
-    expect(nextStep({ status: 'permanent', statusCode: 404, latencyMs: 1, error: 'x' }, 1, T0, T0, policy)).toEqual(
-      { state: 'failed' },
-    );
+    expect(
+      nextStep({ status: 'permanent', statusCode: 404, latencyMs: 1, error: 'x' }, 1, T0, T0, policy),
+    ).toEqual({ state: 'failed' });
   });
 
   it('backs off exponentially between half and all of the ceiling, up to the maximum', () => {

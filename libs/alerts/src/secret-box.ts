@@ -40,6 +40,8 @@ export function parseSecretKey(text: string): Buffer {
   const trimmed = text.trim();
   const key = /^[0-9a-f]{64}$/i.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
   if (key.length !== 32)
-    throw new Error('DRIFTWATCH_SECRET_KEY must be 32 bytes, as 64 hex digits or base64 (openssl rand -hex 32)');
+    throw new Error(
+      'DRIFTWATCH_SECRET_KEY must be 32 bytes, as 64 hex digits or base64 (openssl rand -hex 32)',
+    );
   return key;
 }

@@ -35,7 +35,10 @@ export function slackMessage(message: AlertMessage, projectId: string): SlackPay
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: cut(`*${SEVERITY_MARK[message.severity]}*${dimension}\n${escape(message.summary)}`, SLACK_LIMITS.sectionText),
+        text: cut(
+          `*${SEVERITY_MARK[message.severity]}*${dimension}\n${escape(message.summary)}`,
+          SLACK_LIMITS.sectionText,
+        ),
       },
     },
   ];

@@ -23,7 +23,11 @@ export interface OpenApiHelpers {
 /** Alert destinations of a project: reading needs membership, changes and test messages the admin role. */
 export function alertPaths(h: OpenApiHelpers): Record<string, unknown> {
   const security = [{ session: [] }];
-  const errors = { ...h.errorResponses, ...h.forbidden, '404': { description: 'No such project or destination' } };
+  const errors = {
+    ...h.errorResponses,
+    ...h.forbidden,
+    '404': { description: 'No such project or destination' },
+  };
   const base = '/api/projects/{id}/alert-destinations';
   return {
     [base]: {
@@ -61,7 +65,11 @@ export function alertPaths(h: OpenApiHelpers): Record<string, unknown> {
       get: {
         summary: 'Delivery log of a destination, newest first (time, status code, latency, attempt)',
         security,
-        parameters: [h.pathId('id'), h.pathId('destinationId'), ...h.queryParameters(alertDeliveryQuerySchema)],
+        parameters: [
+          h.pathId('id'),
+          h.pathId('destinationId'),
+          ...h.queryParameters(alertDeliveryQuerySchema),
+        ],
         responses: { '200': h.ok('Tries', alertDeliveryListSchema), ...errors },
       },
     },

@@ -89,7 +89,12 @@ export interface Outbox {
    * Notifications due now and not leased by another claimant, leased to this one for leaseMs. See the adapter
    * for how strong the exclusion is.
    */
-  claimDue(projectId: string, claimant: string, limit: number, leaseMs: number): Promise<ClaimedNotification[]>;
+  claimDue(
+    projectId: string,
+    claimant: string,
+    limit: number,
+    leaseMs: number,
+  ): Promise<ClaimedNotification[]>;
   /** Logs the try and moves the claimed notification on (sent, failed, or due again later). */
   record(claimed: ClaimedNotification, attempt: DeliveryAttempt, next: NextStep): Promise<void>;
   /** Newest first. */

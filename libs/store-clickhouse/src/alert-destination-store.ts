@@ -124,7 +124,8 @@ function info(projectId: string, row: Row): AlertDestinationInfo {
   };
 }
 
-const contextOf = (projectId: string, destinationId: string) => `alert-destination:${projectId}:${destinationId}`;
+const contextOf = (projectId: string, destinationId: string) =>
+  `alert-destination:${projectId}:${destinationId}`;
 
 /** Scheme and host only: the path of a Slack webhook URL is its credential. */
 function hintOf(url: string): string {

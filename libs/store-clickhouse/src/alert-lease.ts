@@ -12,7 +12,8 @@ export interface LeaseRow {
  */
 export function currentHolder(rows: readonly LeaseRow[]): string | null {
   const sorted = [...rows].sort(
-    (a, b) => a.leasedAtMicros - b.leasedAtMicros || (a.claimant < b.claimant ? -1 : a.claimant > b.claimant ? 1 : 0),
+    (a, b) =>
+      a.leasedAtMicros - b.leasedAtMicros || (a.claimant < b.claimant ? -1 : a.claimant > b.claimant ? 1 : 0),
   );
   let holder: LeaseRow | null = null;
   for (const row of sorted) {

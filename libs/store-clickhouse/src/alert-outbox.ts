@@ -108,7 +108,11 @@ export class ClickHouseOutbox implements Outbox {
         const attempt = Number(r.attempts) + 1;
         const rows = leases
           .filter((l) => l.notification_id === r.notification_id && Number(l.attempt) === attempt)
-          .map((l) => ({ claimant: l.claimant, leasedAtMicros: Number(l.micros), leaseMs: Number(l.lease_ms) }));
+          .map((l) => ({
+            claimant: l.claimant,
+            leasedAtMicros: Number(l.micros),
+            leaseMs: Number(l.lease_ms),
+          }));
         return currentHolder(rows) === claimant;
       })
       .map((r) => ({

@@ -59,7 +59,8 @@ export class AlertDestinationsController {
       await this.pipeline.alerts.guard.resolve(new URL(input.url));
     } catch (error) {
       // A name that does not resolve yet is accepted (every send checks again); a refused address is not.
-      if (error instanceof RefusedDestinationError) throw new BadRequestException(`invalid url: ${error.message}`);
+      if (error instanceof RefusedDestinationError)
+        throw new BadRequestException(`invalid url: ${error.message}`);
     }
     const signingSecret = input.kind === 'webhook' ? newWebhookSecret(randomBytes) : '';
     const created = await this.store().create({ projectId: id, ...input, signingSecret });
@@ -71,7 +72,8 @@ export class AlertDestinationsController {
   @HttpCode(204)
   async remove(@Param('id') id: string, @Param('destinationId') destinationId: string): Promise<void> {
     const valid = parseOr400(alertDestinationIdParamSchema, destinationId, 'destinationId');
-    if (!(await this.store().remove(id, valid))) throw new NotFoundException(`no destination ${valid} in ${id}`);
+    if (!(await this.store().remove(id, valid)))
+      throw new NotFoundException(`no destination ${valid} in ${id}`);
   }
 
   @Post(':destinationId/test')

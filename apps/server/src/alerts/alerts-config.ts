@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-const millis = z.coerce.number().int().min(50).max(7 * 24 * 3_600_000);
+const millis = z.coerce
+  .number()
+  .int()
+  .min(50)
+  .max(7 * 24 * 3_600_000);
 
 /** Alert settings, read beside the main configuration (config/config.ts) because only alerts use them. */
 const alertsConfigSchema = z.object({

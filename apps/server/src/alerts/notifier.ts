@@ -112,7 +112,8 @@ export class Notifier {
     );
     if (outcome.status !== 'delivered') {
       // Names the destination by id: its URL is a credential.
-      const then = next.state === 'retry' ? `retry at ${new Date(next.dueAt).toISOString()}` : 'marked failed';
+      const then =
+        next.state === 'retry' ? `retry at ${new Date(next.dueAt).toISOString()}` : 'marked failed';
       log(
         `alert ${item.notificationId} to destination ${item.destinationId} (project ${item.projectId}), try ${item.attempt}: ${outcome.error}; ${then}`,
       );
