@@ -15,8 +15,8 @@ const alertsConfigSchema = z.object({
   DRIFTWATCH_ALERTS_ALLOWED_HOSTS: z.string().default(''),
   /** 32 bytes (64 hex digits or base64) sealing destination URLs and secrets; embedded: generated if unset. */
   DRIFTWATCH_SECRET_KEY: z.string().optional(),
-  /** How often the notifier looks for due notifications. */
-  DRIFTWATCH_ALERTS_POLL_MS: millis.default(1_000),
+  /** How often the notifier looks for due notifications; a test message sent through this process wakes it at once. */
+  DRIFTWATCH_ALERTS_POLL_MS: millis.default(5_000),
   /** How long a claimed notification stays with its notifier before another may try it. */
   DRIFTWATCH_ALERTS_LEASE_MS: millis.default(60_000),
   /** A notification not delivered this long after it was recorded is marked failed. */
