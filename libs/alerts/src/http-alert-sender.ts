@@ -25,10 +25,20 @@ export class HttpAlertSender implements AlertSender {
   }
 
   async send(destination: AlertDestination, notification: AlertNotification): Promise<SendOutcome> {
-    const request =
-      destination.kind === 'slack'
-        ? { body: JSON.stringify(slackMessage(notification.message, notification.projectId)), headers: {} }
-        : signedWebhookRequest(notification, destination.signingSecret, new Date(this.now()));
+    let request: { body: string; headers: Record<string, string> };
+    try {
+      request =
+        destination.kind === 'slack'
+          ? { body: JSON.stringify(slackMessage(notification.message, notification.projectId)), headers: {} }
+          : signedWebhookRequest(notification, destination.signingSecret, new Date(this.now()));
+    } catch (error) {
+      // A malformed secret will not heal by waiting.
+      return {
+        status: 'permanent',
+        latencyMs: 0,
+        error: `cannot build the request: ${(error as Error).message}`,
+      };
+    }
     const started = performance.now();
     const latency = () => Math.round(performance.now() - started);
     let answer: PostAnswer;

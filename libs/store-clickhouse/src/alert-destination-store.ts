@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { PermanentError } from '@driftwatch/contracts';
 import type {
   AlertDestination,
   AlertDestinationInfo,
@@ -69,11 +70,18 @@ export class ClickHouseAlertDestinationStore implements AlertDestinationStore {
     const [row] = await this.select(projectId, destinationId);
     if (!row) return null;
     const context = contextOf(projectId, destinationId);
-    return {
-      ...info(projectId, row),
-      url: this.cipher.open(row.url_sealed, context),
-      signingSecret: row.secret_sealed ? this.cipher.open(row.secret_sealed, context) : '',
-    };
+    try {
+      return {
+        ...info(projectId, row),
+        url: this.cipher.open(row.url_sealed, context),
+        signingSecret: row.secret_sealed ? this.cipher.open(row.secret_sealed, context) : '',
+      };
+    } catch (error) {
+      throw new PermanentError(
+        `cannot open the sealed URL or secret of destination ${destinationId} (was DRIFTWATCH_SECRET_KEY changed?)`,
+        { cause: error },
+      );
+    }
   }
 
   async remove(projectId: string, destinationId: string): Promise<boolean> {

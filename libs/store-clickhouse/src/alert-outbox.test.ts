@@ -1,5 +1,5 @@
 import { outboxContract } from '@driftwatch/contract-tests';
-import type { SecretCipher } from '@driftwatch/contracts';
+import { isRetryable, type SecretCipher } from '@driftwatch/contracts';
 import { describe, expect, it } from 'vitest';
 import { currentHolder } from './alert-lease.js';
 import { ClickHouseAlertDestinationStore } from './alert-destination-store.js';
@@ -69,6 +69,17 @@ describe('ClickHouseAlertDestinationStore on chDB', () => {
       format: 'JSONEachRow',
     });
     expect(JSON.stringify(await raw.json())).not.toContain('secretTOKEN');
+    const wrongKey = new ClickHouseAlertDestinationStore(client, database, {
+      ...cipher,
+      open: () => {
+        throw new Error('unable to authenticate data');
+      },
+    });
+    const error = await wrongKey.get('p1', created.destinationId).catch((e: unknown) => e);
+    expect([(error as Error).message, isRetryable(error)]).toEqual([
+      expect.stringMatching(/DRIFTWATCH_SECRET_KEY/),
+      false,
+    ]);
     expect(await store.remove('p2', created.destinationId)).toBe(false);
     expect(await store.remove('p1', created.destinationId)).toBe(true);
     expect(await store.list('p1')).toEqual([]);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { isRetryable } from '@driftwatch/contracts';
 import type {
+  AlertDestination,
   AlertDestinationStore,
   AlertSender,
   ClaimedNotification,
@@ -86,14 +88,24 @@ export class Notifier {
     }
   }
 
+  /** A store failure ends the round (the item is tried again later); a destination that cannot work fails it. */
+  private async send(item: ClaimedNotification): Promise<SendOutcome> {
+    let destination: AlertDestination | null;
+    try {
+      destination = await this.options.destinations.get(item.projectId, item.destinationId);
+    } catch (error) {
+      if (isRetryable(error)) throw error;
+      return { status: 'permanent', latencyMs: 0, error: (error as Error).message };
+    }
+    if (!destination) return { status: 'permanent', latencyMs: 0, error: 'the destination was removed' };
+    if (!destination.enabled)
+      return { status: 'permanent', latencyMs: 0, error: 'the destination is disabled' };
+    return this.options.sender.send(destination, item);
+  }
+
   private async deliver(item: ClaimedNotification): Promise<void> {
-    const { outbox, destinations, sender, policy, log } = this.options;
-    const destination = await destinations.get(item.projectId, item.destinationId);
-    const outcome: SendOutcome = !destination
-      ? { status: 'permanent', latencyMs: 0, error: 'the destination was removed' }
-      : !destination.enabled
-        ? { status: 'permanent', latencyMs: 0, error: 'the destination is disabled' }
-        : await sender.send(destination, item);
+    const { outbox, policy, log } = this.options;
+    const outcome = await this.send(item);
     const now = Date.now();
     const next = nextStep(outcome, item.attempt, Date.parse(item.createdAt), now, policy);
     await outbox.record(
