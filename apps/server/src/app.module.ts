@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AlertDestinationsController } from './alerts/alert-destinations.controller.js';
+import { AlertRulesController } from './alerts/alert-rules.controller.js';
 import { HealthController } from './api/health.controller.js';
 import { MetricsController } from './api/metrics.controller.js';
 import { TracesController } from './api/traces.controller.js';
@@ -35,6 +36,7 @@ export class AppModule {
             UsersController,
             ProjectsController,
             AlertDestinationsController,
+            AlertRulesController,
           ]
         : []),
     ];

@@ -60,3 +60,41 @@ export const alertDeliveryListSchema = z.object({ items: z.array(alertDeliverySc
 export const alertDeliveryQuerySchema = z
   .object({ limit: z.coerce.number().int().min(1).max(500).default(100) })
   .strict();
+
+export const metricRuleMetricSchema = z.enum(['error_rate', 'p95_latency_ms', 'cost_usd', 'user_cost_usd']);
+
+/** error_rate takes a fraction (0.05 is 5 %); latency milliseconds; costs US dollars. */
+export const createMetricRuleRequestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    metric: metricRuleMetricSchema,
+    threshold: z.number().finite().min(0),
+    windowMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60),
+    model: z.string().trim().max(200).default(''),
+    destinationIds: z.array(z.string().uuid()).min(1).max(20),
+    enabled: z.boolean().default(true),
+  })
+  .strict()
+  .refine((r) => r.metric !== 'error_rate' || r.threshold <= 1, {
+    message: 'an error_rate threshold is a fraction from 0 to 1 (0.05 is 5 %)',
+    path: ['threshold'],
+  });
+
+export const metricRuleSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  metric: metricRuleMetricSchema,
+  threshold: z.number(),
+  windowMinutes: z.number().int(),
+  model: z.string(),
+  destinationIds: z.array(z.string()),
+  enabled: z.boolean(),
+  createdAt: z.string(),
+});
+export type MetricRuleView = z.infer<typeof metricRuleSchema>;
+
+export const metricRuleListSchema = z.object({ items: z.array(metricRuleSchema) });

@@ -5,6 +5,9 @@ import {
   alertDestinationListSchema,
   createAlertDestinationRequestSchema,
   createdAlertDestinationSchema,
+  createMetricRuleRequestSchema,
+  metricRuleListSchema,
+  metricRuleSchema,
   testAlertResponseSchema,
 } from './alerts.js';
 
@@ -71,6 +74,29 @@ export function alertPaths(h: OpenApiHelpers): Record<string, unknown> {
           ...h.queryParameters(alertDeliveryQuerySchema),
         ],
         responses: { '200': h.ok('Tries', alertDeliveryListSchema), ...errors },
+      },
+    },
+    '/api/projects/{id}/alert-rules': {
+      get: {
+        summary: 'Metric rules (error rate, p95 latency, cost, cost per user over a window)',
+        security,
+        parameters: [h.pathId('id')],
+        responses: { '200': h.ok('Rules', metricRuleListSchema), ...errors },
+      },
+      post: {
+        summary: 'Add a metric rule (admin); it alerts once when it fires and once when it resolves',
+        security,
+        parameters: [h.pathId('id')],
+        requestBody: h.body(createMetricRuleRequestSchema),
+        responses: { '201': h.ok('Created', metricRuleSchema), ...errors },
+      },
+    },
+    '/api/projects/{id}/alert-rules/{ruleId}': {
+      delete: {
+        summary: 'Remove a metric rule (admin)',
+        security,
+        parameters: [h.pathId('id'), h.pathId('ruleId')],
+        responses: { '204': { description: 'Removed' }, ...errors },
       },
     },
   };

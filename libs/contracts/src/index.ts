@@ -8,3 +8,4 @@ export type * from './store.js';
 export type * from './auth.js';
 export type * from './account-stores.js';
 export type * from './alerts.js';
+export type * from './alert-rules.js';

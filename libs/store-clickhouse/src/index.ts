@@ -9,3 +9,5 @@ export { ClickHouseRetentionStore } from './retention-store.js';
 export { ClickHouseUserStore } from './user-store.js';
 export { ClickHouseOutbox } from './alert-outbox.js';
 export { ClickHouseAlertDestinationStore } from './alert-destination-store.js';
+export { ClickHouseMetricRuleStore } from './metric-rule-store.js';
+export { ClickHouseMetricRuleReader } from './metric-rule-reader.js';

@@ -23,6 +23,8 @@ const alertsConfigSchema = z.object({
   DRIFTWATCH_ALERTS_RETRY_PERIOD_MS: millis.default(24 * 3_600_000),
   DRIFTWATCH_ALERTS_RETRY_BASE_MS: millis.default(1_000),
   DRIFTWATCH_ALERTS_RETRY_MAX_MS: millis.default(10 * 60_000),
+  /** How often metric rules are evaluated (each over its own window). */
+  DRIFTWATCH_ALERTS_RULES_INTERVAL_MS: millis.default(60_000),
   /** One HTTP exchange with a destination, connect to answer. */
   DRIFTWATCH_ALERTS_TIMEOUT_MS: millis.default(10_000),
 });
@@ -33,6 +35,7 @@ export interface AlertsConfig {
   pollMs: number;
   leaseMs: number;
   retry: { baseDelayMs: number; maxDelayMs: number; giveUpAfterMs: number };
+  rulesIntervalMs: number;
   timeoutMs: number;
   /** Answers are read up to this size (status and a line of text are all we need). */
   maxResponseBytes: number;
@@ -57,6 +60,7 @@ export function loadAlertsConfig(env: NodeJS.ProcessEnv = process.env): AlertsCo
       maxDelayMs: c.DRIFTWATCH_ALERTS_RETRY_MAX_MS,
       giveUpAfterMs: c.DRIFTWATCH_ALERTS_RETRY_PERIOD_MS,
     },
+    rulesIntervalMs: c.DRIFTWATCH_ALERTS_RULES_INTERVAL_MS,
     timeoutMs: c.DRIFTWATCH_ALERTS_TIMEOUT_MS,
     maxResponseBytes: 64 * 1024,
   };
