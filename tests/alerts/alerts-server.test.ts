@@ -96,6 +96,11 @@ describe('alert destinations over the REST API', () => {
     expect((await call('POST', `${BASE}/${body.id}/test`, undefined, viewer)).status).toBe(403);
     expect((await call('DELETE', `${BASE}/${body.id}`, undefined, viewer)).status).toBe(403);
 
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: object };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([BASE.replace('default', '{id}'), '/api/projects/{id}/alert-rules']),
+    );
+
     expect((await call('DELETE', `${BASE}/${body.id}`)).status).toBe(204);
     expect((await call('DELETE', `${BASE}/${body.id}`)).status).toBe(404);
     expect(server.output.join('')).not.toContain('secretTOKEN123');
