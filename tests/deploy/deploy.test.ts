@@ -26,6 +26,7 @@ const SECRET_KEYS = [
   'DRIFTWATCH_BOOTSTRAP_API_KEY',
   'DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD',
   'WEAVIATE_API_KEY',
+  'DRIFTWATCH_PROXY_SECRET',
 ];
 const isPlaceholder = (value: string) => /change-me/i.test(value);
 
@@ -185,6 +186,10 @@ describe('deploy/docker-compose.yml', () => {
     }
     expect(s['driftwatch-writer']!.deploy?.replicas).toBe(2);
     expect(s.dashboard!.environment!.DRIFTWATCH_API_URL).toBe('http://driftwatch-api:4318');
+    // The dashboard proxy and the API share the proxy secret, or every browser shares the proxy's address.
+    const proxySecret = s.dashboard!.environment!.DRIFTWATCH_PROXY_SECRET;
+    expect(proxySecret).toMatch(/change-me/);
+    expect(s['driftwatch-api']!.environment!.DRIFTWATCH_PROXY_SECRET).toBe(proxySecret);
   });
 
   it('holds no secret: secrets are required variables, and the example has placeholders only', () => {
@@ -329,6 +334,15 @@ describe('deploy/kubernetes', () => {
         );
       }
     }
+    // The dashboard reads the proxy secret from the Secret the server roles load.
+    const dashboard = deployments.find((d) => d.metadata.name === 'driftwatch-dashboard')!;
+    const env = templateOf(dashboard).spec.containers[0]!.env ?? [];
+    const ref = env.find((e) => e.name === 'DRIFTWATCH_PROXY_SECRET') as
+      { valueFrom?: { secretKeyRef?: { name: string; key: string } } } | undefined;
+    expect(ref?.valueFrom?.secretKeyRef).toEqual({
+      name: 'driftwatch-secrets',
+      key: 'DRIFTWATCH_PROXY_SECRET',
+    });
     // Nothing secret in a ConfigMap either.
     for (const cm of objects.filter((o) => o.kind === 'ConfigMap')) {
       for (const key of Object.keys(cm.data ?? {}))

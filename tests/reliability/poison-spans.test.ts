@@ -14,16 +14,24 @@ import { hexId } from '../support/otlp-payloads.js';
 const DAY_NS = 86_400_000_000_000n;
 /** 2286-11-20: past DateTime64(9)'s end (2262), still a valid uint64. */
 const YEAR_2286 = 10_000_000_000_000_000_000n;
-/** Guard for one request; a stalled writer would hold the 200 back. Not a timing assertion. */
-const REQUEST_GUARD_MS = 60_000;
+/** The server's export deadline here (default 10 s), and a client guard past it. Not timing assertions. */
+const EXPORT_DEADLINE_MS = 60_000;
+const REQUEST_GUARD_MS = 90_000;
 
 type SpanView = ReturnType<typeof traceDetailSchema.parse>['spans'][number];
 
 let server: DriftwatchServer;
 
 beforeAll(async () => {
-  // A year of retention: the 101-day request must not meet the default 30-day TTL.
-  server = await DriftwatchServer.start({ env: { DRIFTWATCH_RETENTION_DAYS: '365' } });
+  server = await DriftwatchServer.start({
+    env: {
+      // A year of retention: the 101-day request must not meet the default 30-day TTL.
+      DRIFTWATCH_RETENTION_DAYS: '365',
+      // Writing 101 partitions takes seconds on a busy shared machine; past the export deadline (10 s) the
+      // server would answer 503 and let the exporter retry. This test is about what is stored, not how fast.
+      DRIFTWATCH_EXPORT_TIMEOUT_MS: String(EXPORT_DEADLINE_MS),
+    },
+  });
 });
 afterAll(async () => {
   await server?.stop();

@@ -3,6 +3,7 @@ import { AlertDestinationsController } from './alerts/alert-destinations.control
 import { AlertRulesController } from './alerts/alert-rules.controller.js';
 import { HealthController } from './api/health.controller.js';
 import { MetricsController } from './api/metrics.controller.js';
+import { PricesController } from './api/prices.controller.js';
 import { TracesController } from './api/traces.controller.js';
 import { AccessGuard } from './auth/access.guard.js';
 import { AUTH, type AuthServices } from './auth/auth.constants.js';
@@ -35,6 +36,7 @@ export class AppModule {
             AuthController,
             UsersController,
             ProjectsController,
+            PricesController,
             AlertDestinationsController,
             AlertRulesController,
           ]

@@ -24,11 +24,17 @@ async function main(): Promise<void> {
   const newKey = await bootstrapKeys(pipeline, config);
   const auth = await setupAuth(pipeline, config);
   const { transport } = config;
-  const ingest = new OtlpIngest(pipeline.keys, pipeline.queue, pipeline.events, {
-    maxInflightRequests: config.maxInflightRequests,
-    maxInflightBytes: config.maxInflightBytes,
-    exportTimeoutMs: transport.exportTimeoutMs,
-  });
+  const ingest = new OtlpIngest(
+    pipeline.keys,
+    pipeline.queue,
+    pipeline.events,
+    {
+      maxInflightRequests: config.maxInflightRequests,
+      maxInflightBytes: config.maxInflightBytes,
+      exportTimeoutMs: transport.exportTimeoutMs,
+    },
+    pipeline.prices,
+  );
   const otlpHttp = new OtlpHttpHandler(ingest, config);
   const otlpGrpc = new OtlpGrpcServer(ingest, {
     maxMessageBytes: config.maxDecompressedBytes,

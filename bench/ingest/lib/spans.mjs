@@ -73,7 +73,7 @@ const SYSTEM_PROMPTS = [
 ];
 
 /** Span-like objects (the ReadableSpan shape the OTel serializer reads) for one trace. */
-function makeTrace(rand, resource, scope, nowNs) {
+function makeTrace(rand, resource, scope, nowNs, withoutUsage) {
   const traceId = hex(rand, 16);
   const rootId = hex(rand, 8);
   const chatId = hex(rand, 8);
@@ -140,8 +140,10 @@ function makeTrace(rand, resource, scope, nowNs) {
       'gen_ai.response.id': `chatcmpl-${hex(rand, 12)}`,
       'gen_ai.request.temperature': Math.round(rand() * 10) / 10,
       'gen_ai.request.max_tokens': 1024,
-      'gen_ai.usage.input_tokens': inputTokens,
-      'gen_ai.usage.output_tokens': outputTokens,
+      // withoutUsage: a streamed call whose instrumentation reports no counts (bench/ingest/estimate.mjs)
+      ...(withoutUsage
+        ? {}
+        : { 'gen_ai.usage.input_tokens': inputTokens, 'gen_ai.usage.output_tokens': outputTokens }),
       'gen_ai.response.finish_reasons': ['stop'],
       'gen_ai.input.messages': JSON.stringify(inputMessages),
       'gen_ai.output.messages': JSON.stringify(outputMessages),
@@ -202,28 +204,13 @@ export function getSerializer() {
  * `stamp(buffer, requestStamp)` writes the 8-byte request stamp into all trace ids and returns the first
  * trace's id (the request's marker trace) as hex.
  */
-export function buildTemplate({ seed, spansPerRequest, nowNs = BigInt(Date.now()) * 1_000_000n }) {
-  const rand = prng(seed);
-  const resource = {
-    attributes: {
-      'service.name': 'chat-api',
-      'service.version': `1.${Math.floor(rand() * 9)}.${Math.floor(rand() * 20)}`,
-      'deployment.environment.name': 'production',
-      'service.instance.id': hex(rand, 8),
-      'host.name': `chat-api-${hex(rand, 3)}`,
-      'telemetry.sdk.name': 'opentelemetry',
-      'telemetry.sdk.language': 'nodejs',
-      'telemetry.sdk.version': '2.0.1',
-    },
-  };
-  const scope = { name: '@driftwatch/bench-genai', version: '1.0.0' };
-  const traces = [];
-  const spans = [];
-  while (spans.length < spansPerRequest) {
-    const trace = makeTrace(rand, resource, scope, nowNs);
-    traces.push(trace.traceId);
-    for (const s of trace.spans) if (spans.length < spansPerRequest) spans.push(s);
-  }
+export function buildTemplate({
+  seed,
+  spansPerRequest,
+  nowNs = BigInt(Date.now()) * 1_000_000n,
+  withoutUsage = false,
+}) {
+  const { spans, traces } = buildSpans({ seed, spansPerRequest, nowNs, withoutUsage });
   const body = Buffer.from(getSerializer().encode(spans));
   const offsets = [];
   for (const traceId of traces) {
@@ -253,6 +240,37 @@ export function buildTemplate({ seed, spansPerRequest, nowNs = BigInt(Date.now()
       return `${(hi >>> 0).toString(16).padStart(8, '0')}${(lo >>> 0).toString(16).padStart(8, '0')}${markerSuffix}`;
     },
   };
+}
+
+/** The span-like objects of one request (`spansPerRequest` spans) and the trace ids they belong to. */
+export function buildSpans({
+  seed,
+  spansPerRequest,
+  nowNs = BigInt(Date.now()) * 1_000_000n,
+  withoutUsage = false,
+}) {
+  const rand = prng(seed);
+  const resource = {
+    attributes: {
+      'service.name': 'chat-api',
+      'service.version': `1.${Math.floor(rand() * 9)}.${Math.floor(rand() * 20)}`,
+      'deployment.environment.name': 'production',
+      'service.instance.id': hex(rand, 8),
+      'host.name': `chat-api-${hex(rand, 3)}`,
+      'telemetry.sdk.name': 'opentelemetry',
+      'telemetry.sdk.language': 'nodejs',
+      'telemetry.sdk.version': '2.0.1',
+    },
+  };
+  const scope = { name: '@driftwatch/bench-genai', version: '1.0.0' };
+  const traces = [];
+  const spans = [];
+  while (spans.length < spansPerRequest) {
+    const trace = makeTrace(rand, resource, scope, nowNs, withoutUsage);
+    traces.push(trace.traceId);
+    for (const s of trace.spans) if (spans.length < spansPerRequest) spans.push(s);
+  }
+  return { spans, traces };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ export {
   attributesSchema,
   llmViewSchema,
   spanViewSchema,
+  usageSchema,
   traceDetailSchema,
   traceIdParamSchema,
   traceListPageSchema,
@@ -49,6 +50,7 @@ export {
   type CreatedApiKey,
   type Project,
 } from './projects.js';
+export { priceOverrideListSchema, priceOverrideSchema, type PriceOverrideList } from './prices.js';
 export {
   alertDeliveryListSchema,
   alertDeliveryQuerySchema,

@@ -1,3 +1,4 @@
+import type { MetricsPoint, MetricsSummary } from '@driftwatch/contracts';
 import { z } from 'zod';
 import { instant, withTimeRange } from './time.js';
 
@@ -83,9 +84,9 @@ export const metricsPointSchema = z.object({
   inputTokens: z.number(),
   outputTokens: z.number(),
   costUsd: z.number(),
-});
+}) satisfies z.ZodType<MetricsPoint>;
 
 export const metricsSummarySchema = z.object({
   totals: z.array(metricsPointSchema),
   buckets: z.array(metricsPointSchema),
-});
+}) satisfies z.ZodType<MetricsSummary>;

@@ -20,6 +20,7 @@ import {
   projectSchema,
   updateProjectRequestSchema,
 } from './projects.js';
+import { priceOverrideListSchema } from './prices.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -148,6 +149,21 @@ function accountPaths(): Record<string, unknown> {
         parameters: [pathId('id')],
         requestBody: body(createApiKeyRequestSchema),
         responses: { '201': ok('Created', createdApiKeySchema), ...errorResponses, ...forbidden },
+      },
+    },
+    '/api/projects/{id}/prices': {
+      get: {
+        summary: "The project's price overrides (USD per 1M tokens)",
+        security: session,
+        parameters: [pathId('id')],
+        responses: { '200': ok('Overrides', priceOverrideListSchema), ...errorResponses, ...forbidden },
+      },
+      put: {
+        summary: 'Replace the price overrides (admin); they apply to spans ingested from then on',
+        security: session,
+        parameters: [pathId('id')],
+        requestBody: body(priceOverrideListSchema),
+        responses: { '200': ok('Stored', priceOverrideListSchema), ...errorResponses, ...forbidden },
       },
     },
     '/api/projects/{id}/api-keys/{prefix}': {

@@ -19,14 +19,14 @@ export const createProjectRequestSchema = z
   .object({
     id: projectIdSchema,
     name: z.string().trim().min(1).max(200),
-    retentionDays: z.number().int().min(0).max(36500).default(0),
+    retentionDays: z.number().int().min(0).max(25_000).default(0),
   })
   .strict();
 
 export const updateProjectRequestSchema = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
-    retentionDays: z.number().int().min(0).max(36500).optional(),
+    retentionDays: z.number().int().min(0).max(25_000).optional(),
   })
   .strict();
 

@@ -1,10 +1,21 @@
+import type {
+  AttributeValue,
+  LlmView,
+  Message,
+  MessagePart,
+  SpanView,
+  TraceDetail,
+  TraceListPage,
+  TraceSummary,
+  Usage,
+} from '@driftwatch/contracts';
 import { z } from 'zod';
 import { instant, withTimeRange } from './time.js';
 
 /** About 31 years: far past any trace, and in nanoseconds well inside Int64. */
 export const MAX_DURATION_MS = 1e12;
 
-const attributeValue: z.ZodType = z.lazy(() =>
+const attributeValue: z.ZodType<AttributeValue> = z.lazy(() =>
   z.union([
     z.string(),
     z.number(),
@@ -45,25 +56,52 @@ export const traceSummarySchema = z.object({
   models: z.array(z.string()),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
+  usageEstimated: z.boolean(),
   costUsd: z.number().nullable(),
   status: z.enum(['ok', 'error']),
   userId: z.string().nullable(),
   sessionId: z.string().nullable(),
-});
+}) satisfies z.ZodType<TraceSummary>;
 
 export const traceListPageSchema = z.object({
   items: z.array(traceSummarySchema),
   nextCursor: z.string().nullable(),
-});
+}) satisfies z.ZodType<TraceListPage>;
 
-const messagePartSchema = z.looseObject({ type: z.string() });
+const media = { modality: z.string(), mimeType: z.string().optional() };
+const messagePartSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), content: z.string() }),
+  z.object({ type: z.literal('reasoning'), content: z.string() }),
+  z.object({
+    type: z.literal('tool_call'),
+    id: z.string().optional(),
+    name: z.string(),
+    arguments: z.unknown().optional(),
+  }),
+  z.object({ type: z.literal('tool_call_response'), id: z.string().optional(), response: z.unknown() }),
+  z.object({ type: z.literal('blob'), ...media, content: z.string() }),
+  z.object({ type: z.literal('uri'), ...media, uri: z.string() }),
+  z.object({ type: z.literal('file'), ...media, fileId: z.string() }),
+  z.object({ type: z.literal('generic'), value: z.unknown() }),
+]) satisfies z.ZodType<MessagePart>;
 const messageSchema = z.object({
   role: z.string(),
   parts: z.array(messagePartSchema),
   name: z.string().optional(),
   finishReason: z.string().optional(),
-});
+}) satisfies z.ZodType<Message>;
 const nullableCount = z.number().int().nullable();
+
+export const usageSchema = z.object({
+  inputTokens: nullableCount,
+  outputTokens: nullableCount,
+  cacheReadInputTokens: nullableCount,
+  cacheWriteInputTokens: nullableCount,
+  reasoningTokens: nullableCount,
+  totalTokens: nullableCount,
+  /** No usage was reported: input and output are estimated from the messages. */
+  estimated: z.boolean(),
+}) satisfies z.ZodType<Usage>;
 
 export const llmViewSchema = z.object({
   operation: z.string(),
@@ -77,16 +115,11 @@ export const llmViewSchema = z.object({
     z.object({ id: z.string().optional(), name: z.string(), arguments: z.string().optional() }),
   ),
   finishReasons: z.array(z.string()),
-  usage: z.object({
-    inputTokens: nullableCount,
-    outputTokens: nullableCount,
-    cacheReadInputTokens: nullableCount,
-    cacheWriteInputTokens: nullableCount,
-    reasoningTokens: nullableCount,
-    totalTokens: nullableCount,
-  }),
+  usage: usageSchema,
   costUsd: z.number().nullable(),
-});
+  /** Part of the trace totals (a wrapper repeating an inner call's usage is not). */
+  usageCounted: z.boolean(),
+}) satisfies z.ZodType<LlmView>;
 
 export const spanViewSchema = z.object({
   spanId: z.string(),
@@ -100,9 +133,12 @@ export const spanViewSchema = z.object({
   attributes: attributesSchema,
   resource: attributesSchema,
   llm: llmViewSchema.nullable(),
-});
+}) satisfies z.ZodType<SpanView>;
 
-export const traceDetailSchema = z.object({ traceId: z.string(), spans: z.array(spanViewSchema) });
+export const traceDetailSchema = z.object({
+  traceId: z.string(),
+  spans: z.array(spanViewSchema),
+}) satisfies z.ZodType<TraceDetail>;
 
 export const traceIdParamSchema = z
   .string()

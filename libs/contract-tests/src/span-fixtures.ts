@@ -38,6 +38,7 @@ export function llmCall(overrides: Partial<LlmCall> = {}): LlmCall {
       cacheWriteInputTokens: null,
       reasoningTokens: null,
       totalTokens: 120,
+      estimated: false,
     },
     usageCounted: true,
     costUsd: 0.000027,

@@ -1,4 +1,5 @@
 import type { ApiKeyVerifier } from './auth.js';
+import type { PriceOverride } from './span-record.js';
 
 /** A project API key as lists show it: never the key or its hash. */
 export interface ApiKeyInfo {
@@ -36,6 +37,14 @@ export interface ProjectStore {
   getProject(projectId: string): Promise<ProjectInfo | null>;
   /** Creates or replaces a project's name and retention. */
   saveProject(project: Omit<ProjectInfo, 'createdAt'> & { createdAt?: string }): Promise<ProjectInfo>;
+}
+
+/** A project's price overrides, replaced as a whole (PUT /api/projects/{id}/prices); the ingest applies them. */
+export interface PriceOverrideStore {
+  list(projectId: string): Promise<PriceOverride[]>;
+  replace(projectId: string, overrides: readonly PriceOverride[]): Promise<void>;
+  /** For the ingest: cached, re-read every few seconds; the same array object while unchanged. */
+  current(projectId: string): Promise<readonly PriceOverride[]>;
 }
 
 /** Per-project retention shorter than the global TTL. */

@@ -32,6 +32,8 @@ export interface TraceSummary {
   models: string[];
   inputTokens: number;
   outputTokens: number;
+  /** Some counted call's tokens are estimated from its messages (it reported no usage). */
+  usageEstimated: boolean;
   costUsd: number | null;
   status: 'ok' | 'error';
   userId: string | null;
@@ -68,16 +70,15 @@ export type LlmView = Pick<
   | 'systemInstructions'
   | 'toolCalls'
   | 'finishReasons'
+  | 'usage'
   | 'costUsd'
 > & {
-  usage: {
-    inputTokens: number | null;
-    outputTokens: number | null;
-    cacheReadInputTokens: number | null;
-    cacheWriteInputTokens: number | null;
-    reasoningTokens: number | null;
-    totalTokens: number | null;
-  };
+  /**
+   * The call's tokens and cost are part of the trace's totals: a counted model call that no other counted model
+   * call of the trace has as parent (a wrapper around the provider call repeats its usage, whatever the export
+   * order). Sum only these.
+   */
+  usageCounted: boolean;
 };
 
 export interface TraceDetail {

@@ -33,6 +33,11 @@ export interface Usage {
   cacheWriteInputTokens: number | null;
   reasoningTokens: number | null;
   totalTokens: number | null;
+  /**
+   * True when the instrumentation reported no token counts and input/output were estimated from the message text
+   * (a streamed call without usage, for example). Reported counts are never replaced by an estimate.
+   */
+  estimated: boolean;
 }
 
 export type LlmConvention = 'gen_ai' | 'openinference' | 'openllmetry' | 'vercel_ai';
@@ -54,7 +59,10 @@ export interface LlmCall {
    * totals sum only counted spans, so tokens and cost are counted once.
    */
   usageCounted: boolean;
-  /** USD from the price table; null for an unknown model (never a made-up zero). */
+  /**
+   * USD at the call's time: the project's price override for the model if it has one, else the bundled
+   * @pydantic/genai-prices data; null for an unknown model (never a made-up zero).
+   */
   costUsd: number | null;
   convention: LlmConvention;
 }
@@ -93,4 +101,19 @@ export interface SpanRecord {
   release: string;
   /** deployment.environment.name (or the older deployment.environment). */
   environment: string;
+}
+
+/**
+ * A project's own price for a model (custom or fine-tuned models, negotiated prices), in USD per 1M tokens. It wins
+ * over the bundled price data for calls of that model (exact name, case-insensitive; any provider when empty).
+ * Cache and reasoning rates default to the input and output rates.
+ */
+export interface PriceOverride {
+  provider: string;
+  model: string;
+  input: number;
+  output: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+  reasoning?: number;
 }

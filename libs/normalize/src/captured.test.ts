@@ -1,8 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { OtlpTraceRequest, SpanRecord } from '@driftwatch/contracts';
 import { describe, expect, it } from 'vitest';
-import type { GenAiLogRecord } from './index.js';
-import { normalizeTraceRequest } from './index.js';
+import { messagesFromLogRecords, normalizeTraceRequest, type GenAiLogRecord } from './index.js';
 
 /**
  * Payloads captured from real instrumentations against a fake OpenAI server (tests/fixtures/captured, decoded
@@ -21,20 +20,8 @@ function load(file: string): OtlpTraceRequest {
   ) as OtlpTraceRequest;
 }
 
-interface LogsFile {
-  resourceLogs: Array<{ scopeLogs: Array<{ logRecords: GenAiLogRecord[] }> }>;
-}
-
-/** The log records captured beside a trace payload (`x.json` -> `x.logs.json`), if any. */
-function logRecords(file: string): GenAiLogRecord[] {
-  const logsFile = file.replace(/\.json$/, '.logs.json');
-  if (!allFiles.includes(logsFile)) return [];
-  const logs = load(logsFile) as unknown as LogsFile;
-  return logs.resourceLogs.flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords));
-}
-
 function normalized(file: string): SpanRecord[] {
-  const result = normalizeTraceRequest(load(file), { projectId: 'captured', logRecords: logRecords(file) });
+  const result = normalizeTraceRequest(load(file), { projectId: 'captured' });
   expect(result.rejected).toEqual([]);
   return result.records;
 }
@@ -199,16 +186,23 @@ describe('captured payloads: per instrumentation', () => {
     expect(records.every((r) => r.userId === 'user-42' && r.sessionId !== '')).toBe(true);
   });
 
-  it('@opentelemetry/instrumentation-openai: content from log records', () => {
+  it('@opentelemetry/instrumentation-openai: content from log records, joined when read', () => {
     const records = normalized('otel-openai.json');
-    const chat = records.find((r) => r.llm?.toolCalls.length)!;
-    expect(chat.llm).toMatchObject({ convention: 'gen_ai', provider: 'openai', usageCounted: true });
-    expect(chat.llm?.systemInstructions).toHaveLength(1);
-    expect(chat.llm?.inputMessages.map((m) => m.role)).toEqual(['user']);
-    expect(chat.llm?.toolCalls[0]?.name).toBe('get_weather');
-    const followUp = records.find((r) => r.llm?.inputMessages.some((m) => m.role === 'tool'))!;
-    expect(followUp.llm?.inputMessages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
-    expect(followUp.llm?.outputMessages[0]?.parts[0]?.type).toBe('text');
+    const logs = load('otel-openai.logs.json') as unknown as {
+      resourceLogs: Array<{ scopeLogs: Array<{ logRecords: GenAiLogRecord[] }> }>;
+    };
+    const logRecords = logs.resourceLogs.flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords));
+    const chats = records
+      .filter((r) => r.llm?.operation === 'chat')
+      .map((r) => ({ r, m: messagesFromLogRecords(logRecords.filter((l) => l.spanId === r.spanId)) }));
+    const chat = chats.find((c) => c.m.toolCalls.length)!;
+    expect(chat.r.llm).toMatchObject({ convention: 'gen_ai', provider: 'openai', usageCounted: true });
+    expect(chat.m.systemInstructions).toHaveLength(1);
+    expect(chat.m.inputMessages.map((m) => m.role)).toEqual(['user']);
+    expect(chat.m.toolCalls[0]?.name).toBe('get_weather');
+    const followUp = chats.find((c) => c.m.inputMessages.some((m) => m.role === 'tool'))!;
+    expect(followUp.m.inputMessages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(followUp.m.outputMessages[0]?.parts[0]?.type).toBe('text');
   });
 
   it('OpenLLMetry Python', () => {

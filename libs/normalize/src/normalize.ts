@@ -1,26 +1,21 @@
 import type { OtlpTraceRequest, SpanRecord } from '@driftwatch/contracts';
+import { estimateUsage, type TokenCounter } from './estimate.js';
 import { readIdentity } from './identity.js';
-import type { GenAiLogRecord } from './log-events.js';
-import { eventsFromLogRecords } from './log-events.js';
 import { propagateIdentity } from './propagate.js';
 import { readLlmCall } from './llm.js';
 import type { LlmDraft } from './llm.js';
-import { costUsd } from './pricing/cost.js';
-import { DEFAULT_PRICES } from './pricing/prices.js';
-import type { PriceTable } from './pricing/types.js';
+import { DEFAULT_PRICER, type Pricer } from './pricing/pricer.js';
+import { hasUsage } from './usage.js';
 import { baseRecord } from './span-fields.js';
 import { SpanTree } from './tree.js';
 import { invalidReason } from './validate.js';
 
 export interface NormalizeOptions {
   projectId: string;
-  /** Prices for costUsd; the table shipped with the library when absent. */
-  prices?: PriceTable;
-  /**
-   * GenAI log records of the same spans (content that instrumentations emit as OTel logs); read as span events
-   * when building LLM calls. Records of spans that are not in the request are ignored.
-   */
-  logRecords?: readonly GenAiLogRecord[];
+  /** The project's pricer (its overrides over the bundled prices); the bundled prices alone when absent. */
+  pricer?: Pricer;
+  /** Counts tokens for usage estimates; the cheap approximation when absent (see estimate.ts). */
+  countTokens?: TokenCounter;
 }
 
 export interface RejectedSpan {
@@ -48,10 +43,8 @@ interface Entry {
  * ids reach the spans that lack them. Invalid spans are rejected one by one and never stop the others.
  */
 export function normalizeTraceRequest(request: OtlpTraceRequest, options: NormalizeOptions): NormalizeResult {
-  const prices = options.prices ?? DEFAULT_PRICES;
   const entries: Entry[] = [];
   const rejected: RejectedSpan[] = [];
-  const logEvents = eventsFromLogRecords(options.logRecords ?? []);
   for (const resourceSpans of request.resourceSpans ?? []) {
     const resource = resourceSpans.resource ?? {};
     for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
@@ -66,7 +59,7 @@ export function normalizeTraceRequest(request: OtlpTraceRequest, options: Normal
           const draft = readLlmCall({
             name: base.name,
             attributes: span.attributes ?? {},
-            events: [...(span.events ?? []), ...(logEvents.get(`${span.traceId}/${span.spanId}`) ?? [])],
+            events: span.events ?? [],
             scopeName: base.scopeName,
           });
           const record: SpanRecord = { ...base, llm: null, ...readIdentity(span.attributes ?? {}) };
@@ -85,16 +78,19 @@ export function normalizeTraceRequest(request: OtlpTraceRequest, options: Normal
     }
   }
   const tree = new SpanTree(entries);
-  attachLlmCalls(entries, tree, prices);
+  attachLlmCalls(entries, tree, options);
   propagateIdentity(tree);
   return { records: entries.map((e) => e.record), rejected };
 }
 
 /**
  * Usage is counted on real model calls only, and only on the innermost one: a model call with a model-call
- * descendant (a framework span around the provider span) repeats that usage, as do agent and step spans.
+ * descendant (a framework span around the provider span) repeats that usage, as do agent and step spans. (Spans
+ * of one trace exported in several requests are reconciled when read: see store-clickhouse counted-usage.ts.)
+ * A counted call that reported no usage gets an estimate from its messages; cost is at the call's start time.
  */
-function attachLlmCalls(entries: Entry[], tree: SpanTree<Entry>, prices: PriceTable): void {
+function attachLlmCalls(entries: Entry[], tree: SpanTree<Entry>, options: NormalizeOptions): void {
+  const pricer = options.pricer ?? DEFAULT_PRICER;
   const hasModelBelow = new Set<Entry>();
   for (const entry of entries) {
     if (entry.draft?.role !== 'model') continue;
@@ -108,10 +104,16 @@ function attachLlmCalls(entries: Entry[], tree: SpanTree<Entry>, prices: PriceTa
     const { call, role } = entry.draft;
     const usageCounted = role === 'model' && !hasModelBelow.has(entry);
     const { convention, ...rest } = call;
+    const usage =
+      usageCounted && !hasUsage(call.usage)
+        ? (estimateUsage(call, options.countTokens) ?? call.usage)
+        : call.usage;
+    const at = new Date(Number(entry.record.startTimeUnixNano.slice(0, -6) || 0));
     entry.record.llm = {
       ...rest,
+      usage,
       usageCounted,
-      costUsd: usageCounted ? costUsd(call, prices) : null,
+      costUsd: usageCounted ? pricer.costUsd({ ...call, usage }, at) : null,
       convention,
     };
   }

@@ -58,6 +58,7 @@ describe('finalizeUsage', () => {
       cacheWriteInputTokens: null,
       reasoningTokens: null,
       totalTokens: null,
+      estimated: false,
     });
   });
 });

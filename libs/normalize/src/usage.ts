@@ -15,6 +15,7 @@ export function finalizeUsage(raw: Partial<Usage>): Usage {
     cacheWriteInputTokens: clean(raw.cacheWriteInputTokens),
     reasoningTokens: clean(raw.reasoningTokens),
     totalTokens: clean(raw.totalTokens),
+    estimated: false,
   };
   if (usage.totalTokens === null && (usage.inputTokens !== null || usage.outputTokens !== null)) {
     usage.totalTokens = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);

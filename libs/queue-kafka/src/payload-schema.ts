@@ -77,6 +77,8 @@ const llmCall = z.object({
     cacheWriteInputTokens: nullableCount,
     reasoningTokens: nullableCount,
     totalTokens: nullableCount,
+    // added after the first release: messages of older producers have no estimate
+    estimated: z.boolean().default(false),
   }),
   usageCounted: z.boolean(),
   costUsd: z.number().nullable(),

@@ -7,6 +7,7 @@ import type {
   TraceListQuery,
   TraceReader,
 } from '@driftwatch/contracts';
+import { countedSpanIds } from './counted-usage.js';
 import { encodeCursor } from './cursor.js';
 import {
   joinLogMessages,
@@ -51,6 +52,7 @@ export class ClickHouseTraceReader implements TraceReader {
         models: [...row.models].sort(),
         inputTokens: Number(row.input_tokens_sum),
         outputTokens: Number(row.output_tokens_sum),
+        usageEstimated: Number(row.usage_estimated_any) === 1,
         costUsd: row.cost_usd_sum,
         status: row.trace_status,
         userId: row.any_user_id || null,
@@ -84,7 +86,8 @@ export class ClickHouseTraceReader implements TraceReader {
       'trace spans query failed',
     );
     if (spans.length === 0) return null;
-    const views = spans.map(toSpanView);
+    const counted = countedSpanIds(spans);
+    const views = spans.map((row) => toSpanView(row, counted.has(row.span_id)));
     const spanIds = spansLackingMessages(views);
     if (spanIds.length === 0) return { traceId, spans: views };
     const events = await this.rows<LogEventRow>(

@@ -48,6 +48,15 @@ describe('clustered schema from the same migrations', () => {
     ]);
   });
 
+  it('adds a column to the shard-local table and to the Distributed table that reads it', () => {
+    expect(
+      clusterStatements('ALTER TABLE {db}.spans ADD COLUMN IF NOT EXISTS x UInt8 DEFAULT 0', 'prod'),
+    ).toEqual([
+      "ALTER TABLE {db}.spans_local ON CLUSTER 'prod' ADD COLUMN IF NOT EXISTS x UInt8 DEFAULT 0",
+      "ALTER TABLE {db}.spans ON CLUSTER 'prod' ADD COLUMN IF NOT EXISTS x UInt8 DEFAULT 0",
+    ]);
+  });
+
   it('produces statements ClickHouse parses', async () => {
     const { client } = embeddedForTests();
     for (const statement of all) {

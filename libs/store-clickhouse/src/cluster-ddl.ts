@@ -47,7 +47,12 @@ export function clusterStatements(statement: string, cluster: string): string[] 
   }
   const alter = ALTER_TABLE.exec(statement);
   if (alter) {
-    return [statement.replace(ALTER_TABLE, `$1ALTER TABLE {db}.${local(alter[2] as string)} ${on} `)];
+    const name = alter[2] as string;
+    const altered = [statement.replace(ALTER_TABLE, `$1ALTER TABLE {db}.${local(name)} ${on} `)];
+    // A column added to a sharded table must also appear on its Distributed table, which reads through it.
+    if (SHARDED.has(name) && /\bADD COLUMN\b/.test(statement))
+      altered.push(statement.replace(ALTER_TABLE, `$1ALTER TABLE {db}.${name} ${on} `));
+    return altered;
   }
   throw new Error(`no clustered form for statement: ${statement.trim().slice(0, 80)}`);
 }

@@ -1,11 +1,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricObservation, MetricRule, MetricRuleReader } from '@driftwatch/contracts';
+import { countedUsageCondition } from './counted-usage.js';
 
 /** Users over the limit reported per evaluation: bounds the answer and the rule's state. */
 const MAX_USERS = 100;
 
 /**
- * A rule's metric over its window, from the spans of model calls (usage counted, as the metrics API does),
+ * A rule's metric over its window, from the spans of model calls counted as the metrics API counts them,
  * optionally of one model. user_cost_usd returns only the users above the threshold, costliest first.
  */
 export class ClickHouseMetricRuleReader implements MetricRuleReader {
@@ -18,7 +19,7 @@ export class ClickHouseMetricRuleReader implements MetricRuleReader {
     const where = `project_id = {projectId:String}
         AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
         AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
-        AND usage_counted = 1
+        AND ${countedUsageCondition(this.database)}
         ${rule.model ? 'AND (request_model = {model:String} OR response_model = {model:String})' : ''}`;
     const params = {
       projectId: rule.projectId,

@@ -1,11 +1,11 @@
 import type { MetricsPoint, MetricsQuery } from '@driftwatch/contracts';
 import { DEFAULT_SERIES, MAX_SERIES, OTHER_SERIES } from '@driftwatch/api-schema';
+import { countedUsageCondition } from './counted-usage.js';
 
 const MODEL = "if(response_model != '', response_model, request_model)";
 const RANGE = `project_id = {projectId:String}
       AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
-      AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
-      AND usage_counted = 1`;
+      AND start_time < fromUnixTimestamp64Milli({toMs:Int64})`;
 
 /**
  * Metrics are over model calls (spans whose usage is counted), so agent wrappers do not double the volume.
@@ -20,7 +20,9 @@ export function buildMetricsQuery(
   bucketed: boolean,
 ): { sql: string; params: Record<string, unknown> } {
   const grouped = query.groupBy === 'model';
-  const topModels = `SELECT ${MODEL} AS model FROM ${database}.spans FINAL WHERE ${RANGE}
+  const counted = `${RANGE}
+      AND ${countedUsageCondition(database)}`;
+  const topModels = `SELECT ${MODEL} AS model FROM ${database}.spans FINAL WHERE ${counted}
         GROUP BY model ORDER BY count() DESC, model LIMIT {series:UInt32}`;
   const keys = [
     ...(bucketed
@@ -38,7 +40,7 @@ export function buildMetricsQuery(
       sum(ifNull(output_tokens, 0)) AS output_tokens,
       sum(ifNull(cost_usd, 0)) AS cost_usd
     FROM ${database}.spans FINAL
-    WHERE ${RANGE}
+    WHERE ${counted}
     ${groupBy.length ? `GROUP BY ${groupBy.join(', ')} ORDER BY ${groupBy.join(', ')}` : ''}`;
   return {
     sql,

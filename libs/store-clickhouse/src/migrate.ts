@@ -25,14 +25,23 @@ export function renderStatements(statement: string, options: SchemaOptions): str
   return clusterStatements(statement, options.cluster).map((s) => renderDdl(s, options));
 }
 
+/**
+ * TTLs are computed as toDateTime(time) + INTERVAL n DAY, and DateTime wraps after 2106-02-07: from about
+ * 28,900 days on, today's rows would expire in the past and be deleted at the next merge. 25,000 days
+ * (68 years) keeps a margin.
+ */
+export const MAX_RETENTION_DAYS = 25_000;
+
 export function renderDdl(statement: string, options: SchemaOptions): string {
   if (!IDENTIFIER.test(options.database)) throw new Error(`invalid database name: ${options.database}`);
   if (
     !Number.isInteger(options.retentionDays) ||
     options.retentionDays < 1 ||
-    options.retentionDays > 36500
+    options.retentionDays > MAX_RETENTION_DAYS
   ) {
-    throw new Error(`retention must be a whole number of days from 1 to 36500, got ${options.retentionDays}`);
+    throw new Error(
+      `retention must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}, got ${options.retentionDays}`,
+    );
   }
   return statement
     .replaceAll('{db}', options.database)

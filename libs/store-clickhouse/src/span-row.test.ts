@@ -68,6 +68,7 @@ describe('toSpanRow: values the columns refuse never reach them', () => {
       reasoningTokens: Number.NaN,
       cacheReadInputTokens: 2 ** 32 - 1,
       cacheWriteInputTokens: null,
+      estimated: false,
     };
     const row = toSpanRow(spanRecord({ llm: llmCall({ usage, costUsd: Number.POSITIVE_INFINITY }) }));
     expect(row).toMatchObject({

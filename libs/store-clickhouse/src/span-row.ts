@@ -36,6 +36,7 @@ export interface SpanRow {
   reasoning_tokens: number | null;
   total_tokens: number | null;
   usage_counted: number;
+  usage_estimated: number;
   cost_usd: number | null;
   convention: string;
   user_id: string;
@@ -129,6 +130,7 @@ export function toSpanRow(record: SpanRecord): SpanRow {
     reasoning_tokens: tokenCount(llm?.usage.reasoningTokens),
     total_tokens: tokenCount(llm?.usage.totalTokens),
     usage_counted: llm?.usageCounted ? 1 : 0,
+    usage_estimated: llm?.usage.estimated ? 1 : 0,
     cost_usd: llm?.costUsd != null && Number.isFinite(llm.costUsd) ? llm.costUsd : null,
     convention: llm?.convention ?? '',
     user_id: text(record.userId),

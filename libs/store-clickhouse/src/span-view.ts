@@ -5,7 +5,7 @@ export const SPAN_VIEW_COLUMNS = `span_id, parent_span_id, name, kind,
   toUnixTimestamp64Nano(start_time) AS start_ns, duration_ns, status, status_message, attributes, resource,
   is_llm, operation, provider, request_model, response_model, input_messages, output_messages,
   system_instructions, tool_calls, finish_reasons, input_tokens, output_tokens, cache_read_input_tokens,
-  cache_write_input_tokens, reasoning_tokens, total_tokens, cost_usd`;
+  cache_write_input_tokens, reasoning_tokens, total_tokens, usage_counted, usage_estimated, cost_usd`;
 
 export interface SpanViewRow {
   span_id: string;
@@ -34,6 +34,8 @@ export interface SpanViewRow {
   cache_write_input_tokens: number | null;
   reasoning_tokens: number | null;
   total_tokens: number | null;
+  usage_counted: number;
+  usage_estimated: number;
   cost_usd: number | null;
 }
 
@@ -50,7 +52,7 @@ function parseJson<T>(text: string, empty: T): T {
   }
 }
 
-function llmView(row: SpanViewRow): LlmView | null {
+function llmView(row: SpanViewRow, usageCounted: boolean): LlmView | null {
   if (row.is_llm !== 1) return null;
   return {
     operation: row.operation,
@@ -69,12 +71,15 @@ function llmView(row: SpanViewRow): LlmView | null {
       cacheWriteInputTokens: row.cache_write_input_tokens,
       reasoningTokens: row.reasoning_tokens,
       totalTokens: row.total_tokens,
+      estimated: row.usage_estimated === 1,
     },
     costUsd: row.cost_usd,
+    usageCounted,
   };
 }
 
-export function toSpanView(row: SpanViewRow): SpanView {
+/** `usageCounted`: the span's usage is part of the trace totals (counted-usage.ts decides, over the whole trace). */
+export function toSpanView(row: SpanViewRow, usageCounted: boolean): SpanView {
   return {
     spanId: row.span_id,
     parentSpanId: row.parent_span_id || null,
@@ -86,6 +91,6 @@ export function toSpanView(row: SpanViewRow): SpanView {
     statusMessage: row.status_message,
     attributes: parseJson<Attributes>(row.attributes, {}),
     resource: parseJson<Attributes>(row.resource, {}),
-    llm: llmView(row),
+    llm: llmView(row, usageCounted),
   };
 }

@@ -1,4 +1,5 @@
 import type { TraceListQuery, TraceSortField } from '@driftwatch/contracts';
+import { countedUsageCondition } from './counted-usage.js';
 import { decodeCursor, InvalidCursorError } from './cursor.js';
 
 /** Per-trace aggregates over the spans of the range; usage and cost only from counted model calls. */
@@ -9,11 +10,12 @@ const TRACE_COLUMNS = `
   toUnixTimestamp64Nano(max(end_time)) AS end_ns,
   (end_ns - start_ns) AS duration_ns_total,
   count() AS span_count,
-  countIf(usage_counted = 1) AS llm_call_count,
+  countIf(counted) AS llm_call_count,
   arrayFilter(m -> m != '', groupUniqArray(if(is_llm = 1, if(response_model != '', response_model, request_model), ''))) AS models,
-  sumIf(ifNull(input_tokens, 0), usage_counted = 1) AS input_tokens_sum,
-  sumIf(ifNull(output_tokens, 0), usage_counted = 1) AS output_tokens_sum,
-  if(countIf(usage_counted = 1 AND cost_usd IS NOT NULL) = 0, NULL, sumIf(ifNull(cost_usd, 0), usage_counted = 1)) AS cost_usd_sum,
+  sumIf(ifNull(input_tokens, 0), counted) AS input_tokens_sum,
+  sumIf(ifNull(output_tokens, 0), counted) AS output_tokens_sum,
+  maxIf(usage_estimated, counted) AS usage_estimated_any,
+  if(countIf(counted AND cost_usd IS NOT NULL) = 0, NULL, sumIf(ifNull(cost_usd, 0), counted)) AS cost_usd_sum,
   if(countIf(status = 'error') > 0, 'error', 'ok') AS trace_status,
   anyIf(user_id, user_id != '') AS any_user_id,
   anyIf(session_id, session_id != '') AS any_session_id`;
@@ -50,6 +52,7 @@ export interface TraceRow {
   models: string[];
   input_tokens_sum: string;
   output_tokens_sum: string;
+  usage_estimated_any: number;
   cost_usd_sum: number | null;
   trace_status: 'ok' | 'error';
   any_user_id: string;
@@ -136,10 +139,13 @@ export function buildTraceListQuery(
   }
   const sql = `
     SELECT ${TRACE_COLUMNS}
-    FROM ${database}.spans FINAL
-    WHERE project_id = {projectId:String}
-      AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
-      AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
+    FROM (
+      SELECT *, ${countedUsageCondition(database)} AS counted
+      FROM ${database}.spans FINAL
+      WHERE project_id = {projectId:String}
+        AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
+        AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
+    )
     GROUP BY trace_id
     ${having.length ? `HAVING ${having.join('\n      AND ')}` : ''}
     ORDER BY ${sort.expr} ${direction}, trace_id ${direction}

@@ -5,6 +5,7 @@ import type {
   ApiKeyStore,
   Deadline,
   LlmEventWriter,
+  PriceOverrideStore,
   ProjectStore,
   RetentionStore,
   SpanQueue,
@@ -17,6 +18,7 @@ import { KafkaSpanQueue } from '@driftwatch/queue-kafka';
 import { MemorySpanQueue } from '@driftwatch/queue-memory';
 import {
   ClickHouseApiKeyStore,
+  ClickHousePriceOverrideStore,
   ClickHouseProjectStore,
   ClickHouseRetentionStore,
   ClickHouseSpanWriter,
@@ -37,6 +39,8 @@ export interface Pipeline {
   projects: ProjectStore;
   retention: RetentionStore;
   users: UserStore;
+  /** Price overrides per project: set through the API, applied by the ingest to new spans. */
+  prices: PriceOverrideStore;
   alerts: Alerts;
   /** What this process's roles need, checked now; /readyz answers 503 with the reasons when not ready. */
   isReady(): Promise<ReadinessReport>;
@@ -110,6 +114,7 @@ export async function createPipeline(
     projects,
     retention,
     users,
+    prices: new ClickHousePriceOverrideStore(readClient, config.database),
     alerts,
     isReady: () => readiness(config.roles, readClient, queue, writer),
     shutdown: async (deadline) => {

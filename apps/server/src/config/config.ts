@@ -18,7 +18,8 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
     .default('driftwatch'),
-  DRIFTWATCH_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(30),
+  // At most 25,000: the TTL arithmetic wraps past 2106 (libs/store-clickhouse migrate.ts).
+  DRIFTWATCH_RETENTION_DAYS: z.coerce.number().int().min(1).max(25_000).default(30),
   DRIFTWATCH_MAX_BODY_BYTES: bytes.default(16 * 1024 * 1024),
   DRIFTWATCH_MAX_DECOMPRESSED_BYTES: bytes.default(64 * 1024 * 1024),
   DRIFTWATCH_MAX_INFLIGHT_REQUESTS: z.coerce.number().int().min(1).default(64),

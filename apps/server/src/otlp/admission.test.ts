@@ -58,4 +58,17 @@ describe('Admission', () => {
     expect(admission.inflightBytes).toBe(40);
     expect(b.reserve(60)).toBe(true);
   });
+
+  it('lets a request alone in flight take working memory past the budget, others only within it', () => {
+    const admission = new Admission({ maxInflightRequests: 4, maxInflightBytes: 100 });
+    const big = admission.tryAdmit()!;
+    expect(big.reserve(30)).toBe(true);
+    expect(big.reserveWorking(1000)).toBe(true); // capped at the budget: 70 more
+    expect(admission.inflightBytes).toBe(100);
+    const other = admission.tryAdmit()!;
+    expect(other.reserveWorking(1)).toBe(false);
+    big.release();
+    expect(other.reserveWorking(50)).toBe(true);
+    expect(admission.inflightBytes).toBe(50);
+  });
 });

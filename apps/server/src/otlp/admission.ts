@@ -29,6 +29,10 @@ export class Admission {
     return this.bytes;
   }
 
+  get maxBytes(): number {
+    return this.limits.maxInflightBytes;
+  }
+
   /** @internal for AdmissionTicket */
   takeBytes(count: number): boolean {
     if (this.bytes + count > this.limits.maxInflightBytes) return false;
@@ -73,6 +77,15 @@ export class AdmissionTicket {
     if (!this.admission.takeBytes(count)) return false;
     this.bytes += count;
     return true;
+  }
+
+  /**
+   * Like reserve(), for working memory that can exceed the whole budget (decoding a large body): the part
+   * past what the budget could ever give this request is not asked for, so a request alone in flight
+   * always proceeds, and memory stays within the budget or one request's own need.
+   */
+  reserveWorking(count: number): boolean {
+    return this.reserve(Math.min(count, Math.max(0, this.admission.maxBytes - this.bytes)));
   }
 
   get reservedBytes(): number {

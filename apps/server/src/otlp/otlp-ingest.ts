@@ -3,10 +3,12 @@ import type {
   LlmEventWriter,
   OtlpLogRecord,
   OtlpTraceRequest,
+  PriceOverride,
+  PriceOverrideStore,
   SpanQueue,
 } from '@driftwatch/contracts';
 import { SaturatedError, UnavailableError } from '@driftwatch/contracts';
-import { normalizeTraceRequest } from '@driftwatch/normalize';
+import { normalizeTraceRequest, Pricer } from '@driftwatch/normalize';
 import {
   decodeLogsRequestJson,
   decodeLogsRequestProtobuf,
@@ -25,6 +27,10 @@ export type ExportOutcome =
   | { kind: 'unauthenticated' | 'invalid' | 'too_large'; message: string }
   | { kind: 'saturated' | 'unavailable'; message: string; retryAfterSeconds: number };
 
+// Decoding and normalizing a request take 6-11 times its size in memory (measured for OTLP/JSON and
+// protobuf): counted against the in-flight budget before decoding starts.
+const DECODE_BYTES_PER_BODY_BYTE = 8;
+
 export interface IngestLimits extends AdmissionLimits {
   /** Longest an export waits for the queue before the client is told to retry. */
   exportTimeoutMs: number;
@@ -37,14 +43,27 @@ export interface IngestLimits extends AdmissionLimits {
  */
 export class OtlpIngest {
   readonly admission: Admission;
+  private readonly pricers = new WeakMap<readonly PriceOverride[], Pricer>();
 
   constructor(
     private readonly keys: ApiKeyVerifier,
     private readonly queue: SpanQueue,
     private readonly events: LlmEventWriter,
     private readonly limits: IngestLimits,
+    /** current() returns the same array while the overrides are unchanged: a Pricer is cached per array. */
+    private readonly prices: Pick<PriceOverrideStore, 'current'>,
   ) {
     this.admission = new Admission(limits);
+  }
+
+  private async pricerFor(projectId: string): Promise<Pricer> {
+    const overrides = await this.prices.current(projectId);
+    let pricer = this.pricers.get(overrides);
+    if (!pricer) {
+      pricer = new Pricer(overrides);
+      this.pricers.set(overrides, pricer);
+    }
+    return pricer;
   }
 
   /** Taken before a body is read; null means answer 'saturated' right away. */
@@ -71,6 +90,14 @@ export class OtlpIngest {
   ): Promise<ExportOutcome> {
     const release = ticket.retain();
     if (!release) return { kind: 'unavailable', message: 'request already ended', retryAfterSeconds: 1 };
+    if (!ticket.reserveWorking(DECODE_BYTES_PER_BODY_BYTE * body.length)) {
+      release();
+      return {
+        kind: 'saturated',
+        message: 'ingest is saturated (in-flight bytes over budget); retry later',
+        retryAfterSeconds: 1,
+      };
+    }
     const work = (
       signal === 'traces'
         ? this.decodeAndQueue(projectId, format, body)
@@ -147,7 +174,18 @@ export class OtlpIngest {
       }
       throw error;
     }
-    const { records, rejected } = normalizeTraceRequest(decoded, { projectId });
+    let pricer: Pricer;
+    try {
+      pricer = await this.pricerFor(projectId);
+    } catch {
+      // Without the project's overrides the spans would be stored with the wrong cost: retry later instead.
+      return {
+        kind: 'unavailable',
+        message: 'price overrides could not be read; retry later',
+        retryAfterSeconds: 2,
+      };
+    }
+    const { records, rejected } = normalizeTraceRequest(decoded, { projectId, pricer });
     let notStored: readonly { spanId: string; reason: string }[];
     try {
       // Spans the store refused (dead-lettered) were not stored: the client hears so, never a plain 200.

@@ -89,6 +89,7 @@ describe('OTel GenAI provider and usage', () => {
       cacheWriteInputTokens: 300,
       reasoningTokens: 150,
       totalTokens: 1200,
+      estimated: false,
     });
     // claude-3-5-sonnet: input 3, cache read 0.30, cache write 3.75, output 15 per 1M
     expect(llm.costUsd).toBeCloseTo((100 * 3 + 600 * 0.3 + 300 * 3.75 + 200 * 15) / 1e6, 12);

@@ -55,6 +55,7 @@ describe('OTel GenAI conventions', () => {
       cacheWriteInputTokens: null,
       reasoningTokens: null,
       totalTokens: 150,
+      estimated: false,
     });
     // gpt-4o: 120 x 2.50 + 30 x 10 per 1M
     expect(llm.costUsd).toBeCloseTo((120 * 2.5 + 30 * 10) / 1e6, 12);

@@ -80,6 +80,7 @@ describe('OpenInference', () => {
       cacheWriteInputTokens: null,
       reasoningTokens: 20,
       totalTokens: 1280,
+      estimated: false,
     });
     // gpt-4o: 200 uncached x 2.50 + 1000 cached x 1.25 + 80 x 10 per 1M
     expect(llm.costUsd).toBeCloseTo((200 * 2.5 + 1000 * 1.25 + 80 * 10) / 1e6, 12);

@@ -191,6 +191,7 @@ describe('Vercel AI SDK <= 6', () => {
       cacheWriteInputTokens: null,
       reasoningTokens: 700,
       totalTokens: 2900,
+      estimated: false,
     });
     expect(llm.outputMessages[0]?.parts).toEqual([
       { type: 'reasoning', content: 'Thinking about it.' },

@@ -1,12 +1,11 @@
 import type { Usage } from '@driftwatch/contracts';
+import { calcPrice } from '@pydantic/genai-prices';
 import { describe, expect, it } from 'vitest';
 import { normalizeTraceRequest } from '../normalize.js';
-import { llmOf, normalizeOne, request, span } from '../testing/otlp-builders.js';
-import { costForUsage, costUsd, loadDefaultPriceTable } from './cost.js';
-import { findPrice, modelCandidates } from './match.js';
-import type { PriceTable } from './types.js';
-
-const table = loadDefaultPriceTable();
+import { llmOf, normalizeOne, request, span, T0 } from '../testing/otlp-builders.js';
+import { catalogRates } from './catalog.js';
+import { costForUsage } from './cost.js';
+import { Pricer } from './pricer.js';
 
 function usage(partial: Partial<Usage>): Usage {
   return {
@@ -16,138 +15,182 @@ function usage(partial: Partial<Usage>): Usage {
     cacheWriteInputTokens: null,
     reasoningTokens: null,
     totalTokens: null,
+    estimated: false,
     ...partial,
   };
 }
 
-describe('price table', () => {
-  it('is dated and says where the prices come from', () => {
-    expect(table.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(table.source.length).toBeGreaterThan(10);
-  });
-
-  it.each([
-    'gpt-4o',
-    'gpt-4o-mini',
-    'gpt-4.1',
-    'gpt-4.1-mini',
-    'gpt-4.1-nano',
-    'o1',
-    'o3',
-    'o3-mini',
-    'o4-mini',
-    'gpt-5',
-    'gpt-5-mini',
-    'claude-3-5-sonnet',
-    'claude-3-7-sonnet',
-    'claude-sonnet-4',
-    'claude-opus-4',
-    'claude-3-5-haiku',
-    'gemini-1.5-pro',
-    'gemini-2.0-flash',
-    'gemini-2.5-pro',
-    'gemini-2.5-flash',
-  ])('prices %s with positive input and output rates', (model) => {
-    const price = table.models[model];
-    expect(price?.input).toBeGreaterThan(0);
-    expect(price?.output).toBeGreaterThan(0);
-  });
-
-  it('keys every model in lowercase', () => {
-    for (const key of Object.keys(table.models)) expect(key).toBe(key.toLowerCase());
-  });
+const NOW = new Date('2026-11-01T12:00:00Z');
+const call = (provider: string, model: string, u: Partial<Usage>) => ({
+  provider,
+  requestModel: model,
+  responseModel: '',
+  usage: usage(u),
 });
 
-describe('model matching', () => {
+describe('bundled prices (@pydantic/genai-prices)', () => {
   it.each([
-    ['gpt-4o', 'gpt-4o'],
-    ['gpt-4o-2024-08-06', 'gpt-4o'],
-    ['gpt-4o-mini-2024-07-18', 'gpt-4o-mini'],
-    ['openai/gpt-4o', 'gpt-4o'],
-    ['GPT-4o', 'gpt-4o'],
-    ['gpt-4.1-2025-04-14', 'gpt-4.1'],
-    ['o3-mini-2025-01-31', 'o3-mini'],
-    ['gpt-3.5-turbo-0125', 'gpt-3.5-turbo'],
-    ['claude-3-5-sonnet-20241022', 'claude-3-5-sonnet'],
-    ['claude-3-7-sonnet-latest', 'claude-3-7-sonnet'],
-    ['claude-sonnet-4-20250514', 'claude-sonnet-4'],
-    ['claude-opus-4-1-20250805', 'claude-opus-4-1'],
-    ['anthropic/claude-3.5-sonnet', 'claude-3-5-sonnet'],
-    ['anthropic.claude-3-5-sonnet-20240620-v1:0', 'claude-3-5-sonnet'],
-    ['us.anthropic.claude-3-7-sonnet-20250219-v1:0', 'claude-3-7-sonnet'],
-    ['claude-3-5-sonnet-v2@20241022', 'claude-3-5-sonnet'],
-    ['models/gemini-1.5-pro-002', 'gemini-1.5-pro'],
-    ['gemini-2.0-flash-001', 'gemini-2.0-flash'],
-    ['gemini-2.5-flash-preview-05-20', 'gemini-2.5-flash'],
-    ['mistral-large-2411', 'mistral-large'],
-  ])('prices %s as %s', (model, expected) => {
-    expect(findPrice(model, table)).toBe(table.models[expected]);
+    ['openai', 'gpt-4o-mini', 0.15, 0.6],
+    ['openai', 'gpt-4o-mini-2024-07-18', 0.15, 0.6],
+    ['anthropic', 'claude-sonnet-4-20250514', 3, 15],
+    ['', 'claude-3-5-sonnet-20241022', 3, 15],
+    ['aws.bedrock', 'us.anthropic.claude-3-7-sonnet-20250219-v1:0', 3, 15],
+    ['gcp.gemini', 'gemini-2.5-pro', 1.25, 10],
+  ])('knows %j %s (input %d, output %d per 1M)', (provider, model, input, output) => {
+    const rates = catalogRates(provider, model, NOW);
+    expect(rates).not.toBeNull();
+    // 100k tokens: below every context tier
+    const cost = costForUsage(usage({ inputTokens: 100_000, outputTokens: 100_000 }), rates!);
+    expect(cost).toBeCloseTo((input + output) / 10, 9);
   });
 
-  it('does not strip model variants such as -mini', () => {
-    expect(findPrice('gpt-4o-mini', table)).toBe(table.models['gpt-4o-mini']);
-    expect(findPrice('gpt-4o-mini', table)).not.toBe(table.models['gpt-4o']);
+  it('bills cache reads and writes at their own rates, as the library does', () => {
+    // Anthropic: cache read 0.1x input, 5-minute cache write 1.25x input
+    const u = {
+      input_tokens: 10_000,
+      cache_read_tokens: 6_000,
+      cache_write_tokens: 2_000,
+      output_tokens: 1_000,
+    };
+    const expected = calcPrice(u, 'claude-sonnet-4-20250514', { providerId: 'anthropic', timestamp: NOW })!;
+    const ours = new Pricer().costUsd(
+      call('anthropic', 'claude-sonnet-4-20250514', {
+        inputTokens: 10_000,
+        cacheReadInputTokens: 6_000,
+        cacheWriteInputTokens: 2_000,
+        outputTokens: 1_000,
+      }),
+      NOW,
+    );
+    expect(ours).toBeCloseTo(expected.total_price, 10);
+    expect(ours).toBeCloseTo((2_000 * 3 + 6_000 * 0.3 + 2_000 * 3.75 + 1_000 * 15) / 1e6, 10);
   });
 
-  it.each(['', 'my-finetune', 'llama-3.1-8b-instant', 'ft:custom-model'])('has no price for %j', (model) => {
-    expect(findPrice(model, table)).toBeNull();
+  it('applies the context tier the prompt falls in (Gemini 2.5 Pro above 200k input tokens)', () => {
+    const u = { input_tokens: 300_000, output_tokens: 1_000 };
+    const expected = calcPrice(u, 'gemini-2.5-pro', { providerId: 'google', timestamp: NOW })!;
+    const ours = new Pricer().costUsd(
+      call('gcp.gemini', 'gemini-2.5-pro', { inputTokens: 300_000, outputTokens: 1_000 }),
+      NOW,
+    );
+    expect(ours).toBeCloseTo(expected.total_price, 10);
+    expect(ours).toBeCloseTo((300_000 * 2.5 + 1_000 * 15) / 1e6, 10);
   });
 
-  it('tries the exact name before stripped ones', () => {
-    expect(modelCandidates('gpt-4o-2024-08-06')[0]).toBe('gpt-4o-2024-08-06');
-    expect(modelCandidates('gpt-4o-2024-08-06')).toContain('gpt-4o');
+  it.each([
+    ['openai', 'o3', '2025-03-01T12:00:00Z', 10 + 40],
+    ['openai', 'o3', '2025-07-01T12:00:00Z', 2 + 8],
+    ['deepseek', 'deepseek-chat', '2026-11-01T10:00:00Z', 0.27 + 1.1],
+    ['deepseek', 'deepseek-chat', '2026-11-01T20:00:00Z', 0.135 + 0.55],
+  ])('uses the price in force at the call time: %s %s at %s', (provider, model, at, expected) => {
+    const u = { inputTokens: 1_000_000, outputTokens: 1_000_000 };
+    const ours = new Pricer().costUsd(call(provider, model, u), new Date(at));
+    const library = calcPrice({ input_tokens: 1_000_000, output_tokens: 1_000_000 }, model, {
+      providerId: provider,
+      timestamp: new Date(at),
+    })!;
+    expect(ours).toBeCloseTo(library.total_price, 9);
+    expect(ours).toBeCloseTo(expected, 9);
+  });
+
+  it('prices by the response model first, then the request model', () => {
+    const pricer = new Pricer();
+    const u = usage({ inputTokens: 1_000_000, outputTokens: 0 });
+    const both = {
+      provider: 'openai',
+      responseModel: 'gpt-4o-mini-2024-07-18',
+      requestModel: 'gpt-4o',
+      usage: u,
+    };
+    expect(pricer.costUsd(both, NOW)).toBeCloseTo(0.15, 9);
+    expect(pricer.costUsd({ ...both, responseModel: 'custom-deployment' }, NOW)).toBeCloseTo(2.5, 9);
+  });
+
+  it.each([
+    ['openai', 'acme-llm-9000'],
+    ['', 'my-finetune'],
+    ['', ''],
+  ])('has no price for %j %j: null, never zero', (provider, model) => {
+    expect(
+      new Pricer().costUsd(call(provider, model, { inputTokens: 10, outputTokens: 10 }), NOW),
+    ).toBeNull();
   });
 });
 
 describe('cost arithmetic', () => {
-  const price = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 };
+  const card = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, reasoning: 20 };
 
   it('bills input and output per million tokens', () => {
-    expect(costForUsage(usage({ inputTokens: 1_000_000, outputTokens: 1_000_000 }), price)).toBe(18);
+    expect(costForUsage(usage({ inputTokens: 1_000_000, outputTokens: 1_000_000 }), card)).toBe(18);
   });
 
-  it('bills cached tokens at the cache rates and never twice', () => {
-    const cost = costForUsage(
-      usage({
-        inputTokens: 10_000,
-        outputTokens: 1_000,
-        cacheReadInputTokens: 6_000,
-        cacheWriteInputTokens: 2_000,
-      }),
-      price,
+  it('bills reasoning tokens at the reasoning rate, as part of the output and never twice', () => {
+    const cost = costForUsage(usage({ inputTokens: 0, outputTokens: 500, reasoningTokens: 400 }), card);
+    expect(cost).toBeCloseTo((100 * 15 + 400 * 20) / 1e6, 12);
+    const flat = { input: 3, output: 15 };
+    expect(costForUsage(usage({ inputTokens: 0, outputTokens: 500, reasoningTokens: 400 }), flat)).toBe(
+      costForUsage(usage({ inputTokens: 0, outputTokens: 500 }), flat),
     );
-    expect(cost).toBeCloseTo((2_000 * 3 + 6_000 * 0.3 + 2_000 * 3.75 + 1_000 * 15) / 1e6, 12);
   });
 
-  it('does not bill reasoning tokens on top of output tokens', () => {
-    const withReasoning = costForUsage(
-      usage({ inputTokens: 100, outputTokens: 500, reasoningTokens: 400 }),
-      price,
-    );
-    const without = costForUsage(usage({ inputTokens: 100, outputTokens: 500 }), price);
-    expect(withReasoning).toBe(without);
-  });
-
-  it('uses the input price for cache tokens when the table has no cache rate', () => {
+  it('uses the input rate for cache tokens without a cache rate', () => {
     expect(
       costForUsage(usage({ inputTokens: 1_000_000, cacheReadInputTokens: 500_000 }), { input: 2, output: 8 }),
     ).toBe(2);
   });
 
   it('never bills a negative uncached remainder', () => {
-    const cost = costForUsage(usage({ inputTokens: 100, cacheReadInputTokens: 300 }), price);
+    const cost = costForUsage(usage({ inputTokens: 100, cacheReadInputTokens: 300 }), card);
     expect(cost).toBeCloseTo((300 * 0.3) / 1e6, 12);
   });
 
   it('is null without any token counts', () => {
-    expect(costForUsage(usage({}), price)).toBeNull();
+    expect(costForUsage(usage({}), card)).toBeNull();
+  });
+});
+
+describe('project price overrides', () => {
+  const override = {
+    provider: '',
+    model: 'ft:gpt-4o-mini:acme::abc123',
+    input: 1,
+    output: 2,
+    cacheRead: 0.5,
+  };
+
+  it('prices a model the bundled data does not know', () => {
+    const pricer = new Pricer([override]);
+    const cost = pricer.costUsd(
+      call('openai', 'FT:gpt-4o-mini:acme::abc123', {
+        inputTokens: 1_000_000,
+        cacheReadInputTokens: 400_000,
+        outputTokens: 1_000_000,
+      }),
+      NOW,
+    );
+    expect(cost).toBeCloseTo(600_000 * 1e-6 + 400_000 * 0.5e-6 + 2, 9);
   });
 
-  it('prices by the response model first, then the request model', () => {
-    const u = usage({ inputTokens: 1_000_000, outputTokens: 0 });
-    expect(costUsd({ responseModel: 'gpt-4o-mini-2024-07-18', requestModel: 'gpt-4o', usage: u })).toBe(0.15);
-    expect(costUsd({ responseModel: 'custom-deployment', requestModel: 'gpt-4o', usage: u })).toBe(2.5);
-    expect(costUsd({ responseModel: '', requestModel: 'unknown-model', usage: u })).toBeNull();
+  it('wins over the bundled price (a negotiated rate), for its provider only when it names one', () => {
+    const pricer = new Pricer([{ provider: 'OpenAI', model: 'gpt-4o-mini', input: 0.1, output: 0.1 }]);
+    const u = { inputTokens: 1_000_000, outputTokens: 0 };
+    expect(pricer.costUsd(call('openai', 'gpt-4o-mini', u), NOW)).toBeCloseTo(0.1, 9);
+    expect(pricer.costUsd(call('azure.ai.openai', 'gpt-4o-mini', u), NOW)).toBeCloseTo(0.15, 9);
+  });
+
+  it('reaches the records through the normalize options', () => {
+    const chat = span({
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'acme-llm',
+        'gen_ai.usage.input_tokens': 1000,
+        'gen_ai.usage.output_tokens': 100,
+      },
+    });
+    const pricer = new Pricer([{ provider: '', model: 'acme-llm', input: 1, output: 2 }]);
+    const result = normalizeTraceRequest(request([chat]), { projectId: 'p', pricer });
+    expect(result.records[0]?.llm?.costUsd).toBeCloseTo((1000 * 1 + 100 * 2) / 1e6, 12);
+    expect(llmOf(normalizeOne(chat)).costUsd).toBeNull();
   });
 });
 
@@ -156,27 +199,19 @@ describe('cost on records', () => {
     span({
       attributes: {
         'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
         'gen_ai.request.model': model,
         'gen_ai.usage.input_tokens': 1000,
         'gen_ai.usage.output_tokens': 100,
       },
     });
 
-  it('gives a known model a cost', () => {
+  it('gives a known model a cost at the call time', () => {
+    expect(new Date(Number(T0 / 1_000_000n)).getUTCFullYear()).toBe(2026);
     expect(llmOf(normalizeOne(chat('gpt-4o-mini'))).costUsd).toBeCloseTo((1000 * 0.15 + 100 * 0.6) / 1e6, 12);
   });
 
   it('gives an unknown model a null cost, never zero', () => {
     expect(llmOf(normalizeOne(chat('acme-llm-9000'))).costUsd).toBeNull();
-  });
-
-  it('uses the price table passed in the options', () => {
-    const prices: PriceTable = {
-      asOf: '2026-01-01',
-      source: 'test',
-      models: { 'acme-llm': { input: 1, output: 2 } },
-    };
-    const result = normalizeTraceRequest(request([chat('acme-llm-2026-01-01')]), { projectId: 'p', prices });
-    expect(result.records[0]?.llm?.costUsd).toBeCloseTo((1000 * 1 + 100 * 2) / 1e6, 12);
   });
 });

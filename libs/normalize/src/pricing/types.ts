@@ -1,16 +1,11 @@
-/** USD per 1M tokens. cacheRead / cacheWrite default to the input price when a provider has no separate rate. */
-export interface ModelPrice {
-  input: number;
-  output: number;
-  cacheRead?: number;
-  cacheWrite?: number;
-}
+/** A rate in USD per 1M tokens, flat or by context tier (the tier whose start the call's input tokens exceed). */
+export type Rate = number | { base: number; tiers: ReadonlyArray<{ start: number; price: number }> };
 
-export interface PriceTable {
-  /** The date the prices were checked (YYYY-MM-DD). */
-  asOf: string;
-  /** Where the prices come from. */
-  source: string;
-  /** Keyed by lowercase model name without provider prefix or date suffix. */
-  models: Record<string, ModelPrice>;
+/** What one model costs at one moment. Cache rates default to the input rate, reasoning to the output rate. */
+export interface RateCard {
+  input: Rate;
+  output: Rate;
+  cacheRead?: Rate;
+  cacheWrite?: Rate;
+  reasoning?: Rate;
 }

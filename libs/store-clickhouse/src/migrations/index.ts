@@ -4,6 +4,7 @@ import { projectsAndKeys } from './003-projects-and-keys.js';
 import { deadLetters } from './004-dead-letters.js';
 import { usersAndSessions } from './005-users-and-sessions.js';
 import { llmLogEvents } from './006-llm-log-events.js';
+import { usageEstimatesAndPrices } from './007-usage-estimates-and-prices.js';
 import { alerts } from './010-alerts.js';
 import type { Migration } from './migration.js';
 
@@ -15,5 +16,6 @@ export const migrations: readonly Migration[] = [
   deadLetters,
   usersAndSessions,
   llmLogEvents,
+  usageEstimatesAndPrices,
   alerts,
 ];

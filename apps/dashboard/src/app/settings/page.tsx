@@ -1,5 +1,6 @@
 'use client';
 import { ApiKeys } from '../../components/settings/api-keys';
+import { PriceOverrides } from '../../components/settings/price-overrides';
 import { ProjectForm } from '../../components/settings/project-form';
 import { useSession } from '../../components/shell/session-context';
 
@@ -18,6 +19,7 @@ export default function SettingsPage() {
       )}
       <ProjectForm projectId={project} canEdit={admin} />
       <ApiKeys projectId={project} canEdit={admin} />
+      <PriceOverrides projectId={project} canEdit={admin} />
     </div>
   );
 }

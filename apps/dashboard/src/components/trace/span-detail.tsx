@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { SpanView } from '../../lib/api';
 import { formatCost, formatCount, formatMs, formatTime } from '../../lib/format';
 import { ChatView } from '../chat/chat-view';
+import { EstimatedMark } from '../estimated-mark';
 import { PartBoundary } from '../chat/part-boundary';
 
 /** The selected span: for an LLM call its figures and conversation; for any span its raw attributes. */
@@ -25,11 +26,22 @@ export function SpanDetail({ span }: { span: SpanView }) {
             <Fact label="Provider" value={llm.provider || '—'} />
             <Fact label="Operation" value={llm.operation || '—'} />
             <Fact label="Finish reason" value={llm.finishReasons.join(', ') || '—'} />
-            <Fact label="Input tokens" value={formatCount(llm.usage.inputTokens)} />
+            <Fact
+              label="Input tokens"
+              value={formatCount(llm.usage.inputTokens)}
+              estimated={llm.usage.estimated}
+            />
             <Fact label="Cached tokens" value={formatCount(llm.usage.cacheReadInputTokens)} />
-            <Fact label="Output tokens" value={formatCount(llm.usage.outputTokens)} />
+            <Fact
+              label="Output tokens"
+              value={formatCount(llm.usage.outputTokens)}
+              estimated={llm.usage.estimated}
+            />
             <Fact label="Reasoning tokens" value={formatCount(llm.usage.reasoningTokens)} />
-            <Fact label="Cost" value={formatCost(llm.costUsd)} />
+            <Fact label="Cost" value={formatCost(llm.costUsd)} estimated={llm.usage.estimated} />
+            {llm.usageCounted ? null : (
+              <Fact label="In trace totals" value="no (repeats the usage of the calls below)" />
+            )}
           </>
         ) : null}
       </dl>
@@ -44,11 +56,14 @@ export function SpanDetail({ span }: { span: SpanView }) {
   );
 }
 
-function Fact({ label, value }: { label: string; value: string }) {
+function Fact({ label, value, estimated }: { label: string; value: string; estimated?: boolean }) {
   return (
     <div className="fact">
       <dt>{label}</dt>
-      <dd>{value}</dd>
+      <dd>
+        {value}
+        {estimated ? <EstimatedMark /> : null}
+      </dd>
     </div>
   );
 }

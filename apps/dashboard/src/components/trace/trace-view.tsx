@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import type { TraceDetail } from '../../lib/api';
 import { formatCost, formatMs, formatTime } from '../../lib/format';
 import { useApi } from '../../lib/use-api';
+import { EstimatedMark } from '../estimated-mark';
 import { ErrorState, Loading } from '../states';
 import { buildWaterfall, type WaterfallRow } from './span-tree';
 import { SpanDetail } from './span-detail';
@@ -21,7 +22,12 @@ export function TraceView({ traceId }: { traceId: string }) {
   const selectedId = chosen ?? defaultSpan(tree.rows);
   const selected = tree.rows.find((r) => r.span.spanId === selectedId)?.span ?? tree.rows[0]!.span;
   const root = tree.rows[0]!.span;
-  const cost = state.data.spans.reduce((sum, s) => sum + (s.llm?.costUsd ?? 0), 0);
+  // Only counted calls: a wrapper span repeats the usage (and cost) of the call inside it.
+  const counted = state.data.spans.filter((s) => s.llm?.usageCounted);
+  const cost = counted.some((s) => s.llm?.costUsd != null)
+    ? counted.reduce((sum, s) => sum + (s.llm?.costUsd ?? 0), 0)
+    : null;
+  const estimated = counted.some((s) => s.llm?.usage.estimated);
   const sessionId = state.data.spans
     .map((s) => s.attributes['session.id'])
     .find((v) => typeof v === 'string');
@@ -37,6 +43,7 @@ export function TraceView({ traceId }: { traceId: string }) {
           <p className="muted small">
             {formatTime(root.startTime)} · {formatMs(tree.totalMs)} · {tree.rows.length} spans ·{' '}
             {state.data.spans.filter((s) => s.llm).length} LLM calls · {formatCost(cost)}
+            {estimated ? <EstimatedMark /> : null}
             {typeof sessionId === 'string' ? (
               <>
                 {' '}

@@ -1,5 +1,6 @@
 'use client';
 import Link from 'next/link';
+import { EstimatedMark } from '../estimated-mark';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { TraceSummary } from '../../lib/api';
@@ -112,7 +113,10 @@ export function TracesTable({
                 <span className={`badge ${t.status}`}>{t.status}</span>
               </td>
               <td className="num">{formatMs(t.durationMs)}</td>
-              <td className="num">{formatCount(t.inputTokens + t.outputTokens)}</td>
+              <td className="num">
+                {formatCount(t.inputTokens + t.outputTokens)}
+                {t.usageEstimated ? <EstimatedMark /> : null}
+              </td>
               <td className="num">{formatCost(t.costUsd)}</td>
               <td className="ellipsis">{t.userId ?? '—'}</td>
               <td className="ellipsis">
