@@ -28,9 +28,9 @@ interface NotificationRow {
  * ClickHouse server do not both send the same try in the normal case, because the one who leased second sees
  * the first lease when it reads back. They can both send when their lease inserts overlap so closely that
  * each reads back before the other's row is visible, when replicas lag (a cluster read from another replica),
- * or when a send outlasts the lease. Then the receiver gets the same webhook-id twice: at-least-once, never
- * lost, because an item stays pending until a try is recorded as sent or failed. Run one notifier per
- * project set to make even that rare.
+ * or when a claimant sends after its lease expired (the notifier does not start a send that could). Then
+ * the receiver gets the same webhook-id twice: at-least-once, never lost, because an item stays pending until
+ * a try is recorded as sent or failed. Run one notifier per project set to make even that rare.
  */
 export class ClickHouseOutbox implements Outbox {
   constructor(

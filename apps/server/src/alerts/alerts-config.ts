@@ -48,6 +48,10 @@ export function loadAlertsConfig(env: NodeJS.ProcessEnv = process.env): AlertsCo
     throw new Error(`invalid configuration: ${problems}`);
   }
   const c = parsed.data;
+  if (c.DRIFTWATCH_ALERTS_LEASE_MS <= c.DRIFTWATCH_ALERTS_TIMEOUT_MS)
+    throw new Error(
+      'invalid configuration: DRIFTWATCH_ALERTS_LEASE_MS must exceed DRIFTWATCH_ALERTS_TIMEOUT_MS (a claim must outlast a send)',
+    );
   return {
     allowedHosts: c.DRIFTWATCH_ALERTS_ALLOWED_HOSTS.split(',')
       .map((h) => h.trim())

@@ -20,6 +20,8 @@ export interface NotifierOptions {
   policy: RetryPolicy;
   pollMs: number;
   leaseMs: number;
+  /** The longest one send can take; a claimed item is not started unless its lease outlasts it. */
+  sendTimeoutMs: number;
   log: (message: string) => void;
 }
 
@@ -78,10 +80,13 @@ export class Notifier {
   private async drain(): Promise<void> {
     for (const project of await this.options.projects.listProjects()) {
       if (this.stopped) return;
-      const { outbox, leaseMs } = this.options;
+      const { outbox, leaseMs, sendTimeoutMs } = this.options;
+      const leasedAt = Date.now();
       const claimed = await outbox.claimDue(project.projectId, this.claimant, BATCH, leaseMs);
       for (const item of claimed) {
         if (this.stopped) return;
+        // Past this, another notifier may take the item: leave it to be claimed again rather than send twice.
+        if (Date.now() + sendTimeoutMs > leasedAt + leaseMs) break;
         await this.deliver(item);
       }
       if (claimed.length === BATCH) this.again = true;

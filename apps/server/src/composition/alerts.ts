@@ -63,6 +63,7 @@ export async function createAlerts(
         policy: settings.retry,
         pollMs: settings.pollMs,
         leaseMs: settings.leaseMs,
+        sendTimeoutMs: settings.timeoutMs,
         log,
       });
       notifier.start();
