@@ -41,7 +41,7 @@ export interface AlertsConfig {
   maxResponseBytes: number;
 }
 
-export function loadAlertsConfig(env: NodeJS.ProcessEnv = process.env): AlertsConfig {
+export function loadAlertsConfig(env: Record<string, string | undefined> = process.env): AlertsConfig {
   const parsed = alertsConfigSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
