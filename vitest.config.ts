@@ -12,6 +12,7 @@ const alias = Object.fromEntries(
     'api-schema',
     'contract-tests',
     'pipeline',
+    'alerts',
   ].map((name) => [
     `@driftwatch/${name}`,
     fileURLToPath(new URL(`./libs/${name}/src/index.ts`, import.meta.url)),

@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AlertDestinationsController } from './alerts/alert-destinations.controller.js';
+import { AlertRulesController } from './alerts/alert-rules.controller.js';
 import { HealthController } from './api/health.controller.js';
 import { MetricsController } from './api/metrics.controller.js';
 import { PricesController } from './api/prices.controller.js';
@@ -21,7 +23,7 @@ export class AppModule {
     otlpHttp: OtlpHttpHandler;
     version: string;
     auth: AuthServices;
-    roles: ReadonlySet<'ingest' | 'writer' | 'api'>;
+    roles: ReadonlySet<'ingest' | 'writer' | 'api' | 'notifier'>;
   }): DynamicModule {
     // Every role answers /healthz and /readyz; OTLP and the REST API only where their role runs.
     const controllers = [
@@ -35,6 +37,8 @@ export class AppModule {
             UsersController,
             ProjectsController,
             PricesController,
+            AlertDestinationsController,
+            AlertRulesController,
           ]
         : []),
     ];

@@ -51,3 +51,24 @@ export {
   type Project,
 } from './projects.js';
 export { priceOverrideListSchema, priceOverrideSchema, type PriceOverrideList } from './prices.js';
+export {
+  alertDeliveryListSchema,
+  alertDeliveryQuerySchema,
+  alertDeliverySchema,
+  alertDestinationIdParamSchema,
+  alertDestinationKindSchema,
+  alertDestinationListSchema,
+  alertDestinationSchema,
+  createAlertDestinationRequestSchema,
+  createdAlertDestinationSchema,
+  createMetricRuleRequestSchema,
+  metricRuleListSchema,
+  metricRuleMetricSchema,
+  metricRuleSchema,
+  testAlertResponseSchema,
+  type MetricRuleView,
+  type AlertDelivery,
+  type AlertDestinationView,
+  type CreateAlertDestinationRequest,
+  type CreatedAlertDestination,
+} from './alerts.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { apiErrorSchema } from './errors.js';
+import { alertPaths } from './openapi-alerts.js';
 import { metricsQuerySchema, metricsSummarySchema } from './metrics.js';
 import { traceDetailSchema, traceListPageSchema, traceListQuerySchema } from './traces.js';
 import {
@@ -200,6 +201,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     security: [{ apiKey: [] }, { session: [] }],
     paths: {
       ...accountPaths(),
+      ...alertPaths({ ok, body, queryParameters, pathId, errorResponses, forbidden }),
       '/api/traces': {
         get: {
           summary: 'List traces',

@@ -7,3 +7,5 @@ export type * from './span-record.js';
 export type * from './store.js';
 export type * from './auth.js';
 export type * from './account-stores.js';
+export type * from './alerts.js';
+export type * from './alert-rules.js';

@@ -8,3 +8,7 @@ export { ClickHouseProjectStore } from './project-store.js';
 export { ClickHouseRetentionStore } from './retention-store.js';
 export { ClickHouseUserStore } from './user-store.js';
 export { ClickHousePriceOverrideStore } from './price-override-store.js';
+export { ClickHouseOutbox } from './alert-outbox.js';
+export { ClickHouseAlertDestinationStore } from './alert-destination-store.js';
+export { ClickHouseMetricRuleStore } from './metric-rule-store.js';
+export { ClickHouseMetricRuleReader } from './metric-rule-reader.js';

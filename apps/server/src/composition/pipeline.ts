@@ -29,6 +29,7 @@ import {
 } from '@driftwatch/store-clickhouse';
 import type { DriftwatchConfig } from '../config/config.js';
 import { RetentionSweeper } from '../retention/retention-sweeper.js';
+import { type Alerts, createAlerts } from './alerts.js';
 
 export interface Pipeline {
   queue: SpanQueue;
@@ -40,6 +41,7 @@ export interface Pipeline {
   users: UserStore;
   /** Price overrides per project: set through the API, applied by the ingest to new spans. */
   prices: PriceOverrideStore;
+  alerts: Alerts;
   /** What this process's roles need, checked now; /readyz answers 503 with the reasons when not ready. */
   isReady(): Promise<ReadinessReport>;
   shutdown(deadline: Deadline): Promise<void>;
@@ -101,6 +103,7 @@ export async function createPipeline(
   await users.start();
   const sweeper = new RetentionSweeper(projects, retention, log);
   sweeper.start();
+  const alerts = await createAlerts(config, readClient, projects, log);
   const reader = new ClickHouseTraceReader(readClient, config.database);
   let closed = false;
   return {
@@ -112,11 +115,13 @@ export async function createPipeline(
     retention,
     users,
     prices: new ClickHousePriceOverrideStore(readClient, config.database),
+    alerts,
     isReady: () => readiness(config.roles, readClient, queue, writer),
     shutdown: async (deadline) => {
       if (closed) return;
       closed = true;
       await sweeper.stop();
+      await alerts.shutdown(deadline);
       await queue.shutdown(deadline);
       await writer.shutdown(deadline);
       await store.shutdown();

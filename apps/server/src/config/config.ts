@@ -34,10 +34,10 @@ export const configSchema = z.object({
   DRIFTWATCH_KEEPALIVE_TIMEOUT_MS: millis.default(65_000),
   /** Open connections per listener (OTLP/HTTP and REST; gRPC); connections past it are closed at once. */
   DRIFTWATCH_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4096),
-  /** Which roles this process runs: ingest (OTLP receivers), writer (queue -> store), api (REST). */
+  /** Which roles this process runs: ingest (OTLP receivers), writer (queue -> store), api (REST), notifier (alerts). */
   DRIFTWATCH_ROLES: z
     .string()
-    .default('ingest,writer,api')
+    .default('ingest,writer,api,notifier')
     .transform((text) => [
       ...new Set(
         text
@@ -46,7 +46,7 @@ export const configSchema = z.object({
           .filter(Boolean),
       ),
     ])
-    .pipe(z.array(z.enum(['ingest', 'writer', 'api'])).min(1)),
+    .pipe(z.array(z.enum(['ingest', 'writer', 'api', 'notifier'])).min(1)),
   /** A ClickHouse server or cluster over HTTP(S); when unset, ClickHouse's engine runs in-process (chDB). */
   DRIFTWATCH_CLICKHOUSE_URL: z.string().url().optional(),
   DRIFTWATCH_CLICKHOUSE_USER: z.string().default('default'),

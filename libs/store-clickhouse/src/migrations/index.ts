@@ -5,6 +5,7 @@ import { deadLetters } from './004-dead-letters.js';
 import { usersAndSessions } from './005-users-and-sessions.js';
 import { llmLogEvents } from './006-llm-log-events.js';
 import { usageEstimatesAndPrices } from './007-usage-estimates-and-prices.js';
+import { alerts } from './010-alerts.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   usersAndSessions,
   llmLogEvents,
   usageEstimatesAndPrices,
+  alerts,
 ];

@@ -1,0 +1,100 @@
+import type {
+  MetricRule,
+  MetricRuleReader,
+  MetricRuleStore,
+  Outbox,
+  ProjectStore,
+} from '@driftwatch/contracts';
+import { episodeOf, evaluateRule, ruleMessage, ruleNotificationId } from '@driftwatch/alerts';
+
+export interface RuleRunnerOptions {
+  rules: MetricRuleStore;
+  reader: MetricRuleReader;
+  outbox: Outbox;
+  projects: ProjectStore;
+  intervalMs: number;
+  dashboardUrl: string | null;
+  /** Tells the notifier something is due. */
+  wake: () => void;
+  log: (message: string) => void;
+}
+
+/**
+ * Evaluates every enabled metric rule of every project on an interval (part of the notifier role). A transition
+ * is saved before its notifications are recorded and marked notified after, and the notification ids are
+ * derived from rule, key, episode and destination: a crash in between records them again on the next
+ * evaluation, as the same notifications, never as new ones.
+ */
+export class RuleRunner {
+  private timer: NodeJS.Timeout | null = null;
+  private round: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(private readonly options: RuleRunnerOptions) {}
+
+  start(): void {
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.round;
+  }
+
+  /** One evaluation of every rule (exposed for tests; the timer calls it). */
+  async evaluateAll(nowMs = Date.now()): Promise<void> {
+    for (const project of await this.options.projects.listProjects()) {
+      for (const rule of await this.options.rules.list(project.projectId)) {
+        if (this.stopped) return;
+        if (!rule.enabled) continue;
+        await this.evaluate(rule, nowMs).catch((error: unknown) =>
+          this.options.log(`rule ${rule.ruleId} (project ${rule.projectId}): ${(error as Error).message}`),
+        );
+      }
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.round = this.evaluateAll()
+        .catch((error: unknown) => this.options.log(`rule evaluation failed: ${(error as Error).message}`))
+        .finally(() => {
+          this.round = null;
+          this.schedule();
+        });
+    }, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  private async evaluate(rule: MetricRule, nowMs: number): Promise<void> {
+    const { rules, reader, outbox } = this.options;
+    const previous = await rules.states(rule.projectId, rule.ruleId);
+    const observations = await reader.observe(rule, nowMs);
+    const next = evaluateRule(rule, observations, previous, episodeOf(nowMs, this.options.intervalMs));
+    const pending = next.filter((s) => !s.notified);
+    if (pending.length === 0) {
+      if (JSON.stringify(next) !== JSON.stringify(previous))
+        await rules.saveStates(rule.projectId, rule.ruleId, next);
+      return;
+    }
+    await rules.saveStates(rule.projectId, rule.ruleId, next);
+    for (const state of pending) {
+      const message = ruleMessage(rule, state, this.options.dashboardUrl);
+      for (const destinationId of rule.destinationIds) {
+        await outbox.enqueue({
+          notificationId: ruleNotificationId(rule.ruleId, state, destinationId),
+          projectId: rule.projectId,
+          destinationId,
+          message,
+          createdAt: new Date(nowMs).toISOString(),
+        });
+      }
+    }
+    // Resolved keys are done once notified; firing ones are kept to tell their resolution later.
+    const settled = next.filter((s) => s.firing).map((s) => ({ ...s, notified: true }));
+    await rules.saveStates(rule.projectId, rule.ruleId, settled);
+    this.options.wake();
+  }
+}

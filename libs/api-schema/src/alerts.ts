@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+export const alertDestinationKindSchema = z.enum(['slack', 'webhook']);
+
+export const createAlertDestinationRequestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    kind: alertDestinationKindSchema,
+    /** Slack: the incoming-webhook URL; webhook: the receiver. Checked against the address guard. */
+    url: z
+      .string()
+      .max(2048)
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), 'only http and https URLs are allowed'),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type CreateAlertDestinationRequest = z.infer<typeof createAlertDestinationRequestSchema>;
+
+/** A destination as the API shows it: never the URL or the secret, only a hint of the URL. */
+export const alertDestinationSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: alertDestinationKindSchema,
+  /** Scheme and host, e.g. "https://hooks.slack.com/…". */
+  urlHint: z.string(),
+  enabled: z.boolean(),
+  createdAt: z.string(),
+});
+export type AlertDestinationView = z.infer<typeof alertDestinationSchema>;
+
+export const alertDestinationListSchema = z.object({ items: z.array(alertDestinationSchema) });
+
+/** The only response that holds the signing secret (webhook kind): shown once, verify with it. */
+export const createdAlertDestinationSchema = alertDestinationSchema.extend({
+  signingSecret: z.string().optional(),
+});
+export type CreatedAlertDestination = z.infer<typeof createdAlertDestinationSchema>;
+
+export const alertDestinationIdParamSchema = z.string().uuid('a destination id is a UUID');
+
+export const testAlertResponseSchema = z.object({
+  /** The webhook-id receivers see; the delivery log lists its tries. */
+  notificationId: z.string(),
+});
+
+export const alertDeliverySchema = z.object({
+  notificationId: z.string(),
+  attempt: z.number().int(),
+  time: z.string(),
+  outcome: z.enum(['delivered', 'retryable', 'permanent']),
+  statusCode: z.number().int().nullable(),
+  latencyMs: z.number().int(),
+  error: z.string(),
+});
+export type AlertDelivery = z.infer<typeof alertDeliverySchema>;
+
+export const alertDeliveryListSchema = z.object({ items: z.array(alertDeliverySchema) });
+
+export const alertDeliveryQuerySchema = z
+  .object({ limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .strict();
+
+export const metricRuleMetricSchema = z.enum(['error_rate', 'p95_latency_ms', 'cost_usd', 'user_cost_usd']);
+
+/** error_rate takes a fraction (0.05 is 5 %); latency milliseconds; costs US dollars. */
+export const createMetricRuleRequestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    metric: metricRuleMetricSchema,
+    threshold: z.number().finite().min(0),
+    windowMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60),
+    model: z.string().trim().max(200).default(''),
+    destinationIds: z.array(z.string().uuid()).min(1).max(20),
+    enabled: z.boolean().default(true),
+  })
+  .strict()
+  .refine((r) => r.metric !== 'error_rate' || r.threshold <= 1, {
+    message: 'an error_rate threshold is a fraction from 0 to 1 (0.05 is 5 %)',
+    path: ['threshold'],
+  });
+
+export const metricRuleSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  metric: metricRuleMetricSchema,
+  threshold: z.number(),
+  windowMinutes: z.number().int(),
+  model: z.string(),
+  destinationIds: z.array(z.string()),
+  enabled: z.boolean(),
+  createdAt: z.string(),
+});
+export type MetricRuleView = z.infer<typeof metricRuleSchema>;
+
+export const metricRuleListSchema = z.object({ items: z.array(metricRuleSchema) });

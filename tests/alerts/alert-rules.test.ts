@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { World } from '../dashboard/support/world.js';
+import { DriftwatchServer } from '../support/driftwatch-server.js';
+import { hexId } from '../support/otlp-payloads.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
+
+const ADMIN_PASSWORD = 'admin-password-for-rule-tests';
+let server: DriftwatchServer;
+let receiver: WebhookReceiver;
+let admin: string;
+
+beforeAll(async () => {
+  receiver = await new WebhookReceiver().start();
+  server = await DriftwatchServer.start({
+    env: {
+      DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      DRIFTWATCH_ALERTS_ALLOWED_HOSTS: '127.0.0.1',
+      DRIFTWATCH_ALERTS_POLL_MS: '200',
+      DRIFTWATCH_ALERTS_RULES_INTERVAL_MS: '300',
+      DRIFTWATCH_DASHBOARD_URL: 'http://127.0.0.1:3999',
+    },
+  });
+  admin = await World.login(server.url, { email: 'admin@localhost', password: ADMIN_PASSWORD });
+});
+afterAll(async () => {
+  await server?.stop();
+  await receiver?.stop();
+});
+
+const call = (method: string, path: string, body?: unknown) =>
+  World.call(server.url, admin, method, path, body);
+
+/** Model calls as an OTel GenAI instrumentation exports them; `errors` of them failed. */
+async function sendModelCalls(total: number, errors: number): Promise<void> {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const attributes = [
+    ['gen_ai.operation.name', 'chat'],
+    ['gen_ai.provider.name', 'openai'],
+    ['gen_ai.request.model', 'gpt-4o-mini'],
+  ].map(([key, value]) => ({ key, value: { stringValue: value } }));
+  const spans = Array.from({ length: total }, (_, i) => ({
+    traceId: hexId(16),
+    spanId: hexId(8),
+    name: 'chat gpt-4o-mini',
+    kind: 3,
+    startTimeUnixNano: (now - 1_000_000_000n).toString(),
+    endTimeUnixNano: now.toString(),
+    attributes: [
+      ...attributes,
+      { key: 'gen_ai.usage.input_tokens', value: { intValue: '10' } },
+      { key: 'gen_ai.usage.output_tokens', value: { intValue: '5' } },
+    ],
+    status: i < errors ? { code: 2, message: 'upstream 500' } : {},
+  }));
+  const body = JSON.stringify({
+    resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'it' }, spans }] }],
+  });
+  const response = await server.fetch('/v1/traces', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  expect(response.status).toBe(200);
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('metric rules from live traffic', () => {
+  it('alerts once when the error rate passes the threshold, with the numbers and a link', async () => {
+    const hook = (await (
+      await call('POST', '/api/projects/default/alert-destinations', {
+        name: 'h',
+        kind: 'webhook',
+        url: receiver.url,
+      })
+    ).json()) as { id: string; signingSecret: string };
+    receiver.setSecret(hook.signingSecret);
+    const bad = await call('POST', '/api/projects/default/alert-rules', {
+      name: 'x',
+      metric: 'error_rate',
+      threshold: 20,
+      windowMinutes: 5,
+      destinationIds: [hook.id],
+    });
+    expect([bad.status, await bad.text()]).toEqual([400, expect.stringMatching(/fraction/)]);
+    const unknown = await call('POST', '/api/projects/default/alert-rules', {
+      name: 'x',
+      metric: 'error_rate',
+      threshold: 0.2,
+      windowMinutes: 5,
+      destinationIds: ['00000000-0000-4000-8000-000000000000'],
+    });
+    expect(unknown.status).toBe(400);
+    const created = await call('POST', '/api/projects/default/alert-rules', {
+      name: 'checkout errors',
+      metric: 'error_rate',
+      threshold: 0.2,
+      windowMinutes: 5,
+      destinationIds: [hook.id],
+    });
+    expect(created.status).toBe(201);
+
+    await sendModelCalls(10, 1);
+    // Evaluations pass at 10 % errors: nothing is sent.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(receiver.received).toEqual([]);
+
+    await sendModelCalls(10, 9);
+    const alert = await waitFor('the threshold alert', () => receiver.received.find((r) => r.verified));
+    expect(alert.payload).toMatchObject({
+      type: 'metric.threshold',
+      data: {
+        title: 'Error rate above 20.0 % (checkout errors)',
+        summary: 'Error rate 50.0 % over the last 5 min; the rule "checkout errors" fires above 20.0 %.',
+        link: 'http://127.0.0.1:3999/traces?project=default&status=error',
+      },
+    });
+    // More evaluations while it keeps firing send nothing more.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(receiver.received.map((r) => r.id)).toEqual([alert.id]);
+    expect(receiver.acknowledgedIds()).toEqual([alert.id]);
+  });
+});
