@@ -7,8 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseSecretKey } from '@driftwatch/alerts';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const deploy = join(root, 'deploy');
@@ -27,7 +28,10 @@ const SECRET_KEYS = [
   'DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD',
   'WEAVIATE_API_KEY',
   'DRIFTWATCH_PROXY_SECRET',
+  'DRIFTWATCH_SECRET_KEY',
 ];
+/** Every server role; each runs as its own compose service and Kubernetes Deployment. */
+const ROLES = ['api', 'ingest', 'notifier', 'writer'];
 const isPlaceholder = (value: string) => /change-me/i.test(value);
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
@@ -59,6 +63,15 @@ function envWithoutSecrets(): NodeJS.ProcessEnv {
   return env;
 }
 
+function readEnvExample(): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(envExample, 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
 function filesUnder(dir: string, suffixes: string[]): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -84,6 +97,7 @@ interface Container {
   name: string;
   image?: string;
   env?: Array<{ name: string; value?: string }>;
+  envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
   ports?: Array<{ name?: string; containerPort: number }>;
   livenessProbe?: Probe;
   readinessProbe?: Probe;
@@ -134,6 +148,21 @@ describe('deploy/docker-compose.yml', () => {
     expect(result.output).toMatch(/required variable \w+ is missing/);
   });
 
+  it('refuses to render without DRIFTWATCH_SECRET_KEY (alert destinations need one shared key)', () => {
+    requireDockerCompose();
+    const withoutKey = join(mkdtempSync(join(tmpdir(), 'dw-compose-')), 'no-secret-key.env');
+    const lines = readFileSync(envExample, 'utf8').split('\n');
+    expect(lines.some((l) => l.startsWith('DRIFTWATCH_SECRET_KEY='))).toBe(true);
+    writeFileSync(withoutKey, lines.filter((l) => !l.startsWith('DRIFTWATCH_SECRET_KEY=')).join('\n'));
+    const result = run(
+      'docker',
+      ['compose', '--env-file', withoutKey, '-f', composeFile, 'config', '--quiet'],
+      envWithoutSecrets(),
+    );
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/required variable DRIFTWATCH_SECRET_KEY is missing/);
+  });
+
   it('describes the whole distributed stack with healthchecks and health-gated start order', () => {
     requireDockerCompose();
     const result = run(
@@ -151,6 +180,7 @@ describe('deploy/docker-compose.yml', () => {
           healthcheck?: { test: string[] };
           depends_on?: Record<string, { condition: string }>;
           deploy?: { replicas?: number };
+          ports?: unknown[];
         }
       >;
     };
@@ -161,6 +191,7 @@ describe('deploy/docker-compose.yml', () => {
         'dashboard',
         'driftwatch-api',
         'driftwatch-ingest',
+        'driftwatch-notifier',
         'driftwatch-writer',
         'kafka',
         'weaviate',
@@ -178,13 +209,32 @@ describe('deploy/docker-compose.yml', () => {
     expect(Number(major) * 100 + Number(minor), s.clickhouse!.image).toBeGreaterThanOrEqual(2408);
     expect(s.weaviate!.image).toMatch(/^semitechnologies\/weaviate:1\.3\d/);
     expect(s.weaviate!.environment!.DEFAULT_VECTORIZER_MODULE).toBe('none');
-    for (const role of ['ingest', 'writer', 'api']) {
+    for (const role of ROLES) {
       const env = s[`driftwatch-${role}`]!.environment!;
       expect(env.DRIFTWATCH_ROLES).toBe(role);
       expect(env.DRIFTWATCH_QUEUE).toBe('kafka');
       expect(env.DRIFTWATCH_CLICKHOUSE_URL).toMatch(/^https?:\/\//);
     }
     expect(s['driftwatch-writer']!.deploy?.replicas).toBe(2);
+    // The notifier: one replica (the outbox lease avoids double sends only in the normal case), nothing
+    // published, started once ClickHouse answers and the api created the schema.
+    const notifier = s['driftwatch-notifier']!;
+    expect(notifier.image).toBe(s['driftwatch-api']!.image);
+    expect(notifier.deploy?.replicas).toBe(1);
+    expect(notifier.ports ?? []).toEqual([]);
+    expect(notifier.healthcheck!.test.join(' ')).toContain('/readyz');
+    expect(Object.keys(notifier.depends_on ?? {}).sort()).toEqual(['clickhouse', 'driftwatch-api']);
+    expect(notifier.environment!.DRIFTWATCH_DASHBOARD_URL).toMatch(/^https?:\/\//);
+    // The api seals destination secrets and the notifier opens them: one key, in those two roles only.
+    const secretKey = notifier.environment!.DRIFTWATCH_SECRET_KEY;
+    expect(secretKey).toMatch(/change-me/);
+    expect(s['driftwatch-api']!.environment!.DRIFTWATCH_SECRET_KEY).toBe(secretKey);
+    for (const role of ['ingest', 'writer'])
+      expect(s[`driftwatch-${role}`]!.environment!.DRIFTWATCH_SECRET_KEY, role).toBeUndefined();
+    // Destination addresses are checked when added (api) and at every send (notifier): the same allow-list.
+    expect(notifier.environment!.DRIFTWATCH_ALERTS_ALLOWED_HOSTS).toBe(
+      s['driftwatch-api']!.environment!.DRIFTWATCH_ALERTS_ALLOWED_HOSTS,
+    );
     expect(s.dashboard!.environment!.DRIFTWATCH_API_URL).toBe('http://driftwatch-api:4318');
     // The dashboard proxy and the API share the proxy secret, or every browser shares the proxy's address.
     const proxySecret = s.dashboard!.environment!.DRIFTWATCH_PROXY_SECRET;
@@ -198,16 +248,13 @@ describe('deploy/docker-compose.yml', () => {
       const m = /^\s*([A-Z_]*(PASSWORD|API_KEY|ALLOWED_KEYS|SECRET)[A-Z_]*):\s*(.*)$/.exec(line);
       if (m) expect(m[3], `${m[1]} in docker-compose.yml`).toMatch(/^\$\{[A-Z_]+:\?/);
     }
-    const example = Object.fromEntries(
-      readFileSync(envExample, 'utf8')
-        .split('\n')
-        .filter((l) => /^[A-Z_]+=/.test(l))
-        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-    );
+    const example = readEnvExample();
     for (const key of SECRET_KEYS) {
       expect(example[key], `${key} in .env.example`).toBeDefined();
       expect(isPlaceholder(example[key]!), `${key} in .env.example is a change-me placeholder`).toBe(true);
     }
+    // Not a usable key either: the api and notifier refuse to start until it is replaced.
+    expect(() => parseSecretKey(example.DRIFTWATCH_SECRET_KEY!)).toThrow(/32 bytes/);
   });
 });
 
@@ -241,11 +288,61 @@ describe('deploy/kubernetes', () => {
     const roles = serverDeployments.map(
       (d) => templateOf(d).spec.containers[0]!.env!.find((e) => e.name === 'DRIFTWATCH_ROLES')?.value,
     );
-    expect(roles.sort()).toEqual(['api', 'ingest', 'writer']);
+    expect(roles.sort()).toEqual(ROLES);
     expect(new Set(serverDeployments.map((d) => templateOf(d).spec.containers[0]!.image)).size).toBe(1);
     expect(deployments.map((d) => d.metadata.name).sort()).toEqual(
-      ['driftwatch-api', 'driftwatch-dashboard', 'driftwatch-ingest', 'driftwatch-writer'].sort(),
+      [
+        'driftwatch-api',
+        'driftwatch-dashboard',
+        'driftwatch-ingest',
+        'driftwatch-notifier',
+        'driftwatch-writer',
+      ].sort(),
     );
+  });
+
+  it('applies every manifest but the Secret template and keda/ through the kustomization', () => {
+    const kustomization = parseYaml(readFileSync(join(k8sDir, 'kustomization.yaml'), 'utf8')) as {
+      resources: string[];
+    };
+    const manifests = readdirSync(k8sDir).filter(
+      (f) => f.endsWith('.yaml') && !['kustomization.yaml', 'secret.yaml'].includes(f),
+    );
+    expect([...kustomization.resources].sort()).toEqual(manifests.sort());
+    expect(kustomization.resources).toContain('notifier.yaml');
+  });
+
+  it('runs one notifier, replaced not rolled, with the secret key and the alert settings', () => {
+    const notifier = deployments.find((d) => d.metadata.name === 'driftwatch-notifier')!;
+    expect(notifier, 'driftwatch-notifier Deployment').toBeDefined();
+    const spec = notifier.spec as { replicas?: number; strategy?: { type: string } };
+    // Two notifiers can both send under a near-simultaneous claim (alert-outbox.ts): keep one, never two at once.
+    expect(spec.replicas).toBe(1);
+    expect(spec.strategy?.type).toBe('Recreate');
+    const c = templateOf(notifier).spec.containers[0]!;
+    expect(c.env?.find((e) => e.name === 'DRIFTWATCH_ROLES')?.value).toBe('notifier');
+    expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(c.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    // DRIFTWATCH_SECRET_KEY reaches the api (seals) and the notifier (opens) from driftwatch-secrets.
+    const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'driftwatch-secrets')!;
+    expect(isPlaceholder(secret.stringData?.DRIFTWATCH_SECRET_KEY ?? '')).toBe(true);
+    expect(() => parseSecretKey(secret.stringData!.DRIFTWATCH_SECRET_KEY!)).toThrow(/32 bytes/);
+    const config = objects.find((o) => o.kind === 'ConfigMap')!.data!;
+    expect(config.DRIFTWATCH_ALERTS_ALLOWED_HOSTS).toBeDefined();
+    expect(config.DRIFTWATCH_DASHBOARD_URL).toMatch(/^https:\/\//);
+    for (const name of ['driftwatch-api', 'driftwatch-notifier']) {
+      const from = templateOf(deployments.find((d) => d.metadata.name === name)!).spec.containers[0]!.envFrom;
+      expect(from, name).toContainEqual({ secretRef: { name: 'driftwatch-secrets' } });
+      expect(from, name).toContainEqual({ configMapRef: { name: 'driftwatch-config' } });
+    }
+    // With one replica, a PDB that allows none unavailable would block every node drain.
+    const pdb = objects.find(
+      (o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'driftwatch-notifier',
+    );
+    const pdbSpec = pdb?.spec as
+      { maxUnavailable?: number; selector: { matchLabels: Record<string, string> } } | undefined;
+    expect(pdbSpec?.maxUnavailable).toBe(1);
+    expect(selects(pdbSpec!.selector.matchLabels, templateOf(notifier).metadata.labels)).toBe(true);
   });
 
   it('gives every server role probes on /healthz and /readyz and DRIFTWATCH_ROLES', () => {
@@ -254,7 +351,7 @@ describe('deploy/kubernetes', () => {
         expect(c.livenessProbe?.httpGet?.path, `${d.metadata.name} liveness`).toBe('/healthz');
         expect(c.readinessProbe?.httpGet?.path, `${d.metadata.name} readiness`).toBe('/readyz');
         expect(c.env?.find((e) => e.name === 'DRIFTWATCH_ROLES')?.value, d.metadata.name).toMatch(
-          /^(ingest|writer|api)(,(ingest|writer|api))*$/,
+          /^(ingest|writer|api|notifier)(,(ingest|writer|api|notifier))*$/,
         );
       }
     }
