@@ -6,3 +6,4 @@ export type * from './read-model.js';
 export type * from './span-record.js';
 export type * from './store.js';
 export type * from './auth.js';
+export type * from './embedder.js';
