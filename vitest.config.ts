@@ -12,6 +12,9 @@ const alias = Object.fromEntries(
     'api-schema',
     'contract-tests',
     'pipeline',
+    'embedding',
+    'embedder-local',
+    'embedder-remote',
   ].map((name) => [
     `@driftwatch/${name}`,
     fileURLToPath(new URL(`./libs/${name}/src/index.ts`, import.meta.url)),
