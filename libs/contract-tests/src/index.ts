@@ -6,3 +6,4 @@ export {
 } from './span-queue.contract.js';
 export { spanStoreContract, type StoreUnderTest } from './span-store.contract.js';
 export { llmCall, nanosAgo, randomSpanId, randomTraceId, spanRecord } from './span-fixtures.js';
+export { embedderContract, type EmbedderCapabilities } from './embedder.contract.js';
