@@ -48,6 +48,7 @@ export class LocalEmbedder implements Embedder {
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
         executionMode: 'sequential',
+        // 'disabled' loads in less memory but peaks as high once inference runs, and is slower (README).
         graphOptimizationLevel: 'all',
       });
     } catch (error) {
