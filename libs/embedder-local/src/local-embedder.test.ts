@@ -4,6 +4,7 @@ import { embedderContract } from '@driftwatch/contract-tests';
 import { deadlineIn, PermanentError } from '@driftwatch/contracts';
 import { describe, expect, it } from 'vitest';
 import { LocalEmbedder } from './local-embedder.js';
+import { defaultModelDir } from './model-files.js';
 
 // The project's own install step: fetches the pinned model into the cache once, then only checks the sha256.
 const fetchScript = fileURLToPath(new URL('../../../scripts/models/fetch-minilm.sh', import.meta.url));
@@ -12,6 +13,17 @@ const modelDir = execFileSync('bash', [fetchScript], { encoding: 'utf8', timeout
 embedderContract('local all-MiniLM-L6-v2', { semantic: true }, async () => new LocalEmbedder({ modelDir }));
 
 describe('LocalEmbedder', () => {
+  it('finds the model where the fetch script puts it, for each source', () => {
+    expect(defaultModelDir({ DRIFTWATCH_CACHE: '/c', DRIFTWATCH_EMBEDDING_MODEL_DIR: '/m' })).toBe('/m');
+    expect(defaultModelDir({ DRIFTWATCH_CACHE: '/c' })).toBe('/c/models/all-MiniLM-L6-v2');
+    expect(defaultModelDir({ DRIFTWATCH_CACHE: '/c', DRIFTWATCH_EMBEDDING_MODEL_SOURCE: 'hf' })).toBe(
+      '/c/models/all-MiniLM-L6-v2-hf',
+    );
+    expect(execFileSync('bash', [fetchScript], { encoding: 'utf8' }).trim()).toBe(
+      defaultModelDir(process.env),
+    );
+  });
+
   it('says how to get the model when its files are missing', async () => {
     const embedder = new LocalEmbedder({ modelDir: '/nonexistent/model' });
     const started = embedder.start();

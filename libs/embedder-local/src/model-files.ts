@@ -12,11 +12,15 @@ export interface ModelFiles {
   maxTokens: number;
 }
 
-/** Where the model is: DRIFTWATCH_EMBEDDING_MODEL_DIR, else the fetch script's cache directory. */
-export function defaultModelDir(env: Record<string, string | undefined> = process.env): string {
+/**
+ * Where scripts/models/fetch-minilm.sh puts the model (or finds it): DRIFTWATCH_EMBEDDING_MODEL_DIR, else its
+ * cache directory for the chosen source (DRIFTWATCH_EMBEDDING_MODEL_SOURCE pypi or hf).
+ */
+export function defaultModelDir(env: Record<string, string | undefined>): string {
   if (env['DRIFTWATCH_EMBEDDING_MODEL_DIR']) return env['DRIFTWATCH_EMBEDDING_MODEL_DIR'];
   const cache = env['DRIFTWATCH_CACHE'] || join(homedir(), '.cache', 'driftwatch');
-  return join(cache, 'models', 'all-MiniLM-L6-v2');
+  const name = env['DRIFTWATCH_EMBEDDING_MODEL_SOURCE'] === 'hf' ? 'all-MiniLM-L6-v2-hf' : 'all-MiniLM-L6-v2';
+  return join(cache, 'models', name);
 }
 
 export async function readModelFiles(dir: string): Promise<ModelFiles> {
