@@ -1,5 +1,5 @@
 import { embedderContract } from '@driftwatch/contract-tests';
-import { deadlineIn, PermanentError, RetryableError } from '@driftwatch/contracts';
+import { deadlineIn, PermanentError, RetryableError, UnavailableError } from '@driftwatch/contracts';
 import { l2Normalize } from '@driftwatch/embedding';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RemoteEmbedderOptions, RetryEvent } from './options.js';
@@ -140,6 +140,25 @@ describe('RemoteEmbedder against the wire format', () => {
     const shown = JSON.stringify([messages, retries]);
     expect(shown).not.toContain(KEY);
     expect(shown).not.toContain('query-secret');
+  });
+
+  it('times out a request that gets no answer and retries it', async () => {
+    fake.script.push({ status: 0, body: null, hang: true });
+    const embedder = await make({ requestTimeoutMs: 200 });
+    const { vectors } = await embedder.embed(['slow']);
+    expect(vectors).toHaveLength(1);
+    expect(retries).toEqual([
+      { attempt: 1, delayMs: expect.any(Number), status: 0, reason: 'no response within 200 ms' },
+    ]);
+  });
+
+  it('stops waiting to retry when shut down past the deadline, failing the call as unavailable', async () => {
+    fake.script.push({ status: 503, body: 'down' });
+    const embedder = await make({ backoff: { initialMs: 60_000, maxMs: 60_000 } });
+    const pending = embedder.embed(['x']);
+    while (retries.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await embedder.shutdown(deadlineIn(50));
+    await expect(pending).rejects.toBeInstanceOf(UnavailableError);
   });
 
   it('reads base64 embeddings from servers that answer in that encoding', async () => {

@@ -11,6 +11,8 @@ export interface ScriptedReply {
   headers?: Record<string, string>;
   /** Sent as JSON; a string is sent as it is. */
   body: unknown;
+  /** Never answer (the client's timeout must act). */
+  hang?: boolean;
 }
 
 export interface FakeEmbeddingsServer {
@@ -68,6 +70,7 @@ export async function startFakeEmbeddings(dimensions: number): Promise<FakeEmbed
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { input: string[]; model: string };
       fake.requests.push({ headers: req.headers, body });
       const scripted = fake.script.shift();
+      if (scripted?.hang) return;
       if (scripted) return send(scripted.status, scripted.body, scripted.headers);
       if (!Array.isArray(body.input) || typeof body.model !== 'string') {
         return send(400, openAiError("'input' and 'model' are required."));
