@@ -42,7 +42,7 @@ afterAll(async () => {
 function fetchFromHub(): Promise<{ code: number; stdout: string; stderr: string; cache: string }> {
   const cache = mkdtempSync(join(tmpdir(), 'driftwatch-hf-'));
   caches.push(cache);
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     DRIFTWATCH_CACHE: cache,
     DRIFTWATCH_EMBEDDING_MODEL_SOURCE: 'hf',
