@@ -15,6 +15,9 @@ const alias = Object.fromEntries(
     'embedding',
     'embedder-local',
     'embedder-remote',
+    'clickhouse-migrate',
+    'vector-clickhouse',
+    'vector-weaviate',
   ].map((name) => [
     `@driftwatch/${name}`,
     fileURLToPath(new URL(`./libs/${name}/src/index.ts`, import.meta.url)),

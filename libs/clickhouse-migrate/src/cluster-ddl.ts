@@ -1,10 +1,9 @@
 /**
  * The clustered form of a single-node migration statement, so one migration list serves both: tables holding
- * per-trace data become `<name>_local` Replicated* tables on every shard plus a Distributed `<name>` sharded by
- * trace id (a trace stays on one shard, so FINAL still collapses retried spans); small tables are replicated to
- * every node; every statement runs ON CLUSTER. Statements are templates ({db} is substituted afterwards).
+ * per-trace data (`sharded`) become `<name>_local` Replicated* tables on every shard plus a Distributed `<name>`
+ * sharded by trace id (a trace stays on one shard, so FINAL still collapses retried rows); small tables are
+ * replicated to every node; every statement runs ON CLUSTER. Statements are templates ({db} is substituted afterwards).
  */
-const SHARDED = new Set(['spans', 'trace_index', 'dead_letters', 'llm_log_events']);
 
 const CREATE_TABLE = /CREATE TABLE IF NOT EXISTS \{db\}\.(\w+) \(/;
 const ENGINE = /ENGINE = (ReplacingMergeTree|AggregatingMergeTree|MergeTree)(?:\((\w*)\))?/;
@@ -12,22 +11,25 @@ const MATERIALIZED_VIEW = /CREATE MATERIALIZED VIEW IF NOT EXISTS \{db\}\.(\w+) 
 const ALTER_TABLE = /^(\s*)ALTER TABLE \{db\}\.(\w+) /;
 const CREATE_DATABASE = /^(\s*)CREATE DATABASE IF NOT EXISTS \{db\}\s*$/;
 
-const local = (name: string) => (SHARDED.has(name) ? `${name}_local` : name);
-
-export function clusterStatements(statement: string, cluster: string): string[] {
+export function clusterStatements(
+  statement: string,
+  cluster: string,
+  sharded: ReadonlySet<string>,
+): string[] {
+  const local = (name: string) => (sharded.has(name) ? `${name}_local` : name);
   const on = `ON CLUSTER '${cluster}'`;
   if (CREATE_DATABASE.test(statement)) return [`${statement.trim()} ${on}`];
   const table = CREATE_TABLE.exec(statement);
   if (table) {
     const name = table[1] as string;
-    const shard = SHARDED.has(name) ? '{shard}' : 'all';
+    const shard = sharded.has(name) ? '{shard}' : 'all';
     const created = statement
       .replace(CREATE_TABLE, `CREATE TABLE IF NOT EXISTS {db}.${local(name)} ${on} (`)
       .replace(ENGINE, (_match, engine: string, args?: string) => {
         const path = `'/clickhouse/tables/${shard}/{db}/${name}', '{replica}'`;
         return `ENGINE = Replicated${engine}(${path}${args ? `, ${args}` : ''})`;
       });
-    if (!SHARDED.has(name)) return [created];
+    if (!sharded.has(name)) return [created];
     return [
       created,
       `CREATE TABLE IF NOT EXISTS {db}.${name} ${on} AS {db}.${name}_local
@@ -41,7 +43,7 @@ export function clusterStatements(statement: string, cluster: string): string[] 
       `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${view[1]} ${on} TO {db}.${local(view[2] as string)} AS`,
     );
     // The view fires on inserts into the shard-local table, where the rows land.
-    for (const name of SHARDED)
+    for (const name of sharded)
       rewritten = rewritten.replaceAll(`FROM {db}.${name} `, `FROM {db}.${name}_local `);
     return [rewritten];
   }

@@ -7,3 +7,5 @@ export type * from './span-record.js';
 export type * from './store.js';
 export type * from './auth.js';
 export type * from './embedder.js';
+export type * from './vector-index.js';
+export * from './vector-checks.js';

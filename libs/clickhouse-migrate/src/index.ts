@@ -1,0 +1,3 @@
+export { clusterStatements } from './cluster-ddl.js';
+export { renderDdl, renderStatements, runMigrations } from './migrate.js';
+export type { Migration, MigrationSet, SchemaOptions } from './migration.js';
