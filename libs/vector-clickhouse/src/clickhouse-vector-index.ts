@@ -12,10 +12,11 @@ import {
   checkFilter,
   checkNearest,
   checkSample,
+  MAX_NEAREST_K,
   RetryableError,
   UnavailableError,
 } from '@driftwatch/contracts';
-import { distinctBySpanField, toEntry, toInsertRow, toMatch, whereClause, type VectorRow } from './rows.js';
+import { latestPerSpanField, toEntry, toInsertRow, toMatch, whereClause, type VectorRow } from './rows.js';
 import { DEFAULT_HNSW, vectorSchema, type HnswSettings } from './schema.js';
 
 export interface ClickHouseVectorIndexOptions {
@@ -32,15 +33,18 @@ const METADATA = `project_id, trace_id, span_id, field, toUnixTimestamp64Milli(t
 
 /**
  * VectorIndex on ClickHouse's own HNSW index (vector_similarity), in chDB beside the spans or on a server >= 25.8.
- * Reads use FINAL, so a row upserted twice (redelivery, a topic assigned later) is seen once, in its latest version.
- * A search whose filters leave fewer than k rows among the index's candidates is answered again by an exact scan
- * of the filtered rows (pre-filtering), so filters never silently shorten an answer.
+ * nearest() asks the index without FINAL: FINAL makes ClickHouse read every granule the primary key spans, which
+ * turns the search into an exact scan (measured: docs/adr/0002-vector-index.md). Versions of a row not yet merged
+ * away carry the same vector and metadata, so they are collapsed here, keeping the latest. The topic is the one
+ * field a later upsert changes, so a topic filter (and any search the index answers short, e.g. under selective
+ * filters) is answered by an exact scan with FINAL, which sees only the latest version of each row.
  * The client belongs to the caller (embedded, it is the one chDB session of the process).
  */
 export class ClickHouseVectorIndex implements VectorIndex {
   readonly dimensions: number;
   readonly maxSampleSize: number;
   private state: 'new' | 'started' | 'stopped' = 'new';
+  private lastVersionMs = 0;
   private readonly db: string;
   private readonly searchSettings: ClickHouseSettings;
 
@@ -89,7 +93,9 @@ export class ClickHouseVectorIndex implements VectorIndex {
     this.requireStarted();
     checkEntries(entries, this.dimensions);
     if (entries.length === 0) return;
-    const now = Date.now();
+    // The version ReplacingMergeTree keeps: strictly increasing, so a later upsert wins even within one ms.
+    const now = Math.max(Date.now(), this.lastVersionMs + 1);
+    this.lastVersionMs = now;
     try {
       await this.client.insert({
         table: `${this.db}.vectors`,
@@ -104,9 +110,13 @@ export class ClickHouseVectorIndex implements VectorIndex {
   async nearest(vector: Float32Array, k: number, filter: VectorFilter): Promise<VectorMatch[]> {
     this.requireStarted();
     checkNearest(vector, k, filter, this.dimensions);
-    const approximate = await this.search(vector, k, filter, this.searchSettings);
-    if (approximate.length >= k) return approximate;
-    return this.search(vector, k, filter, { vector_search_filter_strategy: 'prefilter' });
+    if (filter.topicId === undefined) {
+      // Room for unmerged duplicates, within the LIMIT up to which ClickHouse uses the index (1000 by default).
+      const fetch = Math.min(2 * k, MAX_NEAREST_K);
+      const approximate = await this.search(vector, fetch, filter, '', this.searchSettings);
+      if (approximate.length >= k) return approximate.slice(0, k);
+    }
+    return this.search(vector, k, filter, 'FINAL', { vector_search_filter_strategy: 'prefilter' });
   }
 
   async sample(request: VectorSampleRequest): Promise<VectorEntry[]> {
@@ -141,19 +151,20 @@ export class ClickHouseVectorIndex implements VectorIndex {
 
   private async search(
     vector: Float32Array,
-    k: number,
+    limit: number,
     filter: VectorFilter,
+    final: '' | 'FINAL',
     settings: ClickHouseSettings,
   ): Promise<VectorMatch[]> {
     const where = whereClause(filter);
     const rows = await this.select(
       `SELECT ${METADATA}, cosineDistance(vector, {query:Array(Float32)}) AS distance
-       FROM ${this.db}.vectors FINAL WHERE ${where.sql} ORDER BY distance LIMIT {k:UInt32}`,
-      { ...where.params, query: Array.from(vector), k },
+       FROM ${this.db}.vectors ${final} WHERE ${where.sql} ORDER BY distance LIMIT {limit:UInt32}`,
+      { ...where.params, query: Array.from(vector), limit },
       settings,
       'nearest',
     );
-    return distinctBySpanField(rows.map(toMatch));
+    return latestPerSpanField(rows).map(toMatch);
   }
 
   private async select(

@@ -90,13 +90,16 @@ export function whereClause(filter: VectorFilter): { sql: string; params: Record
   return { sql: parts.join(' AND '), params };
 }
 
-/** Keeps the first (nearest) row of each (span, field): duplicates are versions not yet merged away. */
-export function distinctBySpanField<T extends { spanId: string; field: string }>(rows: readonly T[]): T[] {
-  const seen = new Set<string>();
-  return rows.filter((r) => {
-    const key = `${r.spanId}\u0000${r.field}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/**
+ * One row per (span, field), nearest first: duplicates are versions not yet merged away (same vector, so the same
+ * distance); the latest upsert wins.
+ */
+export function latestPerSpanField(rows: readonly VectorRow[]): VectorRow[] {
+  const latest = new Map<string, VectorRow>();
+  for (const row of rows) {
+    const key = `${row.span_id}\u0000${row.field}`;
+    const seen = latest.get(key);
+    if (!seen || Number(row.updated_ms) > Number(seen.updated_ms)) latest.set(key, row);
+  }
+  return [...latest.values()].sort((a, b) => Number(a.distance) - Number(b.distance));
 }
