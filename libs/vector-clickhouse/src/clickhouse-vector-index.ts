@@ -28,6 +28,9 @@ export interface ClickHouseVectorIndexOptions {
   maxSampleSize?: number;
 }
 
+/** ef_search, chosen with DEFAULT_HNSW (docs/adr/0002-vector-index.md). */
+const DEFAULT_SEARCH_CANDIDATES = 128;
+
 const METADATA = `project_id, trace_id, span_id, field, toUnixTimestamp64Milli(time) AS time_ms, model, release,
   topic_id, toUnixTimestamp64Milli(updated_at) AS updated_ms`;
 
@@ -58,7 +61,7 @@ export class ClickHouseVectorIndex implements VectorIndex {
     // Rescoring: the index proposes k x 2 candidates (its distances are of quantized vectors); their exact
     // distances from the Float32 column decide the order, so near-ties come out as an exact scan orders them.
     this.searchSettings = {
-      hnsw_candidate_list_size_for_search: options.candidatesForSearch ?? 64,
+      hnsw_candidate_list_size_for_search: options.candidatesForSearch ?? DEFAULT_SEARCH_CANDIDATES,
       vector_search_with_rescoring: 1,
       vector_search_index_fetch_multiplier: 2,
     };
