@@ -125,7 +125,9 @@ async function table(name, indexSql) {
     query_params: { t: name },
     format: 'JSONEachRow',
   });
-  console.log(`${name}: insert ${inserted.toFixed(1)} s, merge to one part ${merged.toFixed(1)} s, active parts ${(await parts.json())[0].n}`);
+  console.log(
+    `${name}: insert ${inserted.toFixed(1)} s, merge to one part ${merged.toFixed(1)} s, active parts ${(await parts.json())[0].n}`,
+  );
   return inserted;
 }
 
