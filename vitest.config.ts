@@ -13,6 +13,12 @@ const alias = Object.fromEntries(
     'contract-tests',
     'pipeline',
     'alerts',
+    'embedding',
+    'embedder-local',
+    'embedder-remote',
+    'clickhouse-migrate',
+    'vector-clickhouse',
+    'vector-weaviate',
   ].map((name) => [
     `@driftwatch/${name}`,
     fileURLToPath(new URL(`./libs/${name}/src/index.ts`, import.meta.url)),

@@ -9,3 +9,6 @@ export type * from './auth.js';
 export type * from './account-stores.js';
 export type * from './alerts.js';
 export type * from './alert-rules.js';
+export type * from './embedder.js';
+export type * from './vector-index.js';
+export * from './vector-checks.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RETENTION_DAYS, renderDdl } from './migrate.js';
+import { MAX_RETENTION_DAYS, renderDdl } from '@driftwatch/clickhouse-migrate';
 import { embeddedForTests } from './test-support.js';
 
 describe('retention limit', () => {

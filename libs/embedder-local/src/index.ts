@@ -1,0 +1,2 @@
+export { LocalEmbedder, type LocalEmbedderOptions } from './local-embedder.js';
+export { defaultModelDir, readModelFiles, type ModelFiles } from './model-files.js';
