@@ -23,7 +23,7 @@ export class AppModule {
     otlpHttp: OtlpHttpHandler;
     version: string;
     auth: AuthServices;
-    roles: ReadonlySet<'ingest' | 'writer' | 'api' | 'notifier'>;
+    roles: ReadonlySet<'ingest' | 'writer' | 'api' | 'notifier' | 'embedder'>;
   }): DynamicModule {
     // Every role answers /healthz and /readyz; OTLP and the REST API only where their role runs.
     const controllers = [

@@ -145,4 +145,32 @@ export const traceIdParamSchema = z
   .regex(/^[0-9a-fA-F]{32}$/, 'a trace id is 32 hexadecimal characters')
   .transform((s) => s.toLowerCase());
 
+/** GET /api/traces/{traceId}/similar: the calls nearest to one LLM call's request (or response). */
+export const similarCallsQuerySchema = z.object({
+  spanId: z
+    .string()
+    .regex(/^[0-9a-fA-F]{16}$/, 'a span id is 16 hexadecimal characters')
+    .transform((s) => s.toLowerCase()),
+  field: z.enum(['request', 'response']).default('request'),
+  k: z.coerce.number().int().min(1).max(100).default(10),
+});
+
+export const similarCallsSchema = z.object({
+  spanId: z.string(),
+  field: z.enum(['request', 'response']),
+  embeddingModel: z.string(),
+  matches: z.array(
+    z.object({
+      traceId: z.string(),
+      spanId: z.string(),
+      field: z.enum(['request', 'response']),
+      distance: z.number(),
+      time: z.string(),
+      model: z.string(),
+      release: z.string(),
+    }),
+  ),
+});
+
+export type SimilarCalls = z.infer<typeof similarCallsSchema>;
 export type TraceListQueryInput = z.input<typeof traceListQuerySchema>;

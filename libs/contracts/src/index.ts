@@ -12,3 +12,4 @@ export type * from './alert-rules.js';
 export type * from './embedder.js';
 export type * from './vector-index.js';
 export * from './vector-checks.js';
+export type * from './embedding-sampling.js';

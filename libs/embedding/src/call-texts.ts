@@ -32,13 +32,16 @@ export interface CallTexts {
   skippedNonTextParts: number;
 }
 
+/** The parts of an LLM call (stored or read back) that its texts come from. */
+export type CallMessages = Pick<LlmCall, 'inputMessages' | 'outputMessages' | 'systemInstructions'>;
+
 const USER_ROLES = new Set(['user', 'human']);
 const SYSTEM_ROLES = new Set(['system', 'developer']);
 /** Parts that are neither text nor something a model says (tool traffic, reasoning): left out, not counted. */
 const NOT_CONTENT = new Set<MessagePart['type']>(['reasoning', 'tool_call', 'tool_call_response']);
 
 /** The texts of one LLM call to embed, each field as its own input. Pure: no I/O. */
-export function callTexts(call: LlmCall, options: Partial<CallTextOptions> = {}): CallTexts {
+export function callTexts(call: CallMessages, options: Partial<CallTextOptions> = {}): CallTexts {
   const opts = { ...DEFAULT_CALL_TEXT_OPTIONS, ...options };
   const out: CallTexts = { inputs: [], empty: [], skippedNonTextParts: 0 };
   const textOf = (parts: readonly MessagePart[]): string => {
@@ -72,7 +75,7 @@ export function callTexts(call: LlmCall, options: Partial<CallTextOptions> = {})
 }
 
 /** System instructions plus system/developer messages, as text (their non-text parts are not counted). */
-function systemPrompt(call: LlmCall): string {
+function systemPrompt(call: CallMessages): string {
   const parts = [
     ...call.systemInstructions,
     ...call.inputMessages.filter((m) => SYSTEM_ROLES.has(m.role.toLowerCase())).flatMap((m) => m.parts),

@@ -6,6 +6,7 @@ export { migrate, type SchemaOptions } from './migrate.js';
 export { ClickHouseApiKeyStore, apiKeyPrefix, generateApiKey, isWellFormedApiKey } from './api-key-store.js';
 export { ClickHouseProjectStore } from './project-store.js';
 export { ClickHouseRetentionStore } from './retention-store.js';
+export { ClickHouseSamplingRateStore } from './sampling-rate-store.js';
 export { ClickHouseUserStore } from './user-store.js';
 export { ClickHousePriceOverrideStore } from './price-override-store.js';
 export { ClickHouseOutbox } from './alert-outbox.js';

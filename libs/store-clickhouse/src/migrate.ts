@@ -14,6 +14,7 @@ const TTL_COLUMNS = [
   ['spans', 'start_time'],
   ['trace_index', 'start_max'],
   ['llm_log_events', 'time'],
+  ['embedding_sampling', 'window_start'],
 ] as const;
 
 /** A span-store migration statement as the statements to run on one node or on a cluster. */

@@ -1,6 +1,22 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query, Req, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  Query,
+  Req,
+  ServiceUnavailableException,
+  UseGuards,
+} from '@nestjs/common';
 import type { TraceDetail, TraceListPage } from '@driftwatch/contracts';
-import { traceIdParamSchema, traceListQuerySchema } from '@driftwatch/api-schema';
+import {
+  similarCallsQuerySchema,
+  traceIdParamSchema,
+  traceListQuerySchema,
+  type SimilarCalls,
+} from '@driftwatch/api-schema';
+import { callTexts } from '@driftwatch/embedding';
 import { InvalidCursorError } from '@driftwatch/store-clickhouse';
 import { BadRequestException } from '@nestjs/common';
 import { Access, AccessGuard, projectOf, type AuthedRequest } from '../auth/access.guard.js';
@@ -32,5 +48,48 @@ export class TracesController {
     const trace = await this.pipeline.reader.getTrace(projectOf(request), id);
     if (!trace) throw new NotFoundException(`trace ${id} not found in this project`);
     return trace;
+  }
+
+  /**
+   * The calls of this project nearest to one LLM call of the trace: its request (or response) text is embedded
+   * again and looked up in the vector index among the same field. 503 when embeddings are not available here.
+   */
+  @Get(':traceId/similar')
+  async similar(
+    @Req() request: AuthedRequest,
+    @Param('traceId') traceId: string,
+    @Query() query: unknown,
+  ): Promise<SimilarCalls> {
+    const id = parseOr400(traceIdParamSchema, traceId, 'traceId');
+    const { spanId, field, k } = parseOr400(similarCallsQuerySchema, query, 'query');
+    const { embedder, index } = this.pipeline.embedding;
+    if (!embedder || !index) {
+      const { reason } = await this.pipeline.embedding.check();
+      throw new ServiceUnavailableException(`similar calls are not available: ${reason}`);
+    }
+    const projectId = projectOf(request);
+    const trace = await this.pipeline.reader.getTrace(projectId, id);
+    const span = trace?.spans.find((s) => s.spanId === spanId);
+    if (!span) throw new NotFoundException(`span ${spanId} of trace ${id} not found in this project`);
+    const text = span.llm
+      ? callTexts(span.llm, { request: field === 'request', response: field === 'response' }).inputs[0]?.text
+      : undefined;
+    if (!text) throw new NotFoundException(`span ${spanId} has no ${field} text to compare`);
+    const { vectors } = await embedder.embed([text]);
+    const matches = await index.nearest(vectors[0] as Float32Array, k, { projectId, field });
+    return {
+      spanId,
+      field,
+      embeddingModel: embedder.modelId,
+      matches: matches.map((m) => ({
+        traceId: m.traceId,
+        spanId: m.spanId,
+        field: m.field,
+        distance: m.distance,
+        time: new Date(m.timeMs).toISOString(),
+        model: m.model,
+        release: m.release,
+      })),
+    };
   }
 }

@@ -30,6 +30,7 @@ import {
 import type { DriftwatchConfig } from '../config/config.js';
 import { RetentionSweeper } from '../retention/retention-sweeper.js';
 import { type Alerts, createAlerts } from './alerts.js';
+import { createEmbedding, type Embedding } from './embedding.js';
 
 export interface Pipeline {
   queue: SpanQueue;
@@ -42,6 +43,8 @@ export interface Pipeline {
   /** Price overrides per project: set through the API, applied by the ingest to new spans. */
   prices: PriceOverrideStore;
   alerts: Alerts;
+  /** Embedder, vector index and the embedding stage (beside the writer, never in ingest's path). */
+  embedding: Embedding;
   /** What this process's roles need, checked now; /readyz answers 503 with the reasons when not ready. */
   isReady(): Promise<ReadinessReport>;
   shutdown(deadline: Deadline): Promise<void>;
@@ -92,8 +95,17 @@ export async function createPipeline(
           onError: (error, context) => log(`kafka ${context}: ${(error as Error).message}`),
         })
       : new MemorySpanQueue({ capacity: config.queueCapacitySpans, deadLetters: store });
+  // Embedded, vector searches and upserts get their own chDB connection: they wait behind neither span
+  // inserts nor API reads. On a ClickHouse server the pooled client serves them too.
+  let vectorClient: ClickHouseClient | null = null;
+  const embedding = await createEmbedding(
+    config,
+    () => (vectorClient ??= config.clickhouse ? client : createEmbeddedClickHouse(chdbPath(config))),
+    readClient,
+    log,
+  );
   // Only the writer role consumes; an ingest-only process just produces to the queue.
-  if (config.roles.has('writer')) queue.subscribe(writer);
+  if (config.roles.has('writer')) queue.subscribe(embedding.wrapWriter(writer));
   await queue.start();
   // The account stores share the read connection (chDB allows one client per process and path).
   const keys = new ClickHouseApiKeyStore(readClient, config.database);
@@ -116,7 +128,8 @@ export async function createPipeline(
     users,
     prices: new ClickHousePriceOverrideStore(readClient, config.database),
     alerts,
-    isReady: () => readiness(config.roles, readClient, queue, writer),
+    embedding,
+    isReady: () => readiness(config.roles, readClient, queue, writer, embedding),
     shutdown: async (deadline) => {
       if (closed) return;
       closed = true;
@@ -124,8 +137,14 @@ export async function createPipeline(
       await alerts.shutdown(deadline);
       await queue.shutdown(deadline);
       await writer.shutdown(deadline);
+      await embedding.shutdown(deadline);
       await store.shutdown();
-      const closing = Promise.all([client.close(), readClient === client ? null : readClient.close()]);
+      const extra = vectorClient && vectorClient !== client ? vectorClient : null;
+      const closing = Promise.all([
+        client.close(),
+        readClient === client ? null : readClient.close(),
+        extra?.close(),
+      ]);
       await Promise.race([closing, new Promise((r) => setTimeout(r, msLeft(deadline)))]);
     },
   };
@@ -140,10 +159,12 @@ async function readiness(
   readClient: ClickHouseClient,
   queue: SpanQueue,
   writer: BatchingWriter,
+  embedding: Embedding,
 ): Promise<ReadinessReport> {
-  const [store, queueState] = await Promise.all([
+  const [store, queueState, embedder] = await Promise.all([
     probeStore(readClient),
     roles.has('ingest') || roles.has('writer') ? queue.readiness() : null,
+    embedding.check(),
   ]);
   const checks: ReadinessReport['checks'] = { store };
   if (queueState) checks.queue = { ...queueState };
@@ -151,7 +172,10 @@ async function readiness(
     const { ready, reason, consecutiveFailures, oldestUnstoredMs } = writer.health();
     checks.writer = { ready, ...(reason ? { reason } : {}), consecutiveFailures, oldestUnstoredMs };
   }
-  return { ready: Object.values(checks).every((c) => c.ready), checks };
+  const ready = Object.values(checks).every((c) => c.ready);
+  // Shown, never required: ingest and the API work without embeddings.
+  checks.embedder = embedder;
+  return { ready, checks };
 }
 
 async function probeStore(client: ClickHouseClient): Promise<{ ready: boolean; reason?: string }> {
@@ -188,6 +212,10 @@ async function clickHouseClients(
     return { client, readClient: client };
   }
   await mkdir(config.dataDir, { recursive: true });
-  const path = join(config.dataDir, 'clickhouse');
+  const path = chdbPath(config);
   return { client: createEmbeddedClickHouse(path), readClient: createEmbeddedClickHouse(path) };
+}
+
+function chdbPath(config: DriftwatchConfig): string {
+  return join(config.dataDir, 'clickhouse');
 }

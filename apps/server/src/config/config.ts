@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { defaultModelDir } from '@driftwatch/embedder-local';
+import { remoteEmbedderOptionsFromEnv } from '@driftwatch/embedder-remote';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -34,10 +36,13 @@ export const configSchema = z.object({
   DRIFTWATCH_KEEPALIVE_TIMEOUT_MS: millis.default(65_000),
   /** Open connections per listener (OTLP/HTTP and REST; gRPC); connections past it are closed at once. */
   DRIFTWATCH_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4096),
-  /** Which roles this process runs: ingest (OTLP receivers), writer (queue -> store), api (REST), notifier (alerts). */
+  /**
+   * Which roles this process runs: ingest (OTLP receivers), writer (queue -> store), api (REST), notifier
+   * (alerts), embedder (embeds LLM calls into the vector index, beside the writer).
+   */
   DRIFTWATCH_ROLES: z
     .string()
-    .default('ingest,writer,api,notifier')
+    .default('ingest,writer,api,notifier,embedder')
     .transform((text) => [
       ...new Set(
         text
@@ -46,7 +51,7 @@ export const configSchema = z.object({
           .filter(Boolean),
       ),
     ])
-    .pipe(z.array(z.enum(['ingest', 'writer', 'api', 'notifier'])).min(1)),
+    .pipe(z.array(z.enum(['ingest', 'writer', 'api', 'notifier', 'embedder'])).min(1)),
   /** A ClickHouse server or cluster over HTTP(S); when unset, ClickHouse's engine runs in-process (chDB). */
   DRIFTWATCH_CLICKHOUSE_URL: z.string().url().optional(),
   DRIFTWATCH_CLICKHOUSE_USER: z.string().default('default'),
@@ -64,6 +69,8 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9._-]{1,200}$/)
     .default('driftwatch.spans'),
   DRIFTWATCH_KAFKA_GROUP: z.string().min(1).default('driftwatch-writer'),
+  /** Consumer group of the embedder role: it reads the span topic on its own, beside the writers. */
+  DRIFTWATCH_KAFKA_EMBEDDER_GROUP: z.string().min(1).default('driftwatch-embedder'),
   DRIFTWATCH_KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(10000).default(12),
   DRIFTWATCH_QUEUE_CAPACITY_SPANS: z.coerce.number().int().min(100).default(100_000),
   DRIFTWATCH_BATCH_MAX_SPANS: z.coerce.number().int().min(1).default(50_000),
@@ -74,6 +81,15 @@ export const configSchema = z.object({
   DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12).optional(),
   /** Set by scripts/start.mjs when it serves the dashboard beside the server; printed in the banner. */
   DRIFTWATCH_DASHBOARD_URL: z.url().optional(),
+  /** local (MiniLM in-process), remote (DRIFTWATCH_EMBEDDINGS_URL) or off; default remote when the URL is set. */
+  DRIFTWATCH_EMBEDDINGS: z.enum(['local', 'remote', 'off']).optional(),
+  DRIFTWATCH_EMBEDDINGS_URL: z.string().optional(),
+  /** LLM calls waiting to be embedded; past it the stage samples instead of growing. */
+  DRIFTWATCH_EMBEDDING_QUEUE_CALLS: z.coerce.number().int().min(10).max(1_000_000).default(10_000),
+  /** Weaviate's HTTP address (http://host:8080); unset: vectors go to ClickHouse's own HNSW index. */
+  DRIFTWATCH_WEAVIATE_URL: z.url().optional(),
+  DRIFTWATCH_WEAVIATE_GRPC_PORT: port.default(50051),
+  DRIFTWATCH_WEAVIATE_API_KEY: z.string().optional(),
   DRIFTWATCH_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
 });
 
@@ -96,6 +112,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new Error(
       'invalid configuration: with DRIFTWATCH_QUEUE=memory the ingest and writer roles must run in the same process',
     );
+  }
+  if (c.DRIFTWATCH_QUEUE === 'memory' && roles.has('embedder') && !roles.has('writer')) {
+    throw new Error(
+      'invalid configuration: with DRIFTWATCH_QUEUE=memory the embedder role runs beside the writer role (it embeds what the writer stored)',
+    );
+  }
+  const embeddingsMode = c.DRIFTWATCH_EMBEDDINGS ?? (c.DRIFTWATCH_EMBEDDINGS_URL ? 'remote' : 'local');
+  let remoteEmbedder: ReturnType<typeof remoteEmbedderOptionsFromEnv> | null = null;
+  if (embeddingsMode === 'remote') {
+    try {
+      remoteEmbedder = remoteEmbedderOptionsFromEnv(env);
+    } catch (error) {
+      throw new Error(`invalid configuration: ${(error as Error).message}`);
+    }
   }
   return {
     dataDir: resolve(c.DRIFTWATCH_DATA_DIR),
@@ -133,9 +163,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         .filter(Boolean),
       topic: c.DRIFTWATCH_KAFKA_TOPIC,
       group: c.DRIFTWATCH_KAFKA_GROUP,
+      embedderGroup: c.DRIFTWATCH_KAFKA_EMBEDDER_GROUP,
       partitions: c.DRIFTWATCH_KAFKA_PARTITIONS,
     },
     queueCapacitySpans: c.DRIFTWATCH_QUEUE_CAPACITY_SPANS,
+    embeddings: {
+      mode: embeddingsMode,
+      remote: remoteEmbedder,
+      /** The local model's directory (DRIFTWATCH_EMBEDDING_MODEL_DIR or the fetch script's cache). */
+      modelDir: defaultModelDir(env),
+      queueCalls: c.DRIFTWATCH_EMBEDDING_QUEUE_CALLS,
+      weaviate: c.DRIFTWATCH_WEAVIATE_URL
+        ? weaviateEndpoint(
+            c.DRIFTWATCH_WEAVIATE_URL,
+            c.DRIFTWATCH_WEAVIATE_GRPC_PORT,
+            c.DRIFTWATCH_WEAVIATE_API_KEY,
+          )
+        : null,
+    },
     batchMaxSpans: c.DRIFTWATCH_BATCH_MAX_SPANS,
     batchMaxWaitMs: c.DRIFTWATCH_BATCH_MAX_WAIT_MS,
     shutdownTimeoutMs: c.DRIFTWATCH_SHUTDOWN_TIMEOUT_MS,
@@ -144,6 +189,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     bootstrapAdminPassword: c.DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD,
     dashboardUrl: c.DRIFTWATCH_DASHBOARD_URL,
   };
+}
+
+function weaviateEndpoint(url: string, grpcPort: number, apiKey: string | undefined) {
+  const u = new URL(url);
+  const secure = u.protocol === 'https:';
+  const httpPort = u.port ? Number(u.port) : secure ? 443 : 80;
+  return { host: u.hostname, httpPort, grpcPort, secure, ...(apiKey ? { apiKey } : {}) };
 }
 
 function parseKeyPairs(text: string | undefined): Array<{ projectId: string; key: string }> {

@@ -6,6 +6,7 @@ import { usersAndSessions } from './005-users-and-sessions.js';
 import { llmLogEvents } from './006-llm-log-events.js';
 import { usageEstimatesAndPrices } from './007-usage-estimates-and-prices.js';
 import { alerts } from './010-alerts.js';
+import { embeddingSampling } from './012-embedding-sampling.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   llmLogEvents,
   usageEstimatesAndPrices,
   alerts,
+  embeddingSampling,
 ];

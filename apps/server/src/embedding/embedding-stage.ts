@@ -1,0 +1,277 @@
+import type {
+  Deadline,
+  Embedder,
+  SamplingRateStore,
+  SpanRecord,
+  VectorEntry,
+  VectorIndex,
+} from '@driftwatch/contracts';
+import { isRetryable, msLeft } from '@driftwatch/contracts';
+import {
+  AdaptiveSampler,
+  BoundedQueue,
+  callTexts,
+  SamplingLedger,
+  type CallText,
+  type CallTextOptions,
+} from '@driftwatch/embedding';
+
+export interface EmbeddingStageOptions {
+  embedder: Embedder;
+  index: VectorIndex;
+  sampling: SamplingRateStore;
+  /** Calls waiting to be embedded; past it calls are dropped (and counted), never waited for. */
+  capacity: number;
+  /** Calls per embed() and upsert(). Default 32. */
+  batchSize?: number;
+  /** How often sampling windows are written. Default 10 s. */
+  flushEveryMs?: number;
+  retry?: { initialMs: number; maxMs: number };
+  textOptions?: Partial<CallTextOptions>;
+  log: (message: string) => void;
+  now?: () => number;
+  random?: () => number;
+}
+
+/** One LLM call waiting to be embedded. */
+export interface PendingCall {
+  projectId: string;
+  traceId: string;
+  spanId: string;
+  timeMs: number;
+  model: string;
+  release: string;
+  inputs: CallText[];
+}
+
+export interface EmbeddingStageHealth {
+  queued: number;
+  capacity: number;
+  /** Share of arriving calls admitted now (1 when keeping up). */
+  samplingRate: number;
+  seenCalls: number;
+  embeddedCalls: number;
+  /** Calls left out by sampling or because the queue was full. */
+  sampledOutCalls: number;
+  /** Calls that could not be embedded or stored (permanent errors, or given up at shutdown). */
+  failedCalls: number;
+  truncatedTexts: number;
+  skippedNonTextParts: number;
+  lastError: string | null;
+}
+
+/** Most windows held between flushes before one is forced (many projects, or calls of many past minutes). */
+const MAX_LEDGER_WINDOWS = 10_000;
+
+/**
+ * The LLM call of a span when it is one to embed: a model call counted for usage (not an agent or wrapper span
+ * repeating it) with request or response text. Pure.
+ */
+export function embeddableCall(
+  record: SpanRecord,
+  options: Partial<CallTextOptions> = {},
+): PendingCall | null {
+  const llm = record.llm;
+  if (!llm || !llm.usageCounted) return null;
+  const texts = callTexts(llm, options);
+  if (texts.inputs.length === 0) return null;
+  return {
+    projectId: record.projectId,
+    traceId: record.traceId,
+    spanId: record.spanId,
+    timeMs: Number(BigInt(record.startTimeUnixNano) / 1_000_000n),
+    model: llm.responseModel || llm.requestModel,
+    release: record.release,
+    inputs: texts.inputs,
+  };
+}
+
+/**
+ * Embeds stored LLM calls beside ingest: observe() only enqueues (or drops to a sample) and returns at once;
+ * a single worker embeds batches and upserts their vectors, retrying with backoff while the embedder or the
+ * index fails retryably. What arrived and what was embedded per project and minute goes to the sampling store.
+ */
+export class EmbeddingStage {
+  private readonly queue: BoundedQueue<PendingCall>;
+  private readonly sampler: AdaptiveSampler;
+  private readonly ledger = new SamplingLedger();
+  private readonly now: () => number;
+  private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
+  private wakeWorker: (() => void) | null = null;
+  private worker: Promise<void> | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private stopDelay: (() => void) | null = null;
+  private readonly counts = {
+    seenCalls: 0,
+    embeddedCalls: 0,
+    sampledOutCalls: 0,
+    failedCalls: 0,
+    truncatedTexts: 0,
+    skippedNonTextParts: 0,
+  };
+  private lastError: string | null = null;
+
+  constructor(private readonly options: EmbeddingStageOptions) {
+    this.queue = new BoundedQueue(options.capacity);
+    this.sampler = new AdaptiveSampler({}, options.random);
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.state !== 'new') return;
+    this.state = 'running';
+    this.worker = this.run();
+    this.flushTimer = setInterval(() => void this.flush(), this.options.flushEveryMs ?? 10_000);
+    this.flushTimer.unref();
+  }
+
+  /** Takes the stored spans' LLM calls into the queue, or drops them to a sample; never waits. */
+  observe(records: readonly SpanRecord[]): void {
+    if (this.state !== 'running') return;
+    let added = false;
+    for (const record of records) {
+      const call = embeddableCall(record, this.options.textOptions);
+      if (!call) continue;
+      this.counts.seenCalls++;
+      this.ledger.seen(call.projectId, call.timeMs);
+      if (!this.sampler.admit()) {
+        this.counts.sampledOutCalls++;
+        continue;
+      }
+      if (!this.queue.push(call)) {
+        this.counts.sampledOutCalls++;
+        this.sampler.observeFill(1, this.now());
+        continue;
+      }
+      added = true;
+    }
+    this.sampler.observeFill(this.queue.length / this.queue.capacity, this.now());
+    if (this.ledger.size() > MAX_LEDGER_WINDOWS) void this.flush();
+    if (added) this.wakeWorker?.();
+  }
+
+  health(): EmbeddingStageHealth {
+    return {
+      queued: this.queue.length,
+      capacity: this.queue.capacity,
+      samplingRate: this.sampler.rate,
+      ...this.counts,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Stops taking calls, embeds what is queued until half the deadline, then writes the sampling windows. */
+  async shutdown(deadline: Deadline): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'new') {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.wakeWorker?.();
+    let timer: NodeJS.Timeout | undefined;
+    const half = new Promise<void>((r) => (timer = setTimeout(r, msLeft(deadline) / 2)));
+    await Promise.race([this.worker, half]);
+    clearTimeout(timer);
+    this.state = 'stopped';
+    this.stopDelay?.();
+    this.wakeWorker?.();
+    this.counts.failedCalls += this.queue.clear().length;
+    await Promise.race([this.flush(), new Promise((r) => setTimeout(r, msLeft(deadline)))]);
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 32;
+    while (this.state === 'running' || (this.state === 'stopping' && this.queue.length > 0)) {
+      if (this.queue.length === 0) {
+        await new Promise<void>((resolve) => (this.wakeWorker = resolve));
+        this.wakeWorker = null;
+        continue;
+      }
+      const batch = this.queue.take(batchSize);
+      await this.embedAndStore(batch);
+      this.sampler.observeFill(this.queue.length / this.queue.capacity, this.now());
+    }
+  }
+
+  private async embedAndStore(batch: PendingCall[]): Promise<void> {
+    const texts = batch.flatMap((call) => call.inputs.map((input) => input.text));
+    const embedded = await this.retrying('embedding', () => this.options.embedder.embed(texts));
+    if (embedded === 'permanent' && batch.length > 1) {
+      // One text the embedder refuses must not cost its batch-mates: try them one by one.
+      for (const call of batch) await this.embedAndStore([call]);
+      return;
+    }
+    if (typeof embedded === 'string') {
+      this.counts.failedCalls += batch.length;
+      return;
+    }
+    const entries: VectorEntry[] = [];
+    let i = 0;
+    for (const call of batch) {
+      for (const input of call.inputs) {
+        entries.push({
+          projectId: call.projectId,
+          traceId: call.traceId,
+          spanId: call.spanId,
+          field: input.field,
+          timeMs: call.timeMs,
+          model: call.model,
+          release: call.release,
+          topicId: null,
+          vector: embedded.vectors[i++] as Float32Array,
+        });
+      }
+    }
+    const stored = await this.retrying('storing vectors', () => this.options.index.upsert(entries));
+    if (stored === 'permanent' || stored === 'stopped') {
+      this.counts.failedCalls += batch.length;
+      return;
+    }
+    this.counts.embeddedCalls += batch.length;
+    this.counts.truncatedTexts += embedded.truncated.length;
+    for (const call of batch) this.ledger.embedded(call.projectId, call.timeMs);
+  }
+
+  /** Runs `step` until it succeeds, waiting with backoff after retryable errors; gives up when stopped. */
+  private async retrying<T>(what: string, step: () => Promise<T>): Promise<T | 'permanent' | 'stopped'> {
+    const { initialMs, maxMs } = this.options.retry ?? { initialMs: 250, maxMs: 10_000 };
+    for (let attempt = 0; ; attempt++) {
+      if (this.state === 'stopped') return 'stopped';
+      try {
+        return await step();
+      } catch (error) {
+        const message = `${what} failed: ${(error as Error).message}`;
+        if (message !== this.lastError) this.options.log(`embedder: ${message}`);
+        this.lastError = message;
+        if (!isRetryable(error)) return 'permanent';
+        const delay = Math.min(maxMs, initialMs * 2 ** attempt);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.stopDelay = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.stopDelay = null;
+      }
+    }
+  }
+
+  /** Writes the windows counted so far; on failure they are kept and added to the next flush. */
+  private flush(): Promise<void> {
+    this.flushing ??= (async () => {
+      const windows = this.ledger.drain();
+      try {
+        await this.options.sampling.add(windows);
+      } catch (error) {
+        this.ledger.restore(windows);
+        this.options.log(`embedder: storing sampling windows failed: ${(error as Error).message}`);
+      } finally {
+        this.flushing = null;
+      }
+    })();
+    return this.flushing;
+  }
+}
