@@ -15,6 +15,7 @@ const alias = Object.fromEntries(
     'embedding',
     'embedder-local',
     'embedder-remote',
+    'topics',
   ].map((name) => [
     `@driftwatch/${name}`,
     fileURLToPath(new URL(`./libs/${name}/src/index.ts`, import.meta.url)),
