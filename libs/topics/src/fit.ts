@@ -2,7 +2,7 @@ import { kmeans } from './kmeans.js';
 import { matchCentroids, splitsAndMerges } from './match.js';
 import type { FitResult, Topic, TopicModel } from './model.js';
 import { assignTopic } from './assign.js';
-import { selectK, type SelectKOptions } from './select-k.js';
+import { type KSelection, selectK, type SelectKOptions } from './select-k.js';
 import { classTfIdf } from './terms.js';
 import { dimensionOf, dot, quantile, unit } from './vectors.js';
 
@@ -13,8 +13,6 @@ export interface FitOptions {
   k?: number;
   /** How k is chosen when not given. */
   selection?: SelectKOptions;
-  /** Seeded k-means runs on the window; the tightest (least inertia) is kept. Default 3. */
-  restarts?: number;
   /** Quantile of members' distances that sets each topic's radius for the novel flag. Default 0.99. */
   noveltyQuantile?: number;
   /** Texts of the window, same order as the vectors: they give each topic its terms. */
@@ -32,21 +30,24 @@ export interface FitOptions {
 /** Members' distances are pooled with this many "virtual members" at the window-wide quantile (small topics). */
 const RADIUS_PRIOR = 10;
 
-/** Fits topics on a window of vectors (unit request embeddings): k-means with k chosen by silhouette. */
+/**
+ * Fits topics on a window of vectors (unit request embeddings): Ward's clustering of a subsample chooses k (best
+ * silhouette, at most window / minTopicSize) and seeds k-means on the whole window.
+ */
 export function fitTopics(vectors: readonly Float32Array[], options: FitOptions = {}): FitResult {
   const dimensions = dimensionOf(vectors);
   if (options.texts && options.texts.length !== vectors.length)
     throw new Error(`${options.texts.length} texts for ${vectors.length} vectors`);
   const seed = options.seed ?? 1;
-  const selection = options.k ? undefined : selectK(vectors, { seed, ...options.selection });
-  const k = options.k ?? selection!.k;
-  let best: ReturnType<typeof kmeans> | undefined;
-  for (let r = 0; r < Math.max(1, options.restarts ?? 3); r++) {
-    const run = kmeans(vectors, { k, seed: seed + 7919 * r });
-    if (!best || run.inertia < best.inertia) best = run;
-  }
-  const { labels } = best!;
-  const centroids = best!.centroids.map(unit);
+  // A given k skips the sweep but still seeds k-means from Ward's partition of the sample at that k.
+  const selection = selectK(vectors, {
+    seed,
+    ...options.selection,
+    ...(options.k ? { range: [options.k, options.k], minTopicSize: 1 } : {}),
+  });
+  const fitted = kmeans(vectors, { k: selection.k, seed, init: sampleMeans(vectors, selection) });
+  const { labels } = fitted;
+  const centroids = fitted.centroids.map(unit);
   const members = centroids.map(() => [] as number[]);
   labels.forEach((c, i) => members[c]!.push(i));
   const distances = vectors.map((v, i) => 1 - dot(v, centroids[labels[i]!]!) / (Math.sqrt(dot(v, v)) || 1));
@@ -92,5 +93,19 @@ export function fitTopics(vectors: readonly Float32Array[], options: FitOptions 
         )
       : { splits: [], merges: [] }),
   };
-  return { model, labels: newLabels, selection, lineage };
+  return { model, labels: newLabels, selection: options.k ? undefined : selection, lineage };
+}
+
+/** Mean of each Ward cluster of the sample: k-means starts there (better and steadier than k-means++ here). */
+function sampleMeans(vectors: readonly Float32Array[], selection: KSelection): Float32Array[] {
+  const dim = vectors[0]!.length;
+  const sums = Array.from({ length: selection.k }, () => new Float64Array(dim));
+  const counts = new Int32Array(selection.k);
+  selection.sampleIndexes.forEach((i, j) => {
+    const c = selection.sampleLabels[j]!;
+    counts[c]!++;
+    const v = vectors[i]!;
+    for (let d = 0; d < dim; d++) sums[c]![d]! += v[d]!;
+  });
+  return sums.map((s, c) => Float32Array.from(s, (x) => x / Math.max(1, counts[c]!)));
 }
