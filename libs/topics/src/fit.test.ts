@@ -78,6 +78,24 @@ describe('fitTopics', () => {
     expect(second.lineage.created.every((id) => !first.model.topics.some((t) => t.id === id))).toBe(true);
   });
 
+  it('keeps structureless data where it was when re-fitting warm, and not cold', () => {
+    // Uniform directions: any partition into 10 is as good as another, so only the warm start keeps the old one.
+    // Starting points are far from the old centroids here, hence the loose matching distance.
+    const points = directions(400, 8, 31);
+    const first = fitTopics(points.slice(0, 300), { k: 10, seed: 1 });
+    const window = points.slice(100);
+    const agreement = (warmStart: boolean) => {
+      const second = fitTopics(window, { k: 10, seed: 2, previous: first.model, warmStart, matchDistance: 0.6 });
+      const overlap = window.slice(0, 200).map((_, i) => [first.labels[100 + i]!, second.labels[i]!]);
+      return adjustedRandIndex(
+        overlap.map((p) => p[0]!),
+        overlap.map((p) => p[1]!),
+      );
+    };
+    expect(agreement(true)).toBeGreaterThan(0.7);
+    expect(agreement(false)).toBeLessThan(0.5);
+  });
+
   it('refuses texts that do not line up with the vectors', () => {
     expect(() => fitTopics(vectors, { k: 2, texts: ['one'] })).toThrow(/1 texts for 210 vectors/);
   });

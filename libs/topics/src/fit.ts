@@ -25,6 +25,11 @@ export interface FitOptions {
   previous?: TopicModel;
   /** Largest cosine distance between an old and a new centroid for the new one to keep the old id. Default 0.15. */
   matchDistance?: number;
+  /**
+   * With `previous`: k-means starts from the old centroid wherever a starting point matches one (within
+   * matchDistance), so topics the new window still supports stay where they were. Default true.
+   */
+  warmStart?: boolean;
 }
 
 /** Members' distances are pooled with this many "virtual members" at the window-wide quantile (small topics). */
@@ -45,7 +50,10 @@ export function fitTopics(vectors: readonly Float32Array[], options: FitOptions 
     ...options.selection,
     ...(options.k ? { range: [options.k, options.k], minTopicSize: 1 } : {}),
   });
-  const fitted = kmeans(vectors, { k: selection.k, seed, init: sampleMeans(vectors, selection) });
+  let init = sampleMeans(vectors, selection);
+  if (options.previous && options.warmStart !== false)
+    init = warmInit(init, options.previous, options.matchDistance ?? 0.15);
+  const fitted = kmeans(vectors, { k: selection.k, seed, init });
   const { labels } = fitted;
   const centroids = fitted.centroids.map(unit);
   const members = centroids.map(() => [] as number[]);
@@ -94,6 +102,19 @@ export function fitTopics(vectors: readonly Float32Array[], options: FitOptions 
       : { splits: [], merges: [] }),
   };
   return { model, labels: newLabels, selection: options.k ? undefined : selection, lineage };
+}
+
+/** Starting points replaced by the matched old centroid, scaled to the starting point's length (k-means works on
+ * means, whose length is below 1, and the nearest-mean rule is not scale-free). */
+function warmInit(init: Float32Array[], previous: TopicModel, maxDistance: number): Float32Array[] {
+  const ids = new Map(previous.topics.map((t) => [t.id, t.centroid]));
+  const { continues } = matchCentroids(previous.topics, init, maxDistance);
+  return init.map((start, c) => {
+    const old = continues[c] ? ids.get(continues[c]!)! : null;
+    if (!old) return start;
+    const length = Math.sqrt(dot(start, start));
+    return Float32Array.from(old, (x) => x * length);
+  });
 }
 
 /** Mean of each Ward cluster of the sample: k-means starts there (better and steadier than k-means++ here). */

@@ -11,6 +11,7 @@ describe('tokenize', () => {
       'seats',
     ]);
     expect(tokenize('  ')).toEqual([]);
+    expect(tokenize('What is my balance', { keepStopWords: true })).toEqual(['what', 'is', 'my', 'balance']);
   });
 });
 
@@ -49,5 +50,6 @@ describe('tfidfVectors', () => {
     // "apple" (2 of 3 texts) outweighs "red" (all 3).
     expect(first!.values[1]!).toBeGreaterThan(first!.values[0]!);
     expect(Array.from(vectors[2]!.indexes)).toEqual([0, 1, 3]);
+    expect(tfidfVectors(['the red car'], { keepStopWords: true }).vocabulary).toEqual(['the', 'red', 'car']);
   });
 });

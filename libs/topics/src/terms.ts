@@ -13,10 +13,10 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
-/** Lower-case words of two or more letters or digits, without stop words or bare numbers. */
-export function tokenize(text: string): string[] {
+/** Lower-case words of two or more letters or digits, without bare numbers and (unless kept) stop words. */
+export function tokenize(text: string, options: { keepStopWords?: boolean } = {}): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter(
-    (w) => w.length >= 2 && !STOP_WORDS.has(w) && !/^\p{N}+$/u.test(w),
+    (w) => w.length >= 2 && (options.keepStopWords || !STOP_WORDS.has(w)) && !/^\p{N}+$/u.test(w),
   );
 }
 
@@ -71,13 +71,16 @@ export interface SparseVector {
   values: Float32Array;
 }
 
-/** TF-IDF vectors of texts (sublinear-free tf, smooth idf = ln((1 + n) / (1 + df)) + 1, L2-normalized). */
-export function tfidfVectors(texts: readonly string[]): { vectors: SparseVector[]; vocabulary: string[] } {
+/** TF-IDF vectors of texts (raw tf, smooth idf = ln((1 + n) / (1 + df)) + 1, L2-normalized), as scikit-learn. */
+export function tfidfVectors(
+  texts: readonly string[],
+  options: { keepStopWords?: boolean } = {},
+): { vectors: SparseVector[]; vocabulary: string[] } {
   const vocab = new Map<string, number>();
   const df: number[] = [];
   const tokenized = texts.map((text) => {
     const counts = new Map<number, number>();
-    for (const t of tokenize(text)) {
+    for (const t of tokenize(text, options)) {
       let id = vocab.get(t);
       if (id === undefined) vocab.set(t, (id = vocab.size));
       counts.set(id, (counts.get(id) ?? 0) + 1);
