@@ -14,7 +14,9 @@ const T = await importTs('libs/topics/src/index.ts', 'topics');
 const n = Number(opt.n);
 const random = T.seededRandom(42);
 const gauss = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
-const centers = Array.from({ length: Number(opt.centers) }, () => T.unit(Float32Array.from({ length: 384 }, gauss)));
+const centers = Array.from({ length: Number(opt.centers) }, () =>
+  T.unit(Float32Array.from({ length: 384 }, gauss)),
+);
 const truth = Array.from({ length: n }, (_, i) => i % centers.length);
 const vectors = truth.map((c) => T.unit(Float32Array.from(centers[c], (x) => x + 0.05 * gauss())));
 const t0 = performance.now();

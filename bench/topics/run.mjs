@@ -24,7 +24,8 @@ const [testFlat, oosFlat, trainFlat] = await embedCached(
   log,
 );
 const T = await importTs('libs/topics/src/index.ts', 'topics');
-const rows = (flat) => Array.from({ length: flat.length / 384 }, (_, i) => flat.subarray(i * 384, (i + 1) * 384));
+const rows = (flat) =>
+  Array.from({ length: flat.length / 384 }, (_, i) => flat.subarray(i * 384, (i + 1) * 384));
 const test = rows(testFlat);
 const intents = data.test.intents;
 const domains = intents.map((i) => data.domainOf.get(i));
@@ -47,7 +48,9 @@ const score = (name, labels, k, seconds) => ({
 // 1. Driftwatch: k chosen by the library.
 log(`fitting Driftwatch topics on ${test.length} in-scope test queries`);
 const ours = timed(() => T.fitTopics(test, { seed, texts: data.test.texts }));
-const results = [score('Driftwatch (k found)', ours.value.labels, ours.value.model.topics.length, ours.seconds)];
+const results = [
+  score('Driftwatch (k found)', ours.value.labels, ours.value.model.topics.length, ours.seconds),
+];
 
 // 2. Oracle k: plain k-means (k-means++ seeding) told k = 150, and Driftwatch's own method told k = 150.
 log('oracle-k k-means (k = 150)');
@@ -74,16 +77,27 @@ const shuffled = shuffle(
 const w = Math.round(test.length * 0.8);
 const windowA = shuffled.slice(0, w);
 const windowB = shuffled.slice(test.length - w);
-const fitA = T.fitTopics(windowA.map((i) => test[i]), { seed });
+const fitA = T.fitTopics(
+  windowA.map((i) => test[i]),
+  { seed },
+);
 const labelA = new Map(windowA.map((i, j) => [i, fitA.labels[j]]));
 // The re-fit as Driftwatch runs it (warm: k-means starts from the matched old centroids), and cold for reference.
 const refit = (warmStart) => {
-  const fitB = T.fitTopics(windowB.map((i) => test[i]), { seed: seed + 1, previous: fitA.model, warmStart });
+  const fitB = T.fitTopics(
+    windowB.map((i) => test[i]),
+    { seed: seed + 1, previous: fitA.model, warmStart },
+  );
   const overlap = windowB.flatMap((i, j) => (labelA.has(i) ? [[labelA.get(i), fitB.labels[j]]] : []));
   return {
     kA: fitA.model.topics.length,
     kB: fitB.model.topics.length,
-    ari: round(T.adjustedRandIndex(overlap.map((p) => p[0]), overlap.map((p) => p[1]))),
+    ari: round(
+      T.adjustedRandIndex(
+        overlap.map((p) => p[0]),
+        overlap.map((p) => p[1]),
+      ),
+    ),
     sameIdShare: round(overlap.filter(([a, b]) => a === b).length / overlap.length),
     overlap: overlap.length,
     lineage: Object.fromEntries(Object.entries(fitB.lineage).map(([key, list]) => [key, list.length])),
@@ -108,9 +122,18 @@ const novelty = {
   k: novFit.model.topics.length,
   inScope: inScope.length,
   outOfScope: outScope.length,
-  auroc: round(T.auroc(outScope.map((a) => a.novelty), inScope.map((a) => a.novelty)), 4),
+  auroc: round(
+    T.auroc(
+      outScope.map((a) => a.novelty),
+      inScope.map((a) => a.novelty),
+    ),
+    4,
+  ),
   aurocNearestCentroidDistance: round(
-    T.auroc(outScope.map((a) => a.distance), inScope.map((a) => a.distance)),
+    T.auroc(
+      outScope.map((a) => a.distance),
+      inScope.map((a) => a.distance),
+    ),
     4,
   ),
   aurocKmeans150NearestCentroid: round(T.auroc(oos.map(nearestDistance), test.map(nearestDistance)), 4),
@@ -145,6 +168,4 @@ for (const [mode, s] of Object.entries(stability).filter(([key]) => key !== 'win
 console.log(
   `novelty: AUROC ${novelty.auroc} (its nearest-centroid distance alone ${novelty.aurocNearestCentroidDistance}; k-means k=150 nearest centroid ${novelty.aurocKmeans150NearestCentroid}); fit on ${novelty.fitOn} in-scope train queries (k ${novelty.k}), ${novelty.inScope} in-scope test vs ${novelty.outOfScope} out-of-scope test; flagged at q=${novelty.quantile}: ${novelty.flaggedInScope} of in-scope, ${novelty.flaggedOutOfScope} of out-of-scope`,
 );
-console.log(
-  JSON.stringify({ seed, selection: ours.value.selection?.scores, results, stability, novelty }),
-);
+console.log(JSON.stringify({ seed, selection: ours.value.selection?.scores, results, stability, novelty }));

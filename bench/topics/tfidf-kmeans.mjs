@@ -26,7 +26,11 @@ export function sparseKmeans(docs, dim, k, random, maxIterations = 60) {
     for (let i = 0; i < n; i++) total += nearest[i] = Math.min(nearest[i], dist(i, last, lastNorm));
     let r = random() * total;
     let pick = n - 1;
-    for (let i = 0; i < n; i++) if ((r -= nearest[i]) <= 0) { pick = i; break; }
+    for (let i = 0; i < n; i++)
+      if ((r -= nearest[i]) <= 0) {
+        pick = i;
+        break;
+      }
     centroids.push(dense(docs[pick]));
   }
   const labels = new Int32Array(n).fill(-1);

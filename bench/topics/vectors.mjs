@@ -65,7 +65,9 @@ export async function embedCached(lists, log = () => {}) {
       for (let s = 0; s < texts.length; s += 256) {
         const { vectors } = await embedder.embed(texts.slice(s, s + 256));
         vectors.forEach((vec, k) => v.set(vec, (s + k) * DIMENSIONS));
-        log(`embedded ${Math.min(s + 256, texts.length)}/${texts.length} (${Math.round((Date.now() - t0) / 1000)} s)`);
+        log(
+          `embedded ${Math.min(s + 256, texts.length)}/${texts.length} (${Math.round((Date.now() - t0) / 1000)} s)`,
+        );
       }
       writeFileSync(`${files[i]}.tmp`, Buffer.from(v.buffer));
       renameSync(`${files[i]}.tmp`, files[i]);
@@ -83,7 +85,13 @@ export function loadClinc(dataDir) {
   const domains = JSON.parse(readFileSync(join(dataDir, 'domains.json'), 'utf8'));
   const domainOf = new Map(Object.entries(domains).flatMap(([d, intents]) => intents.map((i) => [i, d])));
   const split = (name) => ({ texts: full[name].map(([t]) => t), intents: full[name].map(([, i]) => i) });
-  return { test: split('test'), val: split('val'), train: split('train'), oosTest: split('oos_test'), domainOf };
+  return {
+    test: split('test'),
+    val: split('val'),
+    train: split('train'),
+    oosTest: split('oos_test'),
+    domainOf,
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

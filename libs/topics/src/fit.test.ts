@@ -85,7 +85,13 @@ describe('fitTopics', () => {
     const first = fitTopics(points.slice(0, 300), { k: 10, seed: 1 });
     const window = points.slice(100);
     const agreement = (warmStart: boolean) => {
-      const second = fitTopics(window, { k: 10, seed: 2, previous: first.model, warmStart, matchDistance: 0.6 });
+      const second = fitTopics(window, {
+        k: 10,
+        seed: 2,
+        previous: first.model,
+        warmStart,
+        matchDistance: 0.6,
+      });
       const overlap = window.slice(0, 200).map((_, i) => [first.labels[100 + i]!, second.labels[i]!]);
       return adjustedRandIndex(
         overlap.map((p) => p[0]!),

@@ -69,22 +69,21 @@ export function fitTopics(vectors: readonly Float32Array[], options: FitOptions 
     : members.map(() => []);
 
   const previous = options.previous;
-  const match = matchCentroids(
-    previous?.topics ?? [],
-    centroids,
-    options.matchDistance ?? 0.15,
-  );
+  const match = matchCentroids(previous?.topics ?? [], centroids, options.matchDistance ?? 0.15);
   let nextTopicNumber = previous?.nextTopicNumber ?? 1;
   const ids = match.continues.map((id) => id ?? `t${nextTopicNumber++}`);
   const topics: Topic[] = centroids.map((centroid, c) => {
     const own = members[c]!.map((i) => distances[i]!);
-    const radius = (own.length * (quantile(own, q) || 0) + RADIUS_PRIOR * globalRadius) / (own.length + RADIUS_PRIOR);
+    const radius =
+      (own.length * (quantile(own, q) || 0) + RADIUS_PRIOR * globalRadius) / (own.length + RADIUS_PRIOR);
     return {
       id: ids[c]!,
       centroid,
       size: members[c]!.length,
       terms: termLists[c]!,
-      examples: [...members[c]!].sort((a, b) => distances[a]! - distances[b]!).slice(0, options.examples ?? 5),
+      examples: [...members[c]!]
+        .sort((a, b) => distances[a]! - distances[b]!)
+        .slice(0, options.examples ?? 5),
       radius: Math.max(radius, 1e-6),
     };
   });

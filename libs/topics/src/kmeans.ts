@@ -39,10 +39,17 @@ export function kmeans(vectors: readonly Float32Array[], options: KMeansOptions)
   let centroids = options.init
     ? options.init.slice(0, k).map((c) => Float32Array.from(c))
     : kmeansPlusPlus(vectors, k, random);
-  if (centroids.some((c) => c.length !== dim)) throw new Error('init centroids differ in length from vectors');
+  if (centroids.some((c) => c.length !== dim))
+    throw new Error('init centroids differ in length from vectors');
   let iterations = 0;
   if (n > (options.miniBatchAbove ?? 20_000)) {
-    iterations = miniBatch(vectors, centroids, options.maxIterations ?? 200, options.batchSize ?? 2048, random);
+    iterations = miniBatch(
+      vectors,
+      centroids,
+      options.maxIterations ?? 200,
+      options.batchSize ?? 2048,
+      random,
+    );
   } else {
     const labels = new Int32Array(n).fill(-1);
     const maxIterations = options.maxIterations ?? 60;

@@ -61,7 +61,10 @@ export function splitsAndMerges(
   const big = (row: Map<string, number>) => {
     let total = 0;
     for (const c of row.values()) total += c;
-    return [...row].filter(([, c]) => c >= minShare * total).map(([id]) => id).sort();
+    return [...row]
+      .filter(([, c]) => c >= minShare * total)
+      .map(([id]) => id)
+      .sort();
   };
   const splits = [...flows]
     .map(([from, row]) => ({ from, into: big(row) }))

@@ -63,13 +63,14 @@ export function normalizedMutualInformation(a: Labels, b: Labels): number {
  * probability that a random positive outscores a random negative, ties counting one half (Mann-Whitney U).
  */
 export function auroc(positives: ArrayLike<number>, negatives: ArrayLike<number>): number {
-  if (positives.length === 0 || negatives.length === 0) throw new Error('AUROC needs both positives and negatives');
+  if (positives.length === 0 || negatives.length === 0)
+    throw new Error('AUROC needs both positives and negatives');
   const all = [
     ...Array.from(positives, (s) => ({ s, p: 1 })),
     ...Array.from(negatives, (s) => ({ s, p: 0 })),
   ].sort((x, y) => x.s - y.s);
   let rankSumPositives = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j < all.length && all[j]!.s === all[i]!.s) j++;
     const midRank = (i + 1 + j) / 2; // average rank of the tie group, 1-based

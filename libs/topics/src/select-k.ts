@@ -40,9 +40,13 @@ export function selectK(vectors: readonly Float32Array[], options: SelectKOption
   const [lo, hi] = options.range ?? [2, 1000];
   const kMax = Math.max(1, Math.min(hi, m - 1, Math.floor(vectors.length / (options.minTopicSize ?? 20))));
   const kMin = Math.min(Math.max(2, lo), kMax);
-  if (kMax < 2) return { k: 1, scores: [], kMax, sample: m, sampleIndexes: idx, sampleLabels: new Int32Array(m) };
+  if (kMax < 2)
+    return { k: 1, scores: [], kMax, sample: m, sampleIndexes: idx, sampleLabels: new Int32Array(m) };
   const distances = distanceMatrix(sample);
-  const merges = wardMerges(distances.map((d) => d * d), m);
+  const merges = wardMerges(
+    distances.map((d) => d * d),
+    m,
+  );
   const scores: { k: number; silhouette: number }[] = [];
   for (let k = kMin; ; k = Math.max(k + 1, Math.round(k * 1.03))) {
     k = Math.min(k, kMax);

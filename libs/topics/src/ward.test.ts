@@ -11,7 +11,10 @@ function naiveWard(points: Float32Array[], k: number): number[] {
   let clusters = points.map((_, i) => [i]);
   const sse = (members: number[]) => {
     const dim = points[0]!.length;
-    const mean = Array.from({ length: dim }, (_, d) => members.reduce((s, i) => s + points[i]![d]!, 0) / members.length);
+    const mean = Array.from(
+      { length: dim },
+      (_, d) => members.reduce((s, i) => s + points[i]![d]!, 0) / members.length,
+    );
     return members.reduce((s, i) => s + points[i]!.reduce((t, x, d) => t + (x - mean[d]!) ** 2, 0), 0);
   };
   while (clusters.length > k) {
