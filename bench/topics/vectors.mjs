@@ -87,7 +87,6 @@ export function loadClinc(dataDir) {
   const split = (name) => ({ texts: full[name].map(([t]) => t), intents: full[name].map(([, i]) => i) });
   return {
     test: split('test'),
-    val: split('val'),
     train: split('train'),
     oosTest: split('oos_test'),
     domainOf,
@@ -97,6 +96,6 @@ export function loadClinc(dataDir) {
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const dataDir = process.argv[2] === '--data' ? process.argv[3] : join(root, '../shared/data/clinc150');
   const d = loadClinc(dataDir);
-  await embedCached([d.test.texts, d.oosTest.texts, d.val.texts, d.train.texts], (l) => console.error(l));
+  await embedCached([d.test.texts, d.oosTest.texts, d.train.texts], (l) => console.error(l));
   console.error('cached');
 }
