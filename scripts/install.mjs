@@ -5,7 +5,7 @@
 // DRIFTWATCH_CACHE), so packages that need Node 22+ install without engine warnings.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { setInterval, clearInterval } from 'node:timers';
@@ -133,7 +133,12 @@ export async function ensurePackages({ dir = root, dev = true, label = 'installi
   // `install`, not `ci`: optional platform packages the registry lacks (chdb's macOS/arm builds) cannot be locked,
   // so `npm ci` refuses; install still follows the lock file.
   const args = ['install', '--no-audit', '--no-fund', ...(withDev ? [] : ['--omit=dev'])];
+  // npm rewrites the lock file even when nothing in it changes; its old time is kept then, so that the dashboard
+  // build (scripts/build-dashboard.mjs: rebuilt when a source is newer) is not redone for nothing.
+  const lockFile = join(dir, 'package-lock.json');
+  const [lockBefore, lockTime] = [readFileSync(lockFile), statSync(lockFile).mtime];
   await quietly(label, node, [npmCli(), ...args], { cwd: dir, log });
+  if (readFileSync(lockFile).equals(lockBefore)) utimesSync(lockFile, lockTime, lockTime);
   writeFileSync(join(dir, 'node_modules', STAMP), JSON.stringify({ lock: hash, dev: withDev }) + '\n');
   return true;
 }
