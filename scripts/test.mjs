@@ -132,9 +132,9 @@ if (summary) {
 }
 process.exit(run.status ?? 1);
 
-/** The test files Vitest would run with these arguments, relative to the root. */
+/** The test files Vitest would run with these arguments, relative to the root (`--json` last: it takes a value). */
 function testFiles(vitestArgs) {
-  const result = spawnSync(bin('node'), [bin('vitest'), 'list', '--filesOnly', '--json', ...vitestArgs], {
+  const result = spawnSync(bin('node'), [bin('vitest'), 'list', ...vitestArgs, '--filesOnly', '--json'], {
     cwd: root,
     env,
     encoding: 'utf8',
