@@ -6,7 +6,7 @@
 //   npm test -- --quick           no engines: skips tests/distributed and tests/deploy
 //   npm test -- tests/ingest      only those tests (no format, lint, typecheck); engines only if they need them
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -103,6 +103,7 @@ if (needs('tests/distributed')) await startEngines();
 
 mkdirSync(join(root, 'test-artifacts'), { recursive: true });
 const report = join(root, 'test-artifacts', 'vitest.json');
+rmSync(report, { force: true }); // a report left by an earlier run must not be read as this run's
 console.log('\n== tests');
 const run = spawnSync(
   bin('node'),
@@ -120,8 +121,9 @@ let summary = null;
 try {
   summary = JSON.parse(readFileSync(report, 'utf8'));
 } catch {
-  // no report: vitest itself failed to start; its exit code says so below
+  // no report: vitest failed to start or was interrupted; its exit code says so below
 }
+if (!summary) console.error(`\nno test report (vitest ${run.signal ?? `exit ${run.status}`})`);
 stopEngines();
 if (quick) console.log(`\n(--quick: ${SKIPPED_BY_QUICK.join(' and ')} not run)`);
 if (summary) {
