@@ -19,6 +19,7 @@ const alias = Object.fromEntries(
     'clickhouse-migrate',
     'vector-clickhouse',
     'vector-weaviate',
+    'topics',
   ].map((name) => [
     `@driftwatch/${name}`,
     fileURLToPath(new URL(`./libs/${name}/src/index.ts`, import.meta.url)),

@@ -1,10 +1,11 @@
 // `npm start`: from a fresh clone to a running Driftwatch. Runs on whatever Node npm uses (it may be an old
-// system Node), installs dependencies when missing, then runs the server on the Node 24 from node_modules.
+// system Node), installs the runtime packages when missing (scripts/install.mjs), then runs the server on the Node 24
+// from node_modules.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePackages } from './install.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node24 = join(root, 'node_modules', '.bin', 'node');
@@ -14,10 +15,12 @@ function run(command, args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-if (!existsSync(node24) || !existsSync(join(root, 'node_modules', 'chdb'))) {
-  console.log('[driftwatch] installing dependencies (first start only)...');
-  // install, not ci: optional platform packages the registry lacks cannot be locked (see .ci/run).
-  run('npm', ['install', '--no-audit', '--no-fund']);
+// Runtime packages only (the server, the dashboard and what builds them); `npm test` adds the dev tools.
+try {
+  await ensurePackages({ dev: false, label: 'installing packages (first start only)' });
+} catch (error) {
+  console.error(`[driftwatch] ${error.message}`);
+  process.exit(1);
 }
 run(node24, [join(root, 'scripts', 'build.mjs')]);
 run(node24, [join(root, 'scripts', 'build-dashboard.mjs')]);

@@ -207,13 +207,17 @@ const PROTO_GENERATORS: Record<string, (rand: Rand) => Uint8Array> = {
   },
   /** An attribute whose value is an array nested thousands deep. */
   'deep nesting': (rand) => {
-    let value: Uint8Array = Uint8Array.from([0x0a, 0x01, 0x78]); // AnyValue{string_value:"x"}
-    const depth = 1000 + int(rand, 20_000);
-    for (let i = 0; i < depth; i++) {
-      // AnyValue{array_value(5): ArrayValue{values(1): value}}
-      const array = Uint8Array.from([0x0a, ...encodeVarint(BigInt(value.length)), ...value]);
-      value = Uint8Array.from([0x2a, ...encodeVarint(BigInt(array.length)), ...array]);
+    // AnyValue{array_value(5): ArrayValue{values(1): ...}} around AnyValue{string_value:"x"}, built outside in
+    // from the lengths (copying the inner bytes at every level would be quadratic)
+    const innermost = Uint8Array.from([0x0a, 0x01, 0x78]);
+    const prefixes: number[][] = [];
+    let length = innermost.length;
+    for (let i = 1000 + int(rand, 20_000); i > 0; i--) {
+      const arrayLength = 1 + encodeVarint(BigInt(length)).length + length;
+      prefixes.push([0x2a, ...encodeVarint(BigInt(arrayLength)), 0x0a, ...encodeVarint(BigInt(length))]);
+      length = 1 + encodeVarint(BigInt(arrayLength)).length + arrayLength;
     }
+    const value = Buffer.concat([...prefixes.reverse().map((p) => Uint8Array.from(p)), innermost]);
     const tree = parseMessage(otlpProtobuf(llmSpans(rand, 1)));
     const span = spanMessages(tree)[0]!;
     span.push({
@@ -254,7 +258,7 @@ const JSON_VALUES: Array<(rand: Rand) => unknown> = [
   (rand) => String(oddTimestamp(rand)),
   (rand) => '0'.repeat(int(rand, 64)),
   (rand) => {
-    const depth = 1000 + int(rand, 4000);
+    const depth = 100 + int(rand, 800); // far past the server's 64, within JSON.stringify's stack
     return JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown;
   },
 ];
@@ -287,12 +291,15 @@ function jsonBody(rand: Rand, base: string): { body: Uint8Array; mutation: strin
   const paths = jsonPaths(doc);
   const setAt = (path: Array<string | number>, value: unknown) => {
     let node = doc as Record<string | number, unknown>;
-    for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+    for (const key of path.slice(0, -1)) {
+      const next = node[key];
+      if (!next || typeof next !== 'object') return; // an earlier swap replaced this branch
+      node = next as Record<string | number, unknown>;
+    }
     node[path.at(-1)!] = value;
   };
   if (kind === 'value swap') {
-    for (let n = 1 + int(rand, 3); n > 0; n--)
-      setAt(pick(rand, jsonPaths(doc)), pick(rand, JSON_VALUES)(rand));
+    for (let n = 1 + int(rand, 3); n > 0; n--) setAt(pick(rand, paths), pick(rand, JSON_VALUES)(rand)); // paths of the base body: never inside a swapped-in value
   } else if (kind === 'lone surrogate') {
     const strings = paths.filter(
       (p) => typeof p.reduce<unknown>((n, k) => (n as Record<string | number, unknown>)[k], doc) === 'string',

@@ -1,0 +1,12 @@
+export { fitTopics, type FitOptions } from './fit.js';
+export { assignTopic, type Assignment } from './assign.js';
+export type { FitResult, Lineage, Topic, TopicModel } from './model.js';
+export { kmeans, assign, type KMeansOptions, type KMeansResult } from './kmeans.js';
+export { selectK, type KSelection, type SelectKOptions } from './select-k.js';
+export { distanceMatrix, silhouette } from './silhouette.js';
+export { matchCentroids, splitsAndMerges, type Merge, type Split, type TopicMatch } from './match.js';
+export { hungarian } from './hungarian.js';
+export { classTfIdf, tfidfVectors, tokenize, type SparseVector, type TopicTerm } from './terms.js';
+export { adjustedRandIndex, auroc, normalizedMutualInformation } from './metrics.js';
+export { seededRandom, sampleIndexes, type Random } from './rng.js';
+export { cosineDistance, quantile, unit } from './vectors.js';
