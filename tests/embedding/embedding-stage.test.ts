@@ -74,7 +74,9 @@ describe('embedding stage with the local model', () => {
   const refund = chatSpan('Can I get a refund for my order?', 'Refunds are issued within 14 days.');
 
   beforeAll(async () => {
-    server = await DriftwatchServer.start({ env: { DRIFTWATCH_SHUTDOWN_TIMEOUT_MS: '5000' } });
+    server = await DriftwatchServer.start({
+      env: { DRIFTWATCH_EMBEDDINGS: 'local', DRIFTWATCH_SHUTDOWN_TIMEOUT_MS: '5000' },
+    });
   }, 90_000);
   afterAll(async () => {
     await server?.stop();
@@ -125,7 +127,9 @@ describe('embedding stage with the local model', () => {
 describe('ingest without a working embedder', () => {
   it('starts without the model, says why once and keeps ingest ready', async () => {
     const emptyDir = mkdtempSync(join(tmpdir(), 'driftwatch-no-model-'));
-    const server = await DriftwatchServer.start({ env: { DRIFTWATCH_EMBEDDING_MODEL_DIR: emptyDir } });
+    const server = await DriftwatchServer.start({
+      env: { DRIFTWATCH_EMBEDDINGS: 'local', DRIFTWATCH_EMBEDDING_MODEL_DIR: emptyDir },
+    });
     try {
       const span = chatSpan('What are your opening hours?', 'Nine to five.');
       expect((await send(server, [span])).status).toBe(200);
@@ -160,6 +164,7 @@ describe('ingest without a working embedder', () => {
     const port = typeof address === 'object' && address ? address.port : 0;
     const server = await DriftwatchServer.start({
       env: {
+        DRIFTWATCH_EMBEDDINGS: 'remote',
         DRIFTWATCH_EMBEDDINGS_URL: `http://127.0.0.1:${port}/v1`,
         DRIFTWATCH_EMBEDDINGS_MODEL: 'text-embedding-3-small',
         DRIFTWATCH_EMBEDDINGS_DIMENSIONS: '384',

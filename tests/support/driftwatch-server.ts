@@ -89,6 +89,9 @@ export class DriftwatchServer {
         DRIFTWATCH_BOOTSTRAP_API_KEY: this.apiKey,
         DRIFTWATCH_BOOTSTRAP_API_KEYS: `other-project:${this.otherProjectKey}`,
         DRIFTWATCH_LOG_LEVEL: 'warn',
+        // The embedding model costs ~200 MB and CPU in every server; tests of other stages measure those without
+        // it, and tests/embedding turns it on.
+        DRIFTWATCH_EMBEDDINGS: 'off',
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
