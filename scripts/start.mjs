@@ -22,6 +22,7 @@ try {
   console.error(`[driftwatch] ${error.message}`);
   process.exit(1);
 }
+fetchEmbeddingModel();
 run(node24, [join(root, 'scripts', 'build.mjs')]);
 run(node24, [join(root, 'scripts', 'build-dashboard.mjs')]);
 
@@ -78,3 +79,23 @@ server.on('exit', (code, signal) => {
   dashboard.kill('SIGTERM');
   process.exit(code ?? (signal ? 1 : 0));
 });
+
+/**
+ * The local embedding model (sha256-pinned, cached outside the repository; fast when cached). Without it the
+ * server still starts and ingests; it says so and reports the embedder not ready in /readyz.
+ */
+function fetchEmbeddingModel() {
+  const mode =
+    process.env.DRIFTWATCH_EMBEDDINGS ?? (process.env.DRIFTWATCH_EMBEDDINGS_URL ? 'remote' : 'local');
+  if (mode !== 'local') return;
+  console.log('[driftwatch] embedding model all-MiniLM-L6-v2 (fetched once, then only checked) ...');
+  const fetched = spawnSync('bash', [join(root, 'scripts', 'models', 'fetch-minilm.sh')], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (fetched.status !== 0) {
+    const why = (fetched.stderr || '').trim().split('\n').slice(-3).join(' ');
+    console.warn(`[driftwatch] embedding model not fetched (${why}); starting without embeddings`);
+  }
+}
