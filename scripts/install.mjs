@@ -54,7 +54,9 @@ function quietly(label, command, args, { cwd, log }) {
     const child = spawn('sh', ['-c', '"$@" >>"$LOG" 2>&1', 'sh', command, ...args], {
       cwd,
       stdio: 'ignore',
-      env: { ...process.env, LOG: log },
+      // onnxruntime-node's install script would download CUDA binaries from a host many machines cannot reach;
+      // the CPU binaries it needs are inside the package. (An .npmrc key for it makes npm warn on every command.)
+      env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', LOG: log },
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
