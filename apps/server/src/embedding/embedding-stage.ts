@@ -27,6 +27,11 @@ export interface EmbeddingStageOptions {
   /** How often sampling windows are written. Default 10 s. */
   flushEveryMs?: number;
   retry?: { initialMs: number; maxMs: number };
+  /**
+   * The embedder and the index starting in the background: calls queue meanwhile and the worker waits for it;
+   * false (given up or stopped) stops the stage, counting what was queued as failed.
+   */
+  adaptersStarted?: Promise<boolean>;
   textOptions?: Partial<CallTextOptions>;
   log: (message: string) => void;
   now?: () => number;
@@ -161,10 +166,19 @@ export class EmbeddingStage {
     };
   }
 
+  /** The adapters will not start: queued calls are counted as failed, arriving ones are no longer taken. */
+  private stopTaking(): void {
+    this.state = 'stopped';
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.counts.failedCalls += this.queue.clear().length;
+    void this.flush();
+  }
+
   /** Stops taking calls, embeds what is queued until half the deadline, then writes the sampling windows. */
   async shutdown(deadline: Deadline): Promise<void> {
     if (this.state === 'stopped' || this.state === 'new') {
       this.state = 'stopped';
+      await this.flushing;
       return;
     }
     this.state = 'stopping';
@@ -183,6 +197,10 @@ export class EmbeddingStage {
 
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 32;
+    if (this.options.adaptersStarted && !(await this.options.adaptersStarted)) {
+      if (this.state === 'running') this.stopTaking();
+      return;
+    }
     while (this.state === 'running' || (this.state === 'stopping' && this.queue.length > 0)) {
       if (this.queue.length === 0) {
         await new Promise<void>((resolve) => (this.wakeWorker = resolve));
