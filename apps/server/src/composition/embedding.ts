@@ -140,15 +140,11 @@ export async function assembleEmbedding(parts: EmbeddingParts): Promise<Embeddin
     });
     stage.start();
     if (kafka) {
-      // Its own consumer group: it reads every span beside the writers and acks once a delivery is enqueued
-      // or sampled out (the stage's queue is bounded, so this never waits on the embedder).
+      // Its own consumer group: it reads every span beside the writers and acks a delivery once its calls are
+      // stored (or sampled out by the rate), so an outage of the index or the embedder fills the stage's
+      // bounded queue and the consumer stops fetching at its limit of unacked records: paused, nothing lost.
       const own = stage;
-      kafka.subscribe({
-        deliver: (delivery) => {
-          own.observe(delivery.records);
-          delivery.ack();
-        },
-      });
+      kafka.subscribe({ deliver: (delivery) => own.observe(delivery.records, () => delivery.ack()) });
       await kafka.start();
     }
   }
