@@ -1,53 +1,10 @@
-import { createServer, type Server } from 'node:http';
 import { similarCallsSchema } from '@driftwatch/api-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriftwatchServer } from '../support/driftwatch-server.js';
+import { startFakeEmbeddings, type FakeEmbeddings } from '../support/fake-embeddings.js';
 import { otlpJson, simpleSpan, type SimpleSpan } from '../support/otlp-payloads.js';
 
 const DIMENSIONS = 384;
-
-/** How the fake embeddings endpoint answers now. */
-type Mode = 'ok' | 'down' | 'refuse';
-
-/** A local OpenAI-compatible /v1/embeddings whose answer the test switches: vectors, 500 or 400. */
-async function fakeEmbeddings(): Promise<{ url: string; setMode(mode: Mode): void; close(): Promise<void> }> {
-  let mode: Mode = 'ok';
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      response.setHeader('content-type', 'application/json');
-      if (mode === 'down') {
-        response.statusCode = 500;
-        response.end(JSON.stringify({ error: { message: 'the model server is restarting' } }));
-        return;
-      }
-      if (mode === 'refuse') {
-        response.statusCode = 400;
-        response.end(JSON.stringify({ error: { message: 'this input is not allowed by policy' } }));
-        return;
-      }
-      const { input } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { input: string[] };
-      const data = input.map((text, index) => {
-        const embedding = new Array<number>(DIMENSIONS).fill(0);
-        embedding[text.length % DIMENSIONS] = 1;
-        return { object: 'embedding', index, embedding };
-      });
-      response.end(JSON.stringify({ object: 'list', data, model: 'fake-embed' }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    setMode: (next) => (mode = next),
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    },
-  };
-}
 
 function chatSpan(question: string, answer: string): SimpleSpan {
   return simpleSpan({
@@ -69,12 +26,12 @@ function chatSpan(question: string, answer: string): SimpleSpan {
 
 describe('GET /api/traces/{id}/similar when the embedder fails', () => {
   let server: DriftwatchServer;
-  let embeddings: Awaited<ReturnType<typeof fakeEmbeddings>>;
+  let embeddings: FakeEmbeddings;
   const span = chatSpan('Where is my parcel?', 'It left the warehouse this morning.');
   const path = `/api/traces/${span.traceId}/similar?spanId=${span.spanId}&field=request`;
 
   beforeAll(async () => {
-    embeddings = await fakeEmbeddings();
+    embeddings = await startFakeEmbeddings(DIMENSIONS);
     server = await DriftwatchServer.start({
       env: {
         DRIFTWATCH_EMBEDDINGS: 'remote',
