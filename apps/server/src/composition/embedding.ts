@@ -7,7 +7,7 @@ import type {
   SpanQueue,
   VectorIndex,
 } from '@driftwatch/contracts';
-import { msLeft } from '@driftwatch/contracts';
+import { deadlineIn, msLeft } from '@driftwatch/contracts';
 import { LocalEmbedder } from '@driftwatch/embedder-local';
 import { RemoteEmbedder } from '@driftwatch/embedder-remote';
 import { KafkaSpanQueue } from '@driftwatch/queue-kafka';
@@ -115,9 +115,10 @@ export interface EmbeddingParts {
 }
 
 /**
- * Wires the adapters and the stage. The adapters start in the background, retried while they fail retryably,
- * so an index or embedder down at process start delays embeddings instead of turning them off until a
- * restart; meanwhile the stage queues calls (bounded, then sampled) and check() says why it is not ready.
+ * Wires the adapters and the stage. The adapters' first start is waited for; if it fails retryably it is
+ * retried in the background with backoff, so an index or embedder down at process start delays embeddings
+ * instead of turning them off until a restart; meanwhile the stage queues calls (bounded, then sampled or
+ * held) and check() says why it is not ready.
  */
 export async function assembleEmbedding(parts: EmbeddingParts): Promise<Embedding> {
   const { embedder, index, log } = parts;
@@ -125,7 +126,7 @@ export async function assembleEmbedding(parts: EmbeddingParts): Promise<Embeddin
     log,
     ...(parts.retry ? { retry: parts.retry } : {}),
   });
-  starting.start();
+  await starting.start();
   let stage: EmbeddingStage | null = null;
   const kafka = parts.stage?.ownQueue ?? null;
   if (parts.stage) {
@@ -179,7 +180,8 @@ export async function assembleEmbedding(parts: EmbeddingParts): Promise<Embeddin
     },
     shutdown: async (deadline) => {
       starting.stop();
-      await kafka?.shutdown(deadline);
+      // Half the time at most: during an outage held deliveries never settle, and the stage needs the rest.
+      await kafka?.shutdown(deadlineIn(msLeft(deadline) / 2));
       await stage?.shutdown(deadline);
       await Promise.race([
         Promise.all([embedder.shutdown(deadline), index.shutdown(deadline)]),

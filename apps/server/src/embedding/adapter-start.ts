@@ -20,6 +20,8 @@ export class AdapterStart {
   private settle!: (started: boolean) => void;
   /** True once both started; false once given up for good or stopped. Never rejects. */
   readonly done = new Promise<boolean>((resolve) => (this.settle = resolve));
+  private firstTried!: () => void;
+  private readonly firstAttempt = new Promise<void>((resolve) => (this.firstTried = resolve));
 
   constructor(
     private readonly embedder: Embedder,
@@ -27,10 +29,16 @@ export class AdapterStart {
     private readonly options: AdapterStartOptions,
   ) {}
 
-  start(): void {
-    if (this.state !== 'new') return;
-    this.state = 'starting';
-    void this.run();
+  /**
+   * Resolves after the first attempt: started, given up, or failed retryably and now retried in the background.
+   * So a process whose engines answer starts with embeddings ready, as one that waited would.
+   */
+  start(): Promise<void> {
+    if (this.state === 'new') {
+      this.state = 'starting';
+      void this.run().finally(() => this.firstTried());
+    }
+    return this.firstAttempt;
   }
 
   isStarted(): boolean {
@@ -49,6 +57,7 @@ export class AdapterStart {
     this.why = 'shut down';
     this.cancelDelay?.();
     this.settle(false);
+    this.firstTried();
   }
 
   private async run(): Promise<void> {
@@ -79,6 +88,7 @@ export class AdapterStart {
             return;
           }
           this.why = `${reason} (retrying)`;
+          this.firstTried();
           await this.delay(Math.min(maxMs, initialMs * 2 ** attempt));
         }
       }
