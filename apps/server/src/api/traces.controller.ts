@@ -1,15 +1,20 @@
 import {
   Controller,
   Get,
+  HttpException,
+  HttpStatus,
   Inject,
   NotFoundException,
   Param,
   Query,
   Req,
+  Res,
   ServiceUnavailableException,
   UseGuards,
 } from '@nestjs/common';
-import type { TraceDetail, TraceListPage } from '@driftwatch/contracts';
+import type { FastifyReply } from 'fastify';
+import type { TraceDetail, TraceListPage, VectorMatch } from '@driftwatch/contracts';
+import { PermanentError, RetryableError, SaturatedError } from '@driftwatch/contracts';
 import {
   similarCallsQuerySchema,
   traceIdParamSchema,
@@ -52,13 +57,15 @@ export class TracesController {
 
   /**
    * The calls of this project nearest to one LLM call of the trace: its request (or response) text is embedded
-   * again and looked up in the vector index among the same field. 503 when embeddings are not available here.
+   * again and looked up in the vector index among the same field. 503 when embeddings are not available here,
+   * 503 with Retry-After while the embedder or the index fails retryably, 422 when the embedder refuses the text.
    */
   @Get(':traceId/similar')
   async similar(
     @Req() request: AuthedRequest,
     @Param('traceId') traceId: string,
     @Query() query: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SimilarCalls> {
     const id = parseOr400(traceIdParamSchema, traceId, 'traceId');
     const { spanId, field, k } = parseOr400(similarCallsQuerySchema, query, 'query');
@@ -75,8 +82,13 @@ export class TracesController {
       ? callTexts(span.llm, { request: field === 'request', response: field === 'response' }).inputs[0]?.text
       : undefined;
     if (!text) throw new NotFoundException(`span ${spanId} has no ${field} text to compare`);
-    const { vectors } = await embedder.embed([text]);
-    const matches = await index.nearest(vectors[0] as Float32Array, k, { projectId, field });
+    let matches: VectorMatch[];
+    try {
+      const { vectors } = await embedder.embed([text]);
+      matches = await index.nearest(vectors[0] as Float32Array, k, { projectId, field });
+    } catch (error) {
+      throw similarError(error, reply);
+    }
     return {
       spanId,
       field,
@@ -92,4 +104,23 @@ export class TracesController {
       })),
     };
   }
+}
+
+/** Seconds a client waits before asking again while the embedder or the index is down. */
+const SIMILAR_RETRY_AFTER_S = 5;
+
+/**
+ * The embedder's and the index's typed errors as HTTP: retryable ones are the service's, for now (503 with
+ * Retry-After); a permanent one means this text cannot be compared (422, saying why). Others stay 500s.
+ */
+function similarError(error: unknown, reply: FastifyReply): unknown {
+  if (error instanceof RetryableError) {
+    const seconds = error instanceof SaturatedError ? error.retryAfterSeconds : SIMILAR_RETRY_AFTER_S;
+    void reply.header('retry-after', String(seconds));
+    return new ServiceUnavailableException(`similar calls are not available now: ${error.message}`);
+  }
+  if (error instanceof PermanentError) {
+    return new HttpException(`similar calls: ${error.message}`, HttpStatus.UNPROCESSABLE_ENTITY);
+  }
+  return error;
 }

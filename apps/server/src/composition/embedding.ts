@@ -1,5 +1,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Deadline, Embedder, QueueConsumer, SpanQueue, VectorIndex } from '@driftwatch/contracts';
+import type {
+  Deadline,
+  Embedder,
+  QueueConsumer,
+  SamplingRateStore,
+  SpanQueue,
+  VectorIndex,
+} from '@driftwatch/contracts';
 import { deadlineIn, msLeft } from '@driftwatch/contracts';
 import { LocalEmbedder } from '@driftwatch/embedder-local';
 import { RemoteEmbedder } from '@driftwatch/embedder-remote';
@@ -8,6 +15,7 @@ import { ClickHouseSamplingRateStore } from '@driftwatch/store-clickhouse';
 import { ClickHouseVectorIndex } from '@driftwatch/vector-clickhouse';
 import { WeaviateVectorIndex } from '@driftwatch/vector-weaviate';
 import type { DriftwatchConfig } from '../config/config.js';
+import { AdapterStart } from '../embedding/adapter-start.js';
 import { EmbeddingStage } from '../embedding/embedding-stage.js';
 import { tapStored } from '../embedding/stored-tap.js';
 
@@ -18,7 +26,7 @@ export interface EmbeddingCheck {
 }
 
 export interface Embedding {
-  /** Null when embeddings are off or the embedder could not start (the reason is in check()). */
+  /** Null when embeddings are off or the adapters have not started (yet; the reason is in check()). */
   embedder: Embedder | null;
   index: VectorIndex | null;
   /** The writer as the queue should see it: embedded mode taps what it stored into the stage. */
@@ -34,7 +42,7 @@ export interface Embedding {
  * beside the spans, Weaviate when DRIFTWATCH_WEAVIATE_URL is set) and the stage that feeds it. The stage sees
  * the span stream beside the writer: embedded, the writer's acks are tapped in-process; distributed, the
  * embedder role is its own Kafka consumer group. A missing model or an unreachable index does not stop the
- * server: it logs one line and /readyz shows the embedder as not ready.
+ * server: it logs one line and /readyz shows the embedder as not ready (an unreachable one until it starts).
  */
 export async function createEmbedding(
   config: DriftwatchConfig,
@@ -63,59 +71,92 @@ export async function createEmbedding(
         },
         dimensions: embedder.dimensions,
       });
-  try {
-    await embedder.start();
-  } catch (error) {
-    const reason = `embedder ${embedder.modelId} not started: ${(error as Error).message}`;
-    log(`${reason}; ingest goes on without embeddings`);
-    return disabled(reason);
-  }
-  try {
-    await index.start();
-  } catch (error) {
-    const reason = `vector index not started: ${(error as Error).message}`;
-    log(`${reason}; ingest goes on without embeddings`);
-    await embedder.shutdown(deadlineIn(1_000));
-    return disabled(reason);
-  }
+  const kafka =
+    config.roles.has('embedder') && config.queue === 'kafka'
+      ? new KafkaSpanQueue({
+          bootstrapBrokers: config.kafka.brokers,
+          topic: config.kafka.topic,
+          groupId: config.kafka.embedderGroup,
+          partitions: config.kafka.partitions,
+          capacity: config.queueCapacitySpans,
+          deadLetters: { put: async () => undefined },
+          onError: (error, context) => log(`kafka (embedder) ${context}: ${(error as Error).message}`),
+        })
+      : null;
+  return assembleEmbedding({
+    embedder,
+    index,
+    indexKind: embeddings.weaviate ? 'weaviate' : 'clickhouse',
+    stage: config.roles.has('embedder')
+      ? {
+          sampling: new ClickHouseSamplingRateStore(samplingClient, config.database),
+          capacity: embeddings.queueCalls,
+          ownQueue: kafka,
+        }
+      : null,
+    log,
+  });
+}
 
+export interface EmbeddingParts {
+  embedder: Embedder;
+  index: VectorIndex;
+  indexKind: 'weaviate' | 'clickhouse';
+  /** Present when this process runs the embedder role. */
+  stage: {
+    sampling: SamplingRateStore;
+    capacity: number;
+    /** The embedder role's own consumer group (distributed); null: the writer's acks are tapped in-process. */
+    ownQueue: SpanQueue | null;
+  } | null;
+  /** Backoff of the adapters' start and of the stage's embeds and upserts. */
+  retry?: { initialMs: number; maxMs: number };
+  log: (message: string) => void;
+}
+
+/**
+ * Wires the adapters and the stage. The adapters' first start is waited for; if it fails retryably it is
+ * retried in the background with backoff, so an index or embedder down at process start delays embeddings
+ * instead of turning them off until a restart; meanwhile the stage queues calls (bounded, then sampled or
+ * held) and check() says why it is not ready.
+ */
+export async function assembleEmbedding(parts: EmbeddingParts): Promise<Embedding> {
+  const { embedder, index, log } = parts;
+  const starting = new AdapterStart(embedder, index, {
+    log,
+    ...(parts.retry ? { retry: parts.retry } : {}),
+  });
+  await starting.start();
   let stage: EmbeddingStage | null = null;
-  let kafka: SpanQueue | null = null;
-  if (config.roles.has('embedder')) {
+  const kafka = parts.stage?.ownQueue ?? null;
+  if (parts.stage) {
     stage = new EmbeddingStage({
       embedder,
       index,
-      sampling: new ClickHouseSamplingRateStore(samplingClient, config.database),
-      capacity: embeddings.queueCalls,
+      sampling: parts.stage.sampling,
+      capacity: parts.stage.capacity,
+      adaptersStarted: starting.done,
       log,
+      ...(parts.retry ? { retry: parts.retry } : {}),
     });
     stage.start();
-    if (config.queue === 'kafka') {
-      // Its own consumer group: it reads every span beside the writers and acks once a delivery is enqueued
-      // or sampled out (the stage's queue is bounded, so this never waits on the embedder).
+    if (kafka) {
+      // Its own consumer group: it reads every span beside the writers and acks a delivery once its calls are
+      // stored (or sampled out by the rate), so an outage of the index or the embedder fills the stage's
+      // bounded queue and the consumer stops fetching at its limit of unacked records: paused, nothing lost.
       const own = stage;
-      kafka = new KafkaSpanQueue({
-        bootstrapBrokers: config.kafka.brokers,
-        topic: config.kafka.topic,
-        groupId: config.kafka.embedderGroup,
-        partitions: config.kafka.partitions,
-        capacity: config.queueCapacitySpans,
-        deadLetters: { put: async () => undefined },
-        onError: (error, context) => log(`kafka (embedder) ${context}: ${(error as Error).message}`),
-      });
-      kafka.subscribe({
-        deliver: (delivery) => {
-          own.observe(delivery.records);
-          delivery.ack();
-        },
-      });
+      kafka.subscribe({ deliver: (delivery) => own.observe(delivery.records, () => delivery.ack()) });
       await kafka.start();
     }
   }
-  const tapping = stage && config.queue === 'memory' ? stage : null;
+  const tapping = stage && !kafka ? stage : null;
   return {
-    embedder,
-    index,
+    get embedder() {
+      return starting.isStarted() ? embedder : null;
+    },
+    get index() {
+      return starting.isStarted() ? index : null;
+    },
     wrapWriter: (writer) =>
       tapping
         ? tapStored(
@@ -125,18 +166,22 @@ export async function createEmbedding(
           )
         : writer,
     check: async () => {
-      const indexReady = await index.isReady();
-      const ready = embedder.isReady() && indexReady;
+      const notStarted = starting.reason();
+      const indexReady = notStarted === null && (await index.isReady());
+      const ready = notStarted === null && embedder.isReady() && indexReady;
+      const reason = notStarted ?? (embedder.isReady() ? 'vector index not reachable' : 'embedder stopped');
       return {
         ready,
-        ...(ready ? {} : { reason: embedder.isReady() ? 'vector index not reachable' : 'embedder stopped' }),
+        ...(ready ? {} : { reason }),
         model: embedder.modelId,
-        index: embeddings.weaviate ? 'weaviate' : 'clickhouse',
+        index: parts.indexKind,
         ...(stage ? stage.health() : {}),
       };
     },
     shutdown: async (deadline) => {
-      await kafka?.shutdown(deadline);
+      starting.stop();
+      // Half the time at most: during an outage held deliveries never settle, and the stage needs the rest.
+      await kafka?.shutdown(deadlineIn(msLeft(deadline) / 2));
       await stage?.shutdown(deadline);
       await Promise.race([
         Promise.all([embedder.shutdown(deadline), index.shutdown(deadline)]),

@@ -57,7 +57,10 @@ class FakeEmbedder implements Embedder {
 
 class FakeIndex {
   entries = new Map<string, VectorEntry>();
+  /** While set, upsert() fails with it (an index outage). */
+  down: Error | null = null;
   async upsert(entries: readonly VectorEntry[]) {
+    if (this.down) throw this.down;
     for (const e of entries) this.entries.set(`${e.projectId}/${e.spanId}/${e.field}`, e);
   }
 }
@@ -183,6 +186,93 @@ describe('EmbeddingStage', () => {
       lastError: 'embedding failed: still bad',
     });
     expect(sampling.added).toEqual([{ projectId: 'p1', windowStartMs: T0, seen: 2, embedded: 1 }]);
+  });
+});
+
+describe('EmbeddingStage with held deliveries', () => {
+  /** Polls until `check` passes; the timeout is a guard only. */
+  async function eventually(check: () => boolean, ms = 5_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('condition not reached');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  it('acks a delivery only once its calls are stored; an index outage holds every delivery, none dropped', async () => {
+    const [embedder, index, sampling] = [new FakeEmbedder(), new FakeIndex(), new FakeSampling()];
+    index.down = new RetryableError('Weaviate unreachable');
+    let clock = T0;
+    // Every reading of the clock is 2 s later, so the sampler could change its rate at each one; it admits
+    // a call only while the rate is 1.
+    const s = new EmbeddingStage({
+      embedder,
+      index: index as unknown as VectorIndex,
+      sampling,
+      capacity: 4,
+      batchSize: 8,
+      retry: { initialMs: 1, maxMs: 5 },
+      log: () => undefined,
+      random: () => 0.99,
+      now: () => (clock += 2_000),
+    });
+    s.start();
+    const acked: number[] = [];
+    s.observe([llmSpan('h0-0', 'first question')], () => acked.push(0));
+    await eventually(() => s.health().lastError === 'storing vectors failed: Weaviate unreachable');
+    for (let d = 1; d <= 4; d++) {
+      const records = [0, 1, 2].map((i) => llmSpan(`h${d}-${i}`, `question ${d}.${i}`));
+      s.observe(records, () => acked.push(d));
+    }
+    await settle();
+    // 13 calls and a queue of 4: the rest wait for room; the full queue of a stalled worker lowers no rate.
+    expect(acked).toEqual([]);
+    expect(s.health()).toMatchObject({
+      seenCalls: 13,
+      sampledOutCalls: 0,
+      samplingRate: 1,
+      embeddedCalls: 0,
+    });
+    expect(s.health().waiting).toBeGreaterThan(0);
+
+    index.down = null;
+    await eventually(() => acked.length === 5);
+    expect(acked).toEqual([0, 1, 2, 3, 4]);
+    expect(index.entries.size).toBe(26);
+    expect(s.health()).toMatchObject({ embeddedCalls: 13, failedCalls: 0, queued: 0, waiting: 0 });
+    await s.shutdown(deadlineIn(1000));
+  });
+
+  it('acks at once what has nothing to embed, and a call refused for good', async () => {
+    const [embedder, index, sampling] = [new FakeEmbedder(), new FakeIndex(), new FakeSampling()];
+    embedder.failures = [new PermanentError('text refused')];
+    const s = stage(embedder, index, sampling);
+    s.start();
+    let wrapperAcked = false;
+    s.observe([llmSpan('w1', 'q', 'a', false)], () => (wrapperAcked = true));
+    expect(wrapperAcked).toBe(true);
+    let refusedAcked = false;
+    s.observe([llmSpan('r1', 'refused question')], () => (refusedAcked = true));
+    await eventually(() => refusedAcked);
+    expect(s.health()).toMatchObject({ failedCalls: 1, embeddedCalls: 0 });
+    await s.shutdown(deadlineIn(1000));
+  });
+
+  it('leaves a delivery unacked when it stops during an outage (it is read again), counting none as failed', async () => {
+    const [embedder, index, sampling] = [new FakeEmbedder(), new FakeIndex(), new FakeSampling()];
+    index.down = new RetryableError('Weaviate unreachable');
+    const s = stage(embedder, index, sampling, 2);
+    s.start();
+    let acked = false;
+    s.observe(
+      [1, 2, 3, 4].map((i) => llmSpan(`s${i}`, `question ${i}`)),
+      () => (acked = true),
+    );
+    await eventually(() => embedder.calls.length > 0);
+    await s.shutdown(deadlineIn(200));
+    expect(acked).toBe(false);
+    expect(s.health()).toMatchObject({ embeddedCalls: 0, failedCalls: 0, queued: 0, waiting: 0 });
+    expect(index.entries.size).toBe(0);
   });
 });
 

@@ -27,6 +27,11 @@ export interface EmbeddingStageOptions {
   /** How often sampling windows are written. Default 10 s. */
   flushEveryMs?: number;
   retry?: { initialMs: number; maxMs: number };
+  /**
+   * The embedder and the index starting in the background: calls queue meanwhile and the worker waits for it;
+   * false (given up or stopped) stops the stage, counting what was queued as failed.
+   */
+  adaptersStarted?: Promise<boolean>;
   textOptions?: Partial<CallTextOptions>;
   log: (message: string) => void;
   now?: () => number;
@@ -42,11 +47,21 @@ export interface PendingCall {
   model: string;
   release: string;
   inputs: CallText[];
+  /** Set when the delivery it came in is acked only once its calls are stored (see observe()). */
+  hold?: Hold;
+}
+
+/** The admitted calls of one held delivery not yet stored or refused for good; `done` runs when none are left. */
+interface Hold {
+  remaining: number;
+  done: () => void;
 }
 
 export interface EmbeddingStageHealth {
   queued: number;
   capacity: number;
+  /** Calls of held deliveries admitted but waiting for room in the queue. */
+  waiting: number;
   /** Share of arriving calls admitted now (1 when keeping up). */
   samplingRate: number;
   seenCalls: number;
@@ -93,6 +108,10 @@ export function embeddableCall(
  */
 export class EmbeddingStage {
   private readonly queue: BoundedQueue<PendingCall>;
+  /** Bounded by the held deliveries: their consumer stops fetching past its own limit of unacked records. */
+  private waiting: PendingCall[] = [];
+  /** The worker is retrying a failing embedder or index: the queue's fill says nothing about throughput. */
+  private stalled = false;
   private readonly sampler: AdaptiveSampler;
   private readonly ledger = new SamplingLedger();
   private readonly now: () => number;
@@ -126,9 +145,16 @@ export class EmbeddingStage {
     this.flushTimer.unref();
   }
 
-  /** Takes the stored spans' LLM calls into the queue, or drops them to a sample; never waits. */
-  observe(records: readonly SpanRecord[]): void {
+  /**
+   * Takes the stored spans' LLM calls into the queue, or drops them to a sample; never waits. With `onStored`
+   * (a consumer of its own that acks with it) the delivery is held instead: calls the sampler admits wait for
+   * room rather than being dropped, and `onStored` runs once each is stored or refused for good, so an outage
+   * of the embedder or the index pauses that consumer and loses nothing. A held delivery arriving while the
+   * stage is not running is never settled: it stays unacked and is read again.
+   */
+  observe(records: readonly SpanRecord[], onStored?: () => void): void {
     if (this.state !== 'running') return;
+    const hold: Hold | null = onStored ? { remaining: 0, done: onStored } : null;
     let added = false;
     for (const record of records) {
       const call = embeddableCall(record, this.options.textOptions);
@@ -139,14 +165,22 @@ export class EmbeddingStage {
         this.counts.sampledOutCalls++;
         continue;
       }
+      if (hold) {
+        call.hold = hold;
+        hold.remaining++;
+        if (this.waiting.length > 0 || !this.queue.push(call)) this.waiting.push(call);
+        added = true;
+        continue;
+      }
       if (!this.queue.push(call)) {
         this.counts.sampledOutCalls++;
-        this.sampler.observeFill(1, this.now());
+        this.observeFill(1);
         continue;
       }
       added = true;
     }
-    this.sampler.observeFill(this.queue.length / this.queue.capacity, this.now());
+    this.observeFill(this.queue.length / this.queue.capacity);
+    if (hold && hold.remaining === 0) hold.done();
     if (this.ledger.size() > MAX_LEDGER_WINDOWS) void this.flush();
     if (added) this.wakeWorker?.();
   }
@@ -155,16 +189,55 @@ export class EmbeddingStage {
     return {
       queued: this.queue.length,
       capacity: this.queue.capacity,
+      waiting: this.waiting.length,
       samplingRate: this.sampler.rate,
       ...this.counts,
       lastError: this.lastError,
     };
   }
 
+  /** Empties the queue: calls of held deliveries are read again later (unacked), the others are lost. */
+  private dropQueued(): void {
+    const dropped = [...this.queue.clear(), ...this.waiting];
+    this.waiting = [];
+    this.counts.failedCalls += dropped.filter((call) => !call.hold).length;
+  }
+
+  /** A stalled worker leaves the rate alone: an outage must pause held deliveries, not sample them away. */
+  private observeFill(fill: number): void {
+    if (!this.stalled) this.sampler.observeFill(fill, this.now());
+  }
+
+  /** Refused for good: failed, and their deliveries may be acked. Stopped: only calls not held are lost. */
+  private failed(batch: readonly PendingCall[], why: 'permanent' | 'stopped'): void {
+    if (why === 'permanent') {
+      this.counts.failedCalls += batch.length;
+      this.settle(batch);
+    } else {
+      this.counts.failedCalls += batch.filter((call) => !call.hold).length;
+    }
+  }
+
+  /** The calls are stored or refused for good: their held deliveries may be acked. */
+  private settle(batch: readonly PendingCall[]): void {
+    for (const call of batch) {
+      if (call.hold && --call.hold.remaining === 0) call.hold.done();
+    }
+  }
+
+  /** The adapters will not start: queued calls are counted as failed, arriving ones are no longer taken. */
+  private stopTaking(): void {
+    this.state = 'stopped';
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.dropQueued();
+    void this.flush();
+  }
+
   /** Stops taking calls, embeds what is queued until half the deadline, then writes the sampling windows. */
   async shutdown(deadline: Deadline): Promise<void> {
     if (this.state === 'stopped' || this.state === 'new') {
       this.state = 'stopped';
+      await this.flushing;
       return;
     }
     this.state = 'stopping';
@@ -177,12 +250,16 @@ export class EmbeddingStage {
     this.state = 'stopped';
     this.stopDelay?.();
     this.wakeWorker?.();
-    this.counts.failedCalls += this.queue.clear().length;
+    this.dropQueued();
     await Promise.race([this.flush(), new Promise((r) => setTimeout(r, msLeft(deadline)))]);
   }
 
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 32;
+    if (this.options.adaptersStarted && !(await this.options.adaptersStarted)) {
+      if (this.state === 'running') this.stopTaking();
+      return;
+    }
     while (this.state === 'running' || (this.state === 'stopping' && this.queue.length > 0)) {
       if (this.queue.length === 0) {
         await new Promise<void>((resolve) => (this.wakeWorker = resolve));
@@ -190,8 +267,10 @@ export class EmbeddingStage {
         continue;
       }
       const batch = this.queue.take(batchSize);
+      for (const call of this.waiting.splice(0, this.queue.capacity - this.queue.length))
+        this.queue.push(call);
       await this.embedAndStore(batch);
-      this.sampler.observeFill(this.queue.length / this.queue.capacity, this.now());
+      this.observeFill(this.queue.length / this.queue.capacity);
     }
   }
 
@@ -204,7 +283,7 @@ export class EmbeddingStage {
       return;
     }
     if (typeof embedded === 'string') {
-      this.counts.failedCalls += batch.length;
+      this.failed(batch, embedded);
       return;
     }
     const entries: VectorEntry[] = [];
@@ -226,9 +305,10 @@ export class EmbeddingStage {
     }
     const stored = await this.retrying('storing vectors', () => this.options.index.upsert(entries));
     if (stored === 'permanent' || stored === 'stopped') {
-      this.counts.failedCalls += batch.length;
+      this.failed(batch, stored);
       return;
     }
+    this.settle(batch);
     this.counts.embeddedCalls += batch.length;
     this.counts.truncatedTexts += embedded.truncated.length;
     for (const call of batch) this.ledger.embedded(call.projectId, call.timeMs);
@@ -240,12 +320,15 @@ export class EmbeddingStage {
     for (let attempt = 0; ; attempt++) {
       if (this.state === 'stopped') return 'stopped';
       try {
-        return await step();
+        const result = await step();
+        this.stalled = false;
+        return result;
       } catch (error) {
         const message = `${what} failed: ${(error as Error).message}`;
         if (message !== this.lastError) this.options.log(`embedder: ${message}`);
         this.lastError = message;
-        if (!isRetryable(error)) return 'permanent';
+        this.stalled = isRetryable(error);
+        if (!this.stalled) return 'permanent';
         const delay = Math.min(maxMs, initialMs * 2 ** attempt);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);
