@@ -2,7 +2,7 @@
 // Local embedding throughput: all-MiniLM-L6-v2 (int8) through libs/embedder-local on 1,000 sentences (CLINC150's
 // test split, read from ../shared/data when present). Prints texts/s (wall and per CPU-second) and peak RSS.
 // It prints figures; it asserts nothing. See bench/embeddings/README.md.
-//   node bench/embeddings/local.mjs [--count 1000] [--batch 32] [--threads 1] [--data path/to/data_full.json]
+//   node bench/embeddings/local.mjs [--count 1000] [--batch 8] [--threads 1] [--data path/to/data_full.json]
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ const root = join(here, '../..');
 const { values: opt } = parseArgs({
   options: {
     count: { type: 'string', default: '1000' },
-    batch: { type: 'string', default: '32' },
+    batch: { type: 'string', default: '8' },
     threads: { type: 'string', default: '1' },
     data: { type: 'string', default: join(root, '../shared/data/clinc150/data_full.json') },
   },
