@@ -85,8 +85,10 @@ server.on('exit', (code, signal) => {
  * server still starts and ingests; it says so and reports the embedder not ready in /readyz.
  */
 function fetchEmbeddingModel() {
+  const env = process.env;
   const mode =
-    process.env.DRIFTWATCH_EMBEDDINGS ?? (process.env.DRIFTWATCH_EMBEDDINGS_URL ? 'remote' : 'local');
+    env.DRIFTWATCH_EMBEDDINGS ??
+    (env.DRIFTWATCH_EMBEDDINGS_URL ? 'remote' : env.DRIFTWATCH_ROLES ? 'local' : 'off');
   if (mode !== 'local') return;
   console.log('[driftwatch] embedding model all-MiniLM-L6-v2 (fetched once, then only checked) ...');
   const fetched = spawnSync('bash', [join(root, 'scripts', 'models', 'fetch-minilm.sh')], {

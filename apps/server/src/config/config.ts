@@ -118,7 +118,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       'invalid configuration: with DRIFTWATCH_QUEUE=memory the embedder role runs beside the writer role (it embeds what the writer stored)',
     );
   }
-  const embeddingsMode = c.DRIFTWATCH_EMBEDDINGS ?? (c.DRIFTWATCH_EMBEDDINGS_URL ? 'remote' : 'local');
+  // Off by default in the one-process embedded mode: on two cores the local model's inference and its HNSW merges
+  // cut ingest several-fold under load (issue 9 notes). Processes given their roles (distributed) embed locally.
+  const embeddingsMode =
+    c.DRIFTWATCH_EMBEDDINGS ??
+    (c.DRIFTWATCH_EMBEDDINGS_URL ? 'remote' : env.DRIFTWATCH_ROLES ? 'local' : 'off');
   let remoteEmbedder: ReturnType<typeof remoteEmbedderOptionsFromEnv> | null = null;
   if (embeddingsMode === 'remote') {
     try {
