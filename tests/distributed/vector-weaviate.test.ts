@@ -1,6 +1,7 @@
 // The VectorIndex contract on a real Weaviate server (scripts/engines/weaviate.sh; WEAVIATE_URL and
 // WEAVIATE_GRPC_PORT point at it) through the official client v3. Each run uses a collection of its own and
 // deletes it afterwards.
+// The assertions are in the shared suite: libs/contract-tests/src/vector-index.contract.ts (expect per case).
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { vectorIndexContract } from '@driftwatch/contract-tests';

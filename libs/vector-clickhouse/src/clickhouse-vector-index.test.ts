@@ -1,5 +1,6 @@
 // The VectorIndex contract on ClickHouse's HNSW index in chDB (a temp data dir), and on a ClickHouse server URL
 // where nothing listens (the server path must fail retryably and report not ready).
+// The assertions are in the shared suite: libs/contract-tests/src/vector-index.contract.ts (expect per case).
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
