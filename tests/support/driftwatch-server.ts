@@ -13,15 +13,29 @@ export function newApiKey(): string {
   return `dw_${randomBytes(24).toString('base64url')}`;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+// Ports for servers the tests start come from below Linux's ephemeral range (32768-60999): a port picked with
+// listen(0) and released can be taken by any outgoing connection before the server binds it (CI saw EADDRINUSE).
+// Each Vitest worker gets its own slice, so two workers never hand out the same port; engines use 17946-19193.
+const TEST_PORT_BASE = 20_000;
+const TEST_PORTS_PER_WORKER = 600;
+let nextTestPort = 0;
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolveBindable) => {
     const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
+    server.once('error', () => resolveBindable(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveBindable(true)));
   });
+}
+
+/** A port no one is listening on, from this worker's slice of the test range. */
+export async function freePort(): Promise<number> {
+  const worker = Number(process.env.VITEST_POOL_ID ?? 0) % 20;
+  for (let tries = 0; tries < TEST_PORTS_PER_WORKER; tries++) {
+    const port = TEST_PORT_BASE + worker * TEST_PORTS_PER_WORKER + (nextTestPort++ % TEST_PORTS_PER_WORKER);
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free port in worker ${worker}'s slice of ${TEST_PORT_BASE}+`);
 }
 
 export interface ServerOptions {
