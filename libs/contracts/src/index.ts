@@ -13,3 +13,4 @@ export type * from './embedder.js';
 export type * from './vector-index.js';
 export * from './vector-checks.js';
 export type * from './embedding-sampling.js';
+export type * from './detection.js';
