@@ -12,3 +12,13 @@ export { SLACK_LIMITS, slackMessage, type SlackPayload } from './slack-message.j
 export { newWebhookSecret, signedWebhookRequest } from './webhook-message.js';
 export { episodeOf, evaluateRule, ruleNotificationId } from './rule-evaluation.js';
 export { formatMetric, ruleMessage } from './rule-message.js';
+export {
+  alertSeverity,
+  problemMessage,
+  problemNotificationId,
+  problemNotifications,
+  routeMatches,
+  textSparkline,
+  type ProblemNotification,
+  type ProblemTransition,
+} from './problem-routing.js';

@@ -98,3 +98,67 @@ export const metricRuleSchema = z.object({
 export type MetricRuleView = z.infer<typeof metricRuleSchema>;
 
 export const metricRuleListSchema = z.object({ items: z.array(metricRuleSchema) });
+
+export const problemKindSchema = z.enum([
+  'embedding_drift',
+  'topic_shift',
+  'new_topic',
+  'out_of_scope',
+  'latency',
+  'error_rate',
+  'tokens',
+  'cost',
+  'feedback',
+  'score',
+]);
+
+export const problemDimensionSchema = z.enum([
+  'model',
+  'release',
+  'environment',
+  'prompt',
+  'service',
+  'topic',
+]);
+
+/** Which problems go where: every listed filter must match; reminders while open and unacknowledged. */
+export const createProblemRouteRequestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    kinds: z.array(problemKindSchema).max(10).default([]),
+    minSeverity: z.number().finite().min(0).max(100).default(0),
+    dimension: problemDimensionSchema.or(z.literal('')).default(''),
+    value: z.string().trim().max(500).default(''),
+    destinationIds: z.array(z.string().uuid()).min(1).max(20),
+    remindEveryMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(0)
+      .refine((m) => m === 0 || m >= 15, 'reminders come at most every 15 minutes (0 turns them off)'),
+    notifyResolved: z.boolean().default(true),
+    enabled: z.boolean().default(true),
+  })
+  .strict()
+  .refine((r) => !r.value || r.dimension, {
+    message: 'a value needs its dimension (e.g. dimension "model", value "gpt-4o-mini")',
+    path: ['value'],
+  });
+
+export const problemRouteSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kinds: z.array(z.string()),
+  minSeverity: z.number(),
+  dimension: z.string(),
+  value: z.string(),
+  destinationIds: z.array(z.string()),
+  remindEveryMinutes: z.number().int(),
+  notifyResolved: z.boolean(),
+  enabled: z.boolean(),
+  createdAt: z.string(),
+});
+export type ProblemRouteView = z.infer<typeof problemRouteSchema>;
+
+export const problemRouteListSchema = z.object({ items: z.array(problemRouteSchema) });

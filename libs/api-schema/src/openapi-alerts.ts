@@ -9,6 +9,9 @@ import {
   metricRuleListSchema,
   metricRuleSchema,
   testAlertResponseSchema,
+  createProblemRouteRequestSchema,
+  problemRouteListSchema,
+  problemRouteSchema,
 } from './alerts.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -96,6 +99,30 @@ export function alertPaths(h: OpenApiHelpers): Record<string, unknown> {
         summary: 'Remove a metric rule (admin)',
         security,
         parameters: [h.pathId('id'), h.pathId('ruleId')],
+        responses: { '204': { description: 'Removed' }, ...errors },
+      },
+    },
+    '/api/projects/{id}/alert-routes': {
+      get: {
+        summary: 'Problem routes (which problems go to which destinations)',
+        security,
+        parameters: [h.pathId('id')],
+        responses: { '200': h.ok('Routes', problemRouteListSchema), ...errors },
+      },
+      post: {
+        summary:
+          'Route problems (admin): one message when a problem opens, optional reminders, one when it resolves',
+        security,
+        parameters: [h.pathId('id')],
+        requestBody: h.body(createProblemRouteRequestSchema),
+        responses: { '201': h.ok('Created', problemRouteSchema), ...errors },
+      },
+    },
+    '/api/projects/{id}/alert-routes/{routeId}': {
+      delete: {
+        summary: 'Remove a problem route (admin)',
+        security,
+        parameters: [h.pathId('id'), h.pathId('routeId')],
         responses: { '204': { description: 'Removed' }, ...errors },
       },
     },

@@ -52,3 +52,35 @@ export interface MetricRuleStore {
 export interface MetricRuleReader {
   observe(rule: MetricRule, nowMs: number): Promise<MetricObservation[]>;
 }
+
+/**
+ * Routes problems (from the detectors) to destinations. A problem matches when its kind is listed (or none are),
+ * its severity reaches minSeverity, and dimension/value match when set. Each match sends one message when the
+ * problem opens, a reminder every remindEveryMinutes while it stays open and unacknowledged (0: none), and one
+ * when it resolves (notifyResolved).
+ */
+export interface ProblemRoute {
+  routeId: string;
+  projectId: string;
+  name: string;
+  /** Empty: every kind. */
+  kinds: string[];
+  /** 0..100 */
+  minSeverity: number;
+  /** Both empty: every slice. */
+  dimension: string;
+  value: string;
+  destinationIds: string[];
+  remindEveryMinutes: number;
+  notifyResolved: boolean;
+  enabled: boolean;
+  createdAt: string;
+}
+
+/** Problem routes per project; every call is scoped by project. */
+export interface ProblemRouteStore {
+  create(input: Omit<ProblemRoute, 'routeId' | 'createdAt'>): Promise<ProblemRoute>;
+  list(projectId: string): Promise<ProblemRoute[]>;
+  /** False when unknown. */
+  remove(projectId: string, routeId: string): Promise<boolean>;
+}

@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -9,7 +8,6 @@ import {
   NotFoundException,
   Param,
   Post,
-  ServiceUnavailableException,
   UseGuards,
 } from '@nestjs/common';
 import {
@@ -23,6 +21,7 @@ import { AUTH, type AuthServices } from '../auth/auth.constants.js';
 import { PIPELINE } from '../common/tokens.js';
 import { parseOr400 } from '../common/validation.js';
 import type { Pipeline } from '../composition/pipeline.js';
+import { checkDestinations } from './destination-check.js';
 
 /** Metric rules of a project. Reading needs membership; adding and removing the admin role. */
 @Controller('/api/projects/:id/alert-rules')
@@ -45,14 +44,7 @@ export class AlertRulesController {
   async create(@Param('id') id: string, @Body() body: unknown): Promise<MetricRuleView> {
     const input = parseOr400(createMetricRuleRequestSchema, body, 'body');
     await this.project(id);
-    const destinations = this.pipeline.alerts.destinations;
-    if (!destinations) throw new ServiceUnavailableException('alerts need DRIFTWATCH_SECRET_KEY');
-    const known = new Set((await destinations.list(id)).map((d) => d.destinationId));
-    const unknown = input.destinationIds.filter((d) => !known.has(d));
-    if (unknown.length > 0)
-      throw new BadRequestException(
-        `invalid body: destinationIds: no destination ${unknown.join(', ')} in ${id}`,
-      );
+    await checkDestinations(this.pipeline.alerts.destinations, id, input.destinationIds);
     return view(await this.pipeline.alerts.rules.create({ projectId: id, ...input }));
   }
 

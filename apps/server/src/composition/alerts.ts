@@ -1,12 +1,19 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { type Deadline, msLeft } from '@driftwatch/contracts';
-import type { AlertDestinationStore, MetricRuleStore, Outbox, ProjectStore } from '@driftwatch/contracts';
+import type {
+  AlertDestinationStore,
+  MetricRuleStore,
+  Outbox,
+  ProblemRouteStore,
+  ProjectStore,
+} from '@driftwatch/contracts';
 import { AddressGuard, AesGcmSecretCipher, HttpAlertSender } from '@driftwatch/alerts';
 import {
   ClickHouseAlertDestinationStore,
   ClickHouseMetricRuleReader,
   ClickHouseMetricRuleStore,
   ClickHouseOutbox,
+  ClickHouseProblemRouteStore,
 } from '@driftwatch/store-clickhouse';
 import { loadAlertsConfig } from '../alerts/alerts-config.js';
 import { Notifier } from '../alerts/notifier.js';
@@ -19,6 +26,7 @@ export interface Alerts {
   /** Null when no secret key is available (distributed mode without DRIFTWATCH_SECRET_KEY). */
   destinations: AlertDestinationStore | null;
   rules: MetricRuleStore;
+  routes: ProblemRouteStore;
   /** Checks a destination URL when it is added (and again at every send). */
   guard: AddressGuard;
   /** Tells this process's notifier, if it runs one, that something is due now. */
@@ -45,6 +53,7 @@ export async function createAlerts(
     ? new ClickHouseAlertDestinationStore(client, config.database, new AesGcmSecretCipher(key))
     : null;
   const rules = new ClickHouseMetricRuleStore(client, config.database);
+  const routes = new ClickHouseProblemRouteStore(client, config.database);
   const guard = new AddressGuard(settings.allowedHosts);
   let notifier: Notifier | null = null;
   let ruleRunner: RuleRunner | null = null;
@@ -85,6 +94,7 @@ export async function createAlerts(
     outbox,
     destinations,
     rules,
+    routes,
     guard,
     wake: () => notifier?.wake(),
     shutdown: async (deadline) => {
