@@ -17,6 +17,8 @@ export const createAlertDestinationRequestSchema = z
   .strict();
 export type CreateAlertDestinationRequest = z.infer<typeof createAlertDestinationRequestSchema>;
 
+export const updateAlertDestinationRequestSchema = z.object({ enabled: z.boolean() }).strict();
+
 /** A destination as the API shows it: never the URL or the secret, only a hint of the URL. */
 export const alertDestinationSchema = z.object({
   id: z.string(),

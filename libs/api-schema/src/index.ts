@@ -64,6 +64,7 @@ export {
   alertDestinationSchema,
   createAlertDestinationRequestSchema,
   createdAlertDestinationSchema,
+  updateAlertDestinationRequestSchema,
   createMetricRuleRequestSchema,
   metricRuleListSchema,
   metricRuleMetricSchema,

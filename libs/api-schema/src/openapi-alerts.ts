@@ -9,6 +9,8 @@ import {
   metricRuleListSchema,
   metricRuleSchema,
   testAlertResponseSchema,
+  updateAlertDestinationRequestSchema,
+  alertDestinationSchema,
   createProblemRouteRequestSchema,
   problemRouteListSchema,
   problemRouteSchema,
@@ -57,6 +59,13 @@ export function alertPaths(h: OpenApiHelpers): Record<string, unknown> {
         security,
         parameters: [h.pathId('id'), h.pathId('destinationId')],
         responses: { '204': { description: 'Removed' }, ...errors },
+      },
+      patch: {
+        summary: 'Enable or disable a destination (admin); while disabled nothing is sent to it',
+        security,
+        parameters: [h.pathId('id'), h.pathId('destinationId')],
+        requestBody: h.body(updateAlertDestinationRequestSchema),
+        responses: { '200': h.ok('Changed', alertDestinationSchema), ...errors },
       },
     },
     [`${base}/{destinationId}/test`]: {

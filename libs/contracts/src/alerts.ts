@@ -111,6 +111,8 @@ export interface AlertDestinationStore {
   get(projectId: string, destinationId: string): Promise<AlertDestination | null>;
   /** False when unknown. */
   remove(projectId: string, destinationId: string): Promise<boolean>;
+  /** Notifications to a disabled destination are not sent: the log shows each failed as disabled. False when unknown. */
+  setEnabled(projectId: string, destinationId: string, enabled: boolean): Promise<boolean>;
 }
 
 /** Seals secrets at rest; context binds a sealed value to its row (authenticated, not secret). */

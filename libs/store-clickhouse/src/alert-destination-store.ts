@@ -85,6 +85,19 @@ export class ClickHouseAlertDestinationStore implements AlertDestinationStore {
   }
 
   async remove(projectId: string, destinationId: string): Promise<boolean> {
+    return this.rewrite(projectId, destinationId, { url_sealed: '', secret_sealed: '', deleted: 1 });
+  }
+
+  async setEnabled(projectId: string, destinationId: string, enabled: boolean): Promise<boolean> {
+    return this.rewrite(projectId, destinationId, { enabled: enabled ? 1 : 0 });
+  }
+
+  /** A newer version of the row with some columns changed; false when there is no such destination. */
+  private async rewrite(
+    projectId: string,
+    destinationId: string,
+    changes: Record<string, unknown>,
+  ): Promise<boolean> {
     const [row] = await this.select(projectId, destinationId);
     if (!row) return false;
     await this.client.insert({
@@ -93,9 +106,7 @@ export class ClickHouseAlertDestinationStore implements AlertDestinationStore {
         {
           ...row,
           project_id: projectId,
-          url_sealed: '',
-          secret_sealed: '',
-          deleted: 1,
+          ...changes,
           updated_at: toClickHouseTime(Date.now()),
           created_at: toClickHouseTime(Date.parse(fromClickHouseTime(row.created_at))),
         },

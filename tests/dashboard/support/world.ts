@@ -20,9 +20,10 @@ export class World {
     readonly traceIds: string[],
   ) {}
 
-  static async start(): Promise<World> {
+  /** `env`: more server settings (e.g. the alerts allow-list for receivers on loopback). */
+  static async start(env: Record<string, string> = {}): Promise<World> {
     const server = await DriftwatchServer.start({
-      env: { DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password },
+      env: { DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, ...env },
     });
     const openai = await startFakeOpenAI({ host: '127.0.0.1' });
     try {

@@ -9,6 +9,7 @@ import {
   Inject,
   NotFoundException,
   Param,
+  Patch,
   Post,
   Query,
   ServiceUnavailableException,
@@ -18,6 +19,7 @@ import {
   alertDeliveryQuerySchema,
   alertDestinationIdParamSchema,
   createAlertDestinationRequestSchema,
+  updateAlertDestinationRequestSchema,
   type AlertDelivery,
   type AlertDestinationView,
   type CreatedAlertDestination,
@@ -74,6 +76,20 @@ export class AlertDestinationsController {
     const valid = parseOr400(alertDestinationIdParamSchema, destinationId, 'destinationId');
     if (!(await this.store().remove(id, valid)))
       throw new NotFoundException(`no destination ${valid} in ${id}`);
+  }
+
+  /** Disabling keeps the destination and its log; what comes due meanwhile is logged as not sent. */
+  @Patch(':destinationId')
+  @Access('admin', 'param')
+  async update(
+    @Param('id') id: string,
+    @Param('destinationId') destinationId: string,
+    @Body() body: unknown,
+  ): Promise<AlertDestinationView> {
+    const { enabled } = parseOr400(updateAlertDestinationRequestSchema, body, 'body');
+    const destination = await this.destination(id, destinationId);
+    await this.store().setEnabled(id, destination.destinationId, enabled);
+    return view({ ...destination, enabled });
   }
 
   @Post(':destinationId/test')

@@ -17,6 +17,7 @@ import { SessionContext } from './session-context';
 const NAV = [
   { href: '/', label: 'Overview' },
   { href: '/traces', label: 'Traces' },
+  { href: '/alerts', label: 'Alerts' },
   { href: '/settings', label: 'Settings' },
 ];
 

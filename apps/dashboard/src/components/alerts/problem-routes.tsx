@@ -1,0 +1,168 @@
+'use client';
+import type { FormEvent } from 'react';
+import type { AlertDestinationView, ProblemRouteView } from '@driftwatch/api-schema';
+import { api } from '../../lib/api';
+import { useAction } from '../../lib/use-action';
+import { useApi } from '../../lib/use-api';
+import { Empty, ErrorState, Loading } from '../states';
+import { DestinationPicker, destinationNames } from './destination-picker';
+
+const KINDS = [
+  ['latency', 'Latency'],
+  ['error_rate', 'Error rate'],
+  ['cost', 'Cost'],
+  ['tokens', 'Tokens'],
+  ['feedback', 'Negative feedback'],
+  ['score', 'Scores'],
+  ['topic_shift', 'Topic shift'],
+  ['new_topic', 'New topic'],
+  ['out_of_scope', 'Out of scope'],
+  ['embedding_drift', 'Embedding drift'],
+] as const;
+
+const DIMENSIONS = ['model', 'release', 'environment', 'prompt', 'service', 'topic'] as const;
+
+/** Which problems the detectors find go where: one message when one opens, reminders, one when it resolves. */
+export function ProblemRoutes(props: {
+  projectId: string;
+  canEdit: boolean;
+  destinations: AlertDestinationView[];
+}) {
+  const base = `/api/projects/${encodeURIComponent(props.projectId)}/alert-routes`;
+  const state = useApi<{ items: ProblemRouteView[] }>(base);
+  const { error, act } = useAction(state.reload);
+
+  function create(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const element = event.currentTarget;
+    const form = new FormData(element);
+    const body = {
+      name: form.get('name'),
+      kinds: form.getAll('kinds'),
+      minSeverity: Number(form.get('minSeverity') || 0),
+      dimension: String(form.get('dimension') ?? ''),
+      value: String(form.get('value') ?? ''),
+      destinationIds: form.getAll('destinationIds'),
+      remindEveryMinutes: Number(form.get('remindEveryMinutes') || 0),
+      notifyResolved: form.get('notifyResolved') === 'on',
+    };
+    void act(async () => {
+      await api(base, { method: 'POST', body });
+      element.reset();
+    });
+  }
+
+  return (
+    <section className="card panel" aria-labelledby="routes-title">
+      <h2 id="routes-title">Problem routes</h2>
+      <p className="muted small">
+        Problems the detectors open (latency, errors, cost, feedback, topic drift) go to the destinations of
+        every route they match.
+      </p>
+      {props.canEdit ? (
+        <form className="inline-form" onSubmit={create} aria-label="Add a problem route">
+          <label className="field">
+            <span>Name</span>
+            <input name="name" required maxLength={200} placeholder="regressions to on-call" />
+          </label>
+          <fieldset className="field checks wide">
+            <legend>Kinds (none ticked: every kind)</legend>
+            <div className="checks-inline">
+              {KINDS.map(([value, label]) => (
+                <label key={value} className="check">
+                  <input type="checkbox" name="kinds" value={value} /> {label}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <label className="field">
+            <span>Severity at least</span>
+            <input name="minSeverity" type="number" min={0} max={100} defaultValue={0} />
+          </label>
+          <label className="field">
+            <span>Only the slice</span>
+            <select name="dimension" defaultValue="">
+              <option value="">any</option>
+              {DIMENSIONS.map((d) => (
+                <option key={d} value={d}>
+                  {d}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Value</span>
+            <input name="value" maxLength={500} placeholder="gpt-4o-mini" />
+          </label>
+          <label className="field">
+            <span>Remind every (min, 0: never)</span>
+            <input name="remindEveryMinutes" type="number" min={0} max={10080} defaultValue={0} />
+          </label>
+          <label className="check">
+            <input type="checkbox" name="notifyResolved" defaultChecked /> Tell when resolved
+          </label>
+          <DestinationPicker destinations={props.destinations} />
+          <button type="submit" className="button primary">
+            Add route
+          </button>
+        </form>
+      ) : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {state.loading ? <Loading /> : null}
+      {state.error ? <ErrorState error={state.error} onRetry={state.reload} /> : null}
+      {state.data && state.data.items.length === 0 ? <Empty title="No problem routes" /> : null}
+      {state.data && state.data.items.length > 0 ? (
+        <div className="table-scroll">
+          <table className="table" aria-label="Problem routes">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Problems</th>
+                <th scope="col">Sends to</th>
+                {props.canEdit ? (
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                ) : null}
+              </tr>
+            </thead>
+            <tbody>
+              {state.data.items.map((r) => (
+                <tr key={r.id}>
+                  <td>{r.name}</td>
+                  <td>{describeRoute(r)}</td>
+                  <td>{destinationNames(r.destinationIds, props.destinations)}</td>
+                  {props.canEdit ? (
+                    <td>
+                      <button
+                        type="button"
+                        className="button small danger"
+                        aria-label={`Remove the route ${r.name}`}
+                        onClick={() => void act(() => api(`${base}/${r.id}`, { method: 'DELETE' }))}
+                      >
+                        Remove
+                      </button>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function describeRoute(r: ProblemRouteView): string {
+  const parts = [r.kinds.length > 0 ? r.kinds.join(', ') : 'every kind'];
+  if (r.minSeverity > 0) parts.push(`severity ≥ ${r.minSeverity}`);
+  if (r.dimension) parts.push(`${r.dimension}${r.value ? ` = ${r.value}` : ''}`);
+  if (r.remindEveryMinutes > 0) parts.push(`reminders every ${r.remindEveryMinutes} min`);
+  if (!r.notifyResolved) parts.push('no resolved message');
+  return parts.join(' · ');
+}
