@@ -1,6 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AlertDestinationsController } from './alerts/alert-destinations.controller.js';
-import { AlertRoutesController } from './alerts/alert-routes.controller.js';
 import { AlertRulesController } from './alerts/alert-rules.controller.js';
 import { HealthController } from './api/health.controller.js';
 import { MetricsController } from './api/metrics.controller.js';
@@ -40,7 +39,6 @@ export class AppModule {
             PricesController,
             AlertDestinationsController,
             AlertRulesController,
-            AlertRoutesController,
           ]
         : []),
     ];

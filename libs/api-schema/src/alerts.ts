@@ -39,7 +39,7 @@ export const createdAlertDestinationSchema = alertDestinationSchema.extend({
 });
 export type CreatedAlertDestination = z.infer<typeof createdAlertDestinationSchema>;
 
-export const alertDestinationIdParamSchema = z.string().uuid('a destination id is a UUID');
+export const alertDestinationIdParamSchema = z.string().uuid('must be a UUID');
 
 export const testAlertResponseSchema = z.object({
   /** The webhook-id receivers see; the delivery log lists its tries. */

@@ -13,9 +13,11 @@ import {
 import {
   alertDestinationIdParamSchema,
   createMetricRuleRequestSchema,
+  createProblemRouteRequestSchema,
   type MetricRuleView,
+  type ProblemRouteView,
 } from '@driftwatch/api-schema';
-import type { MetricRule } from '@driftwatch/contracts';
+import type { MetricRule, ProblemRoute } from '@driftwatch/contracts';
 import { Access, AccessGuard } from '../auth/access.guard.js';
 import { AUTH, type AuthServices } from '../auth/auth.constants.js';
 import { PIPELINE } from '../common/tokens.js';
@@ -23,8 +25,11 @@ import { parseOr400 } from '../common/validation.js';
 import type { Pipeline } from '../composition/pipeline.js';
 import { checkDestinations } from './destination-check.js';
 
-/** Metric rules of a project. Reading needs membership; adding and removing the admin role. */
-@Controller('/api/projects/:id/alert-rules')
+/**
+ * What alerts a project: metric rules (thresholds) and problem routes (detector problems to destinations).
+ * Reading needs membership; adding and removing the admin role.
+ */
+@Controller('/api/projects/:id')
 @UseGuards(AccessGuard)
 export class AlertRulesController {
   constructor(
@@ -32,29 +37,54 @@ export class AlertRulesController {
     @Inject(AUTH) private readonly auth: AuthServices,
   ) {}
 
-  @Get()
+  @Get('alert-rules')
   @Access('read', 'param')
-  async list(@Param('id') id: string): Promise<{ items: MetricRuleView[] }> {
+  async listRules(@Param('id') id: string): Promise<{ items: MetricRuleView[] }> {
     await this.project(id);
-    return { items: (await this.pipeline.alerts.rules.list(id)).map(view) };
+    return { items: (await this.pipeline.alerts.rules.list(id)).map(ruleView) };
   }
 
-  @Post()
+  @Post('alert-rules')
   @Access('admin', 'param')
-  async create(@Param('id') id: string, @Body() body: unknown): Promise<MetricRuleView> {
+  async createRule(@Param('id') id: string, @Body() body: unknown): Promise<MetricRuleView> {
     const input = parseOr400(createMetricRuleRequestSchema, body, 'body');
     await this.project(id);
     await checkDestinations(this.pipeline.alerts.destinations, id, input.destinationIds);
-    return view(await this.pipeline.alerts.rules.create({ projectId: id, ...input }));
+    return ruleView(await this.pipeline.alerts.rules.create({ projectId: id, ...input }));
   }
 
-  @Delete(':ruleId')
+  @Delete('alert-rules/:ruleId')
   @Access('admin', 'param')
   @HttpCode(204)
-  async remove(@Param('id') id: string, @Param('ruleId') ruleId: string): Promise<void> {
+  async removeRule(@Param('id') id: string, @Param('ruleId') ruleId: string): Promise<void> {
     const valid = parseOr400(alertDestinationIdParamSchema, ruleId, 'ruleId');
     if (!(await this.pipeline.alerts.rules.remove(id, valid)))
       throw new NotFoundException(`no rule ${valid} in ${id}`);
+  }
+
+  @Get('alert-routes')
+  @Access('read', 'param')
+  async listRoutes(@Param('id') id: string): Promise<{ items: ProblemRouteView[] }> {
+    await this.project(id);
+    return { items: (await this.pipeline.alerts.routes.list(id)).map(routeView) };
+  }
+
+  @Post('alert-routes')
+  @Access('admin', 'param')
+  async createRoute(@Param('id') id: string, @Body() body: unknown): Promise<ProblemRouteView> {
+    const input = parseOr400(createProblemRouteRequestSchema, body, 'body');
+    await this.project(id);
+    await checkDestinations(this.pipeline.alerts.destinations, id, input.destinationIds);
+    return routeView(await this.pipeline.alerts.routes.create({ projectId: id, ...input }));
+  }
+
+  @Delete('alert-routes/:routeId')
+  @Access('admin', 'param')
+  @HttpCode(204)
+  async removeRoute(@Param('id') id: string, @Param('routeId') routeId: string): Promise<void> {
+    const valid = parseOr400(alertDestinationIdParamSchema, routeId, 'routeId');
+    if (!(await this.pipeline.alerts.routes.remove(id, valid)))
+      throw new NotFoundException(`no route ${valid} in ${id}`);
   }
 
   private async project(id: string): Promise<void> {
@@ -62,16 +92,10 @@ export class AlertRulesController {
   }
 }
 
-function view(rule: MetricRule): MetricRuleView {
-  return {
-    id: rule.ruleId,
-    name: rule.name,
-    metric: rule.metric,
-    threshold: rule.threshold,
-    windowMinutes: rule.windowMinutes,
-    model: rule.model,
-    destinationIds: rule.destinationIds,
-    enabled: rule.enabled,
-    createdAt: rule.createdAt,
-  };
+function ruleView({ ruleId, projectId: _p, ...rest }: MetricRule): MetricRuleView {
+  return { id: ruleId, ...rest };
+}
+
+function routeView({ routeId, projectId: _p, ...rest }: ProblemRoute): ProblemRouteView {
+  return { id: routeId, ...rest };
 }

@@ -5,6 +5,7 @@ import { api } from '../../lib/api';
 import { formatTime } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
 import { type ApiState, useApi } from '../../lib/use-api';
+import { ActionsHeader, FormError, ListStates } from '../list-states';
 import { Empty, ErrorState, Loading } from '../states';
 
 /** Slack and signed-webhook destinations: add, send a test, disable, remove, and read each one's delivery log. */
@@ -84,16 +85,12 @@ export function Destinations({
           {message}
         </p>
       ) : null}
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {state.loading ? <Loading /> : null}
-      {state.error ? <ErrorState error={state.error} onRetry={state.reload} /> : null}
-      {state.data && state.data.items.length === 0 ? (
-        <Empty title="No destinations" hint="Add a Slack webhook or a signed webhook to receive alerts." />
-      ) : null}
+      <FormError error={error} />
+      <ListStates
+        state={state}
+        emptyTitle="No destinations"
+        emptyHint="Add a Slack webhook or a signed webhook to receive alerts."
+      />
       {state.data && state.data.items.length > 0 ? (
         <div className="table-scroll">
           <table className="table" aria-label="Destinations">
@@ -103,9 +100,7 @@ export function Destinations({
                 <th scope="col">Kind</th>
                 <th scope="col">Address</th>
                 <th scope="col">State</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+                <ActionsHeader show />
               </tr>
             </thead>
             <tbody>

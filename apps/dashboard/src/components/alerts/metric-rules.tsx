@@ -4,7 +4,7 @@ import type { AlertDestinationView, MetricRuleView } from '@driftwatch/api-schem
 import { api } from '../../lib/api';
 import { useAction } from '../../lib/use-action';
 import { useApi } from '../../lib/use-api';
-import { Empty, ErrorState, Loading } from '../states';
+import { ActionsHeader, FormError, ListStates } from '../list-states';
 import { DestinationPicker, destinationNames } from './destination-picker';
 
 const METRICS = [
@@ -79,14 +79,8 @@ export function MetricRules(props: {
           </button>
         </form>
       ) : null}
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {state.loading ? <Loading /> : null}
-      {state.error ? <ErrorState error={state.error} onRetry={state.reload} /> : null}
-      {state.data && state.data.items.length === 0 ? <Empty title="No metric rules" /> : null}
+      <FormError error={error} />
+      <ListStates state={state} emptyTitle="No metric rules" />
       {state.data && state.data.items.length > 0 ? (
         <div className="table-scroll">
           <table className="table" aria-label="Metric rules">
@@ -95,11 +89,7 @@ export function MetricRules(props: {
                 <th scope="col">Name</th>
                 <th scope="col">Fires when</th>
                 <th scope="col">Sends to</th>
-                {props.canEdit ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
+                <ActionsHeader show={props.canEdit} />
               </tr>
             </thead>
             <tbody>

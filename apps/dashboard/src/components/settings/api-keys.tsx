@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { api, type ApiKey, type CreatedApiKey } from '../../lib/api';
 import { formatTime } from '../../lib/format';
 import { useApi } from '../../lib/use-api';
-import { Empty, ErrorState, Loading } from '../states';
+import { ActionsHeader, FormError, ListStates } from '../list-states';
 
 /** The project's API keys. A new key is shown once, right after creation; lists only ever show the prefix. */
 export function ApiKeys({ projectId, canEdit }: { projectId: string; canEdit: boolean }) {
@@ -74,14 +74,8 @@ export function ApiKeys({ projectId, canEdit }: { projectId: string; canEdit: bo
           </button>
         </div>
       ) : null}
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {state.loading ? <Loading /> : null}
-      {state.error ? <ErrorState error={state.error} onRetry={state.reload} /> : null}
-      {state.data && state.data.items.length === 0 ? <Empty title="No keys yet" /> : null}
+      <FormError error={error} />
+      <ListStates state={state} emptyTitle="No keys yet" />
       {state.data && state.data.items.length > 0 ? (
         <div className="table-scroll">
           <table className="table" aria-label="API keys">
@@ -91,11 +85,7 @@ export function ApiKeys({ projectId, canEdit }: { projectId: string; canEdit: bo
                 <th scope="col">Name</th>
                 <th scope="col">Created</th>
                 <th scope="col">Status</th>
-                {canEdit ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
+                <ActionsHeader show={canEdit} />
               </tr>
             </thead>
             <tbody>

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import type { PriceOverrideList } from '@driftwatch/api-schema';
 import { api } from '../../lib/api';
 import { useApi } from '../../lib/use-api';
-import { Empty, ErrorState, Loading } from '../states';
+import { ActionsHeader, FormError, ListStates } from '../list-states';
 
 type Override = PriceOverrideList['items'][number];
 
@@ -96,14 +96,8 @@ export function PriceOverrides({ projectId, canEdit }: { projectId: string; canE
           </button>
         </form>
       ) : null}
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {state.loading ? <Loading /> : null}
-      {state.error ? <ErrorState error={state.error} onRetry={state.reload} /> : null}
-      {state.data && state.data.items.length === 0 ? <Empty title="No price overrides" /> : null}
+      <FormError error={error} />
+      <ListStates state={state} emptyTitle="No price overrides" />
       {state.data && state.data.items.length > 0 ? (
         <div className="table-scroll">
           <table className="table" aria-label="Model prices">
@@ -116,11 +110,7 @@ export function PriceOverrides({ projectId, canEdit }: { projectId: string; canE
                     {label}
                   </th>
                 ))}
-                {canEdit ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
+                <ActionsHeader show={canEdit} />
               </tr>
             </thead>
             <tbody>
