@@ -14,8 +14,9 @@ export interface FeedbackInput {
   comment?: string;
   /** The answer the model should have given, at most 32,768 characters. */
   correction?: string;
-  /** Who gave the feedback (your end user's id). */
+  /** Who gave the feedback (your end user's id), at most 256 characters. */
   userId?: string;
+  /** At most 32 entries; keys at most 256 characters, values at most 4,000. */
   metadata?: Record<string, string>;
   /** At most 128 characters; generated when absent so that a retried send is stored once. */
   idempotencyKey?: string;
@@ -32,6 +33,8 @@ export interface FeedbackItem extends FeedbackInput {
 const TRACE_ID = /^[0-9a-f]{32}$/i;
 const SPAN_ID = /^[0-9a-f]{16}$/i;
 const NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** The server's latest instant (ClickHouse DateTime64(3) in milliseconds). */
+const MAX_TIME_MS = 9_223_372_036_854;
 
 /**
  * Checks an item against the server's contract before it is buffered, so a mistake is an error at the call site
@@ -52,7 +55,7 @@ export function toFeedbackItem(input: FeedbackInput, now: number, newKey: () => 
   item.value = checkValue(input.value);
   if (input.comment !== undefined) item.comment = bounded('comment', input.comment, 4000);
   if (input.correction !== undefined) item.correction = bounded('correction', input.correction, 32_768);
-  if (input.userId !== undefined) item.userId = bounded('userId', input.userId, Infinity);
+  if (input.userId !== undefined) item.userId = bounded('userId', input.userId, 256);
   if (input.metadata !== undefined) item.metadata = checkMetadata(input.metadata);
   if (input.idempotencyKey !== undefined) {
     item.idempotencyKey = bounded('idempotencyKey', input.idempotencyKey, 128);
@@ -61,7 +64,7 @@ export function toFeedbackItem(input: FeedbackInput, now: number, newKey: () => 
     item.idempotencyKey = newKey();
   }
   if (input.timeMs !== undefined) {
-    if (typeof input.timeMs !== 'number' || !Number.isFinite(input.timeMs) || input.timeMs < 0) {
+    if (typeof input.timeMs !== 'number' || !(input.timeMs >= 0 && input.timeMs <= MAX_TIME_MS)) {
       throw new FeedbackValidationError(
         'timeMs',
         'must be a non-negative number of milliseconds since the epoch',
@@ -73,7 +76,8 @@ export function toFeedbackItem(input: FeedbackInput, now: number, newKey: () => 
 }
 
 function matching(field: string, value: unknown, pattern: RegExp, what: string): string {
-  if (typeof value !== 'string' || !pattern.test(value)) {
+  // All zeros is OpenTelemetry's "no id" (an invalid span context), not an id.
+  if (typeof value !== 'string' || !pattern.test(value) || /^0+$/.test(value)) {
     throw new FeedbackValidationError(field, `must be ${what}, got ${JSON.stringify(value)?.slice(0, 80)}`);
   }
   return value;
@@ -100,8 +104,13 @@ function checkMetadata(metadata: unknown): Record<string, string> {
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
     throw new FeedbackValidationError('metadata', 'must be an object of strings');
   }
-  for (const [key, value] of Object.entries(metadata)) {
+  const entries = Object.entries(metadata);
+  if (entries.length > 32)
+    throw new FeedbackValidationError('metadata', `at most 32 entries (got ${entries.length})`);
+  for (const [key, value] of entries) {
+    if (key.length > 256) throw new FeedbackValidationError('metadata', 'keys are at most 256 characters');
     if (typeof value !== 'string') throw new FeedbackValidationError(`metadata.${key}`, 'must be a string');
+    bounded(`metadata.${key}`, value, 4000);
   }
   return { ...(metadata as Record<string, string>) };
 }

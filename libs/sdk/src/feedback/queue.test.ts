@@ -30,6 +30,22 @@ function scriptedFetch(answers: (Response | Error | 'hang')[]) {
   return { calls, fetch };
 }
 
+/** A server whose rubric refuses the value "bad" with a 400, naming the items (as Driftwatch does) or not. */
+function rubricFetch(namesItems: boolean) {
+  const calls: Call[] = [];
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const items = (JSON.parse(String(init?.body)) as { items: FeedbackItem[] }).items;
+    calls.push({ url: String(input), authorization: null, items });
+    const bad = items.flatMap((item, i) => (item.value === 'bad' ? [i] : []));
+    if (bad.length === 0) return ok(items.length);
+    const message = namesItems
+      ? `invalid feedback: ${bad.map((i) => `items[${i}].value: "bad" is not one of the labels`).join('; ')}`
+      : 'invalid feedback';
+    return new Response(JSON.stringify({ statusCode: 400, message }), { status: 400 });
+  };
+  return { calls, fetch };
+}
+
 const ok = (accepted: number) =>
   new Response(JSON.stringify({ accepted, duplicates: 0, ids: [] }), { status: 200 });
 
@@ -124,6 +140,32 @@ describe('FeedbackQueue', () => {
     expect(queue.stats()).toMatchObject({ accepted: 1, failed: 1 });
   });
 
+  it('reports only the items a 400 names and sends the rest of the batch again', async () => {
+    const { fetch, calls } = rubricFetch(true);
+    const { queue } = queueWith(fetch);
+    for (const value of ['good', 'bad', 'good', 'bad'])
+      queue.enqueue({ traceId: TRACE, name: 'label', value });
+    const rejection = (await queue.flush().catch((error: unknown) => error)) as FeedbackDeliveryError;
+    expect(rejection.idempotencyKeys).toEqual(['key-2', 'key-4']);
+    expect(rejection.message).toContain('items[1].value');
+    expect(calls.map((c) => c.items.map((i) => i.idempotencyKey))).toEqual([
+      ['key-1', 'key-2', 'key-3', 'key-4'],
+      ['key-1', 'key-3'],
+    ]);
+    expect(queue.stats()).toMatchObject({ accepted: 2, failed: 2 });
+  });
+
+  it('halves a refused batch whose 400 names no item until the bad one stands alone', async () => {
+    const { fetch, calls } = rubricFetch(false);
+    const { queue } = queueWith(fetch);
+    for (const value of ['good', 'good', 'good', 'bad'])
+      queue.enqueue({ traceId: TRACE, name: 'label', value });
+    const rejection = (await queue.flush().catch((error: unknown) => error)) as FeedbackDeliveryError;
+    expect(rejection.idempotencyKeys).toEqual(['key-4']);
+    expect(calls.map((c) => c.items.length)).toEqual([4, 2, 2, 1, 1]);
+    expect(queue.stats()).toMatchObject({ accepted: 3, failed: 1 });
+  });
+
   it('gives up after maxAttempts and says so', async () => {
     const { calls, fetch } = scriptedFetch([new Response('', { status: 502 })]);
     const { queue } = queueWith(fetch, { maxAttempts: 3 });
@@ -186,6 +228,11 @@ describe('FeedbackQueue', () => {
       'correction',
     );
     expect(fieldOf({ traceId: TRACE, name: 'n', value: 1, metadata: { plan: 3 } })).toBe('metadata.plan');
+    expect(fieldOf({ traceId: '0'.repeat(32), name: 'n', value: 1 })).toBe('traceId');
+    expect(fieldOf({ traceId: TRACE, name: 'n', value: 1, userId: 'u'.repeat(257) })).toBe('userId');
+    const many = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v']));
+    expect(fieldOf({ traceId: TRACE, name: 'n', value: 1, metadata: many })).toBe('metadata');
+    expect(fieldOf({ traceId: TRACE, name: 'n', value: 1, timeMs: -1 })).toBe('timeMs');
     expect(fieldOf({ traceId: TRACE, name: 'n', value: 1, idempotencyKey: 'k'.repeat(129) })).toBe(
       'idempotencyKey',
     );

@@ -215,10 +215,32 @@ export class FeedbackQueue {
         await this.o.sleep(wait, this.abort.signal).catch(() => undefined);
         continue;
       }
+      if (outcome.kind === 'fail' && batch.length > 1 && (outcome.status === 400 || outcome.status === 413)) {
+        return this.deliverGoodItems(batch, outcome.reason, outcome.status);
+      }
       const tries = outcome.kind === 'retry' ? ` after ${attempt} attempts` : '';
       this.fail(batch, `${outcome.reason}${tries}`, outcome.status);
       return;
     }
+  }
+
+  /**
+   * A refused batch is refused whole (one item's value can break a project's rubric, which only the server knows):
+   * the items the 400 names (`items[3].value: ...`) are reported and the others sent again; without names (or on
+   * 413) the batch is halved until the bad items stand alone.
+   */
+  private async deliverGoodItems(batch: Entry[], reason: string, status: number): Promise<void> {
+    const named = new Set([...reason.matchAll(/items\[(\d+)\]/g)].map((m) => Number(m[1])));
+    const bad = status === 400 ? batch.filter((_, i) => named.has(i)) : [];
+    if (bad.length > 0) {
+      this.fail(bad, reason, status);
+      const rest = batch.filter((_, i) => !named.has(i));
+      if (rest.length > 0) await this.deliver(rest);
+      return;
+    }
+    const half = Math.ceil(batch.length / 2);
+    await this.deliver(batch.slice(0, half));
+    await this.deliver(batch.slice(half));
   }
 
   private async post(body: string): Promise<Outcome> {
@@ -241,7 +263,7 @@ export class FeedbackQueue {
       const answer = parseAnswer(text);
       return { kind: 'done', accepted: answer.accepted, duplicates: answer.duplicates };
     }
-    const reason = `POST /api/feedback answered ${response.status}: ${text.slice(0, 500)}`;
+    const reason = `POST /api/feedback answered ${response.status}: ${text.slice(0, 2000)}`;
     if (!isRetryableStatus(response.status)) return { kind: 'fail', reason, status: response.status };
     const waitMs = retryAfterMs(response.headers.get('retry-after'), this.o.now(), this.o.maxRetryAfterMs);
     return { kind: 'retry', reason, status: response.status, waitMs };
