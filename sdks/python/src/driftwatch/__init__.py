@@ -32,6 +32,7 @@ __all__ = [
     "current_trace_id",
     "feedback",
     "feedback_stats",
+    "get_client",
     "flush",
     "init",
     "shutdown",
