@@ -70,10 +70,15 @@ def test_booleans_stay_booleans() -> None:
         ({"comment": "c" * 4001}, "comment"),
         ({"correction": "c" * 32769}, "correction"),
         ({"metadata": {"k": 1}}, "metadata"),
+        ({"metadata": {f"k{i}": "v" for i in range(33)}}, "metadata"),
+        ({"metadata": {"k" * 257: "v"}}, "metadata key"),
+        ({"metadata": {"k": "v" * 4001}}, "metadata"),
+        ({"user_id": "u" * 257}, "user_id"),
         ({"idempotency_key": "k" * 129}, "idempotency_key"),
         ({"idempotency_key": ""}, "idempotency_key"),
         ({"user_id": ""}, "user_id"),
         ({"time_ms": -1}, "time_ms"),
+        ({"time_ms": 9_223_372_036_855}, "time_ms"),
     ],
 )
 def test_contract_violations_name_the_field(overrides: dict, field: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -116,13 +117,36 @@ def test_full_buffer_raises_and_nothing_is_dropped(scripted_server) -> None:
     assert sent == [0, 1, 2, 3]
 
 
-def test_400_splits_the_batch_so_only_the_bad_item_fails(scripted_server) -> None:
-    def respond(body: dict, n: int):
-        if any(i["name"] == "rejected" for i in body["items"]):
-            return 400, {}, {"message": "items.0.value: out of the rubric's range"}
-        return accepted(body)
+def refuse_items_named(reject: str, name_them: bool):
+    """A contract server that refuses a batch whole when an item is named `reject`, naming the bad indexes or not."""
 
-    server = scripted_server(respond)
+    def respond(body: dict, n: int):
+        bad = [i for i, item in enumerate(body["items"]) if item["name"] == reject]
+        if not bad:
+            return accepted(body)
+        message = "; ".join(f"items[{i}].value: out of the rubric's range" for i in bad) if name_them else "invalid"
+        return 400, {}, {"message": message}
+
+    return respond
+
+
+def test_400_naming_items_fails_only_those_and_resends_the_rest(scripted_server) -> None:
+    server = scripted_server(refuse_items_named("rejected", name_them=True))
+    failures: list = []
+    sender = FeedbackSender(
+        f"{server.url}/api/feedback", "k", sleep=lambda s: None, linger_seconds=10, on_error=failures.append
+    )
+    for i in range(6):
+        sender.enqueue(item(name="rejected" if i in (1, 4) else "thumbs", value=i))
+    assert sender.flush(timeout=10)
+    assert [len(r["body"]["items"]) for r in server.requests] == [6, 4]
+    assert len(failures) == 1 and [i["value"] for i in failures[0].items] == [1, 4]
+    assert failures[0].status == 400 and "items[1].value" in failures[0].reason
+    assert sender.stats.accepted == 4 and sender.stats.failed == 2 and sender.stats.retries == 0
+
+
+def test_400_without_names_halves_until_the_bad_item_stands_alone(scripted_server) -> None:
+    server = scripted_server(refuse_items_named("rejected", name_them=False))
     failures: list = []
     sender = FeedbackSender(
         f"{server.url}/api/feedback", "k", sleep=lambda s: None, linger_seconds=10, on_error=failures.append
@@ -130,10 +154,22 @@ def test_400_splits_the_batch_so_only_the_bad_item_fails(scripted_server) -> Non
     for i in range(5):
         sender.enqueue(item(name="rejected" if i == 3 else "thumbs", value=i))
     assert sender.flush(timeout=10)
-    assert len(failures) == 1
-    assert [i["value"] for i in failures[0].items] == [3]
-    assert failures[0].status == 400 and "rubric" in failures[0].reason
-    assert sender.stats.accepted == 4 and sender.stats.failed == 1 and sender.stats.retries == 0
+    assert [i["value"] for f in failures for i in f.items] == [3]
+    delivered = sorted(i["value"] for r in server.requests if "rejected" not in str(r["body"]) for i in r["body"]["items"])
+    assert delivered == [0, 1, 2, 4]
+    assert sender.stats.accepted == 4 and sender.stats.failed == 1
+
+
+def test_batches_stay_under_the_servers_body_limit(scripted_server) -> None:
+    server = scripted_server(lambda body, n: accepted(body))
+    sender = make_sender(server.url, [], batch_size=200)
+    long_text = "x" * 32768
+    for i in range(200):  # about 6.6 MB of corrections in one batch of 200
+        sender.enqueue(item(value=i, correction=long_text))
+    assert sender.flush(timeout=30)
+    sizes = [len(json.dumps(r["body"], separators=(",", ":"))) for r in server.requests]
+    assert len(sizes) > 1 and max(sizes) <= 4 * 1024 * 1024
+    assert sorted(i["value"] for r in server.requests for i in r["body"]["items"]) == list(range(200))
 
 
 def test_401_is_reported_not_retried(scripted_server, caplog) -> None:

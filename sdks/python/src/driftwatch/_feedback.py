@@ -21,6 +21,11 @@ MAX_VALUE_CHARS = 256
 MAX_COMMENT_CHARS = 4000
 MAX_CORRECTION_CHARS = 32768
 MAX_IDEMPOTENCY_KEY_CHARS = 128
+MAX_USER_ID_CHARS = 256
+MAX_METADATA_ENTRIES = 32
+MAX_METADATA_KEY_CHARS = 256
+MAX_METADATA_VALUE_CHARS = 4000
+MAX_TIME_MS = 9_223_372_036_854  # the server's latest instant (ClickHouse DateTime64(3))
 
 
 def _js_length(text: str) -> int:
@@ -41,6 +46,18 @@ def _hex_id(field: str, value: Any, pattern: "re.Pattern[str]", digits: int) -> 
     if not isinstance(value, str) or not pattern.match(value) or set(value) == {"0"}:
         raise ValueError(f"feedback {field} must be {digits} hexadecimal characters, not all zero")
     return value.lower()
+
+
+def _metadata(metadata: Any) -> dict:
+    if not isinstance(metadata, Mapping):
+        raise TypeError("feedback metadata must map strings to strings")
+    if len(metadata) > MAX_METADATA_ENTRIES:
+        raise ValueError(f"feedback metadata has more than {MAX_METADATA_ENTRIES} entries")
+    out = {}
+    for key, value in metadata.items():
+        _bounded_text("metadata key", key, MAX_METADATA_KEY_CHARS)
+        out[key] = _bounded_text(f"metadata[{key!r}]", value, MAX_METADATA_VALUE_CHARS)
+    return out
 
 
 def build_item(
@@ -86,15 +103,11 @@ def build_item(
     if correction is not None:
         item["correction"] = _bounded_text("correction", correction, MAX_CORRECTION_CHARS)
     if user_id is not None:
-        if not isinstance(user_id, str) or not user_id:
-            raise ValueError("feedback user_id must be a non-empty string")
-        item["userId"] = user_id
+        item["userId"] = _bounded_text("user_id", user_id, MAX_USER_ID_CHARS)
+        if not user_id:
+            raise ValueError("feedback user_id must not be empty")
     if metadata is not None:
-        if not isinstance(metadata, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()
-        ):
-            raise TypeError("feedback metadata must map strings to strings")
-        item["metadata"] = dict(metadata)
+        item["metadata"] = _metadata(metadata)
     if idempotency_key is None:
         idempotency_key = uuid.uuid4().hex
     item["idempotencyKey"] = _bounded_text("idempotency_key", idempotency_key, MAX_IDEMPOTENCY_KEY_CHARS)
@@ -102,7 +115,7 @@ def build_item(
         raise ValueError("feedback idempotency_key must not be empty")
     if time_ms is None:
         time_ms = int(time.time() * 1000)
-    if not isinstance(time_ms, int) or isinstance(time_ms, bool) or time_ms < 0:
+    if not isinstance(time_ms, int) or isinstance(time_ms, bool) or not 0 <= time_ms <= MAX_TIME_MS:
         raise ValueError("feedback time_ms must be a non-negative integer (milliseconds since the epoch)")
     item["timeMs"] = time_ms
     return item

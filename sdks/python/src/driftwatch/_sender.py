@@ -4,7 +4,8 @@ Promises: an item accepted by `enqueue` is delivered, or reported (log at ERROR,
 server refuses it for good or shutdown's deadline passes; it is never dropped silently. A full buffer raises
 `FeedbackBufferFull` at the call. 429, 408, 5xx and network errors are retried with exponential backoff and jitter,
 waiting what Retry-After says when it is present; every retry sends the same items with the same idempotency keys,
-so the server stores each once. A 400 or 413 on a batch splits it, so one bad item does not sink the others.
+so the server stores each once. A 400 or 413 on a batch reports only the items it names (or halves the batch until they stand alone), so one bad
+item does not sink the others.
 Standard library only (urllib), so the SDK adds no HTTP client to an application.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import threading
 import time
 import urllib.error
@@ -25,7 +27,9 @@ from typing import Callable, List, Optional, Union
 
 logger = logging.getLogger("driftwatch")
 
-MAX_ITEMS_PER_REQUEST = 500  # the server's limit
+MAX_ITEMS_PER_REQUEST = 500  # the server's limits
+MAX_BODY_BYTES = 4 * 1024 * 1024
+_NAMED_ITEM = re.compile(r"items\[(\d+)\]")
 _MAX_RESPONSE_BYTES = 1 << 20
 
 
@@ -224,9 +228,15 @@ class FeedbackSender:
                 self._cond.notify_all()
 
     def _deliver(self, batch: List[dict]) -> None:
+        body = json.dumps({"items": batch}, separators=(",", ":")).encode("utf-8")
+        if len(body) > MAX_BODY_BYTES and len(batch) > 1:  # long corrections: two requests instead of a 413
+            half = len(batch) // 2
+            self._deliver(batch[:half])
+            self._deliver(batch[half:])
+            return
         attempt = 0
         while True:
-            outcome = self._post(batch)
+            outcome = self._post(body, len(batch))
             if isinstance(outcome, _Ok):
                 with self._cond:
                     self._stats.accepted += outcome.accepted
@@ -234,9 +244,7 @@ class FeedbackSender:
                 return
             if isinstance(outcome, _Reject):
                 if outcome.status in (400, 413) and len(batch) > 1:
-                    half = len(batch) // 2
-                    self._deliver(batch[:half])
-                    self._deliver(batch[half:])
+                    self._deliver_good_items(batch, outcome)
                 else:
                     self._report(FeedbackDeliveryError(outcome.reason, batch, outcome.status))
                 return
@@ -253,13 +261,27 @@ class FeedbackSender:
             logger.debug("driftwatch: feedback batch not accepted (%s); retrying in %.1fs", outcome.reason, delay)
             self._sleep(delay)
 
-    def _post(self, batch: List[dict]) -> Union[_Ok, _Retry, _Reject]:
-        body = json.dumps({"items": batch}, separators=(",", ":")).encode("utf-8")
+    def _deliver_good_items(self, batch: List[dict], refusal: _Reject) -> None:
+        """The server refuses a batch whole (only it knows a project's rubric): the items its 400 names
+        (`items[3].value: ...`) are reported and the rest sent again; without names, or on 413, the batch is halved
+        until the bad items stand alone."""
+        named = {int(i) for i in _NAMED_ITEM.findall(refusal.reason) if int(i) < len(batch)}
+        if refusal.status == 400 and named:
+            self._report(FeedbackDeliveryError(refusal.reason, [batch[i] for i in sorted(named)], refusal.status))
+            rest = [item for i, item in enumerate(batch) if i not in named]
+            if rest:
+                self._deliver(rest)
+            return
+        half = len(batch) // 2
+        self._deliver(batch[:half])
+        self._deliver(batch[half:])
+
+    def _post(self, body: bytes, count: int) -> Union[_Ok, _Retry, _Reject]:
         request = urllib.request.Request(self._url, data=body, method="POST", headers=self._headers)
         try:
             with self._opener.open(request, timeout=self._request_timeout) as response:
                 answer = json.loads(response.read(_MAX_RESPONSE_BYTES) or b"{}")
-            accepted = answer.get("accepted", len(batch)) if isinstance(answer, dict) else len(batch)
+            accepted = answer.get("accepted", count) if isinstance(answer, dict) else count
             duplicates = answer.get("duplicates", 0) if isinstance(answer, dict) else 0
             return _Ok(accepted=int(accepted), duplicates=int(duplicates))
         except urllib.error.HTTPError as error:
