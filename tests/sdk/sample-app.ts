@@ -79,6 +79,8 @@ export interface SampleAppOptions {
   environment: string;
   context: Record<string, unknown>;
   feedbackCount: number;
+  feedbackTraceId?: string;
+  idempotencyKeyPrefix?: string;
 }
 
 export interface SampleAppResult {

@@ -6,7 +6,7 @@
  * - "own": init() registers its tracer provider; one chat call inside withContext and an app span.
  * - "attached": the app registered its own tracer provider first; init() joins it.
  * - "feedback": sends `feedbackCount` feedback items (no LLM call) and prints the feedback stats.
- * Every scenario sends `feedbackCount` items for the trace it made (none when 0) and shuts down.
+ * Every scenario sends `feedbackCount` items for the trace it made (none when 0), flushes and shuts down.
  */
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -32,6 +32,10 @@ interface Options {
   environment: string;
   context: DriftwatchContext;
   feedbackCount: number;
+  /** Feedback goes to this trace instead of the one the app made (or a fixed id when it made none). */
+  feedbackTraceId?: string;
+  /** Keys `${prefix}-${i}` instead of generated ones, so a second run resends the same items. */
+  idempotencyKeyPrefix?: string;
 }
 
 const options = JSON.parse(process.env.SAMPLE_APP ?? '{}') as Options;
@@ -83,7 +87,7 @@ if (options.scenario !== 'feedback') {
 }
 
 const feedbackKeys: string[] = [];
-const feedbackTrace = traceId ?? '0af7651916cd43dd8448eb211c80319c';
+const feedbackTrace = options.feedbackTraceId ?? traceId ?? '0af7651916cd43dd8448eb211c80319c';
 for (let i = 0; i < options.feedbackCount; i++) {
   feedbackKeys.push(
     feedback({
@@ -94,6 +98,7 @@ for (let i = 0; i < options.feedbackCount; i++) {
       correction: i === 0 ? 'Open Orders, pick order 1234, then Request refund.' : undefined,
       userId: options.context.userId,
       metadata: { source: 'sample-app' },
+      idempotencyKey: options.idempotencyKeyPrefix ? `${options.idempotencyKeyPrefix}-${i}` : undefined,
     }),
   );
 }
