@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 
 import pytest
@@ -20,7 +21,8 @@ def item(name: str = "thumbs", value: object = True, **extra: object) -> dict:
 
 def make_sender(url: str, sleeps: list, **options: object) -> FeedbackSender:
     """A sender whose waits are recorded rather than slept, so tests check the delays without timing anything."""
-    return FeedbackSender(f"{url}/api/feedback", "dw_test_key", sleep=sleeps.append, linger_seconds=0.05, **options)
+    options = {"linger_seconds": 0.05, **options}
+    return FeedbackSender(f"{url}/api/feedback", "dw_test_key", sleep=sleeps.append, **options)
 
 
 def test_batches_post_items_with_the_bearer_key(scripted_server) -> None:
@@ -203,3 +205,21 @@ def test_retry_after_as_seconds_or_http_date() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+def test_a_forked_child_sends_its_own_items_not_the_parents(scripted_server) -> None:
+    server = scripted_server(lambda body, n: accepted(body))
+    sender = make_sender(server.url, [], linger_seconds=60)
+    sender.enqueue(item(name="parent"))  # not sent yet (long linger) when the fork happens
+    pid = os.fork()
+    if pid == 0:
+        try:
+            sender.enqueue(item(name="child"))
+            os._exit(0 if sender.flush(timeout=10) and sender.stats.accepted == 1 else 1)
+        finally:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert sender.flush(timeout=10)
+    names = sorted(i["name"] for r in server.requests for i in r["body"]["items"])
+    assert names == ["child", "parent"]

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import re
 import threading
 import time
 import urllib.error
 import urllib.request
+import weakref
 from collections import deque
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -135,6 +137,19 @@ class FeedbackSender:
         self._give_up_at: Optional[float] = None
         self._thread: Optional[threading.Thread] = None
         self._stats = FeedbackStats()
+        if hasattr(os, "register_at_fork"):
+            this = weakref.ref(self)
+            os.register_at_fork(after_in_child=lambda: _after_fork(this))
+
+    def _reset_after_fork(self) -> None:
+        """A forked child (a pre-forking web server's worker) has no sender thread and may have inherited a held
+        lock. The items it inherited are the parent's to send; the child starts with an empty buffer."""
+        self._cond = threading.Condition()
+        self._queue = deque()
+        self._in_flight = 0
+        self._flush_waiters = 0
+        self._thread = None
+        self._stats = FeedbackStats()
 
     # --- application side -------------------------------------------------------------------------------------
 
@@ -149,7 +164,7 @@ class FeedbackSender:
             if not self._queue:
                 self._first_queued_at = time.monotonic()
             self._queue.append(item)
-            if self._thread is None:
+            if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="driftwatch-feedback", daemon=True)
                 self._thread.start()
             self._cond.notify_all()
@@ -317,6 +332,12 @@ class FeedbackSender:
                 self._on_error(error)
             except Exception:  # the application's callback must not stop delivery
                 logger.exception("driftwatch: on_feedback_error callback raised")
+
+
+def _after_fork(sender: "weakref.ref[FeedbackSender]") -> None:
+    live = sender()
+    if live is not None:
+        live._reset_after_fork()
 
 
 def _message_of(error: urllib.error.HTTPError) -> str:
