@@ -28,7 +28,7 @@ export interface InstalledSdk {
 export async function exec(
   file: string,
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
+  options: { cwd?: string; env?: Record<string, string>; timeout?: number } = {},
 ): Promise<{ stdout: string; stderr: string }> {
   try {
     return await run(file, args, {
