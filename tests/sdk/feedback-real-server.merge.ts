@@ -8,9 +8,9 @@
  * with what was sent, and a second run resending the same idempotency keys is stored once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DriftwatchServer, freePort } from '../support/driftwatch-server.js';
+import { freePort, type DriftwatchServer } from '../support/driftwatch-server.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
-import { installSampleApp, type SampleApp, type SampleAppOptions } from './sample-app.js';
+import { installSampleApp, startOwnServer, type SampleApp, type SampleAppOptions } from './sample-app.js';
 
 interface StoredFeedback {
   traceId: string;
@@ -32,7 +32,7 @@ let adminCookie: string;
 beforeAll(async () => {
   [app, server, fakeOpenAI] = await Promise.all([
     installSampleApp(),
-    DriftwatchServer.start({ env: { DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD } }),
+    startOwnServer({ env: { DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD } }),
     freePort().then((port) => startFakeOpenAI({ port })),
   ]);
   const login = await fetch(`${server.url}/api/auth/login`, {
