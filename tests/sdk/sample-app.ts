@@ -65,7 +65,8 @@ export async function packSdk(destination: string): Promise<PackedSdk> {
 export interface SampleApp {
   dir: string;
   packed: PackedSdk;
-  run(options: SampleAppOptions): Promise<SampleAppResult>;
+  /** Runs app.mts (ESM), or app-commonjs.cts (CommonJS: prints only traceId). */
+  run(options: SampleAppOptions, file?: 'app.mts' | 'app-commonjs.cts'): Promise<SampleAppResult>;
   /** `tsc --noEmit` over the app against the installed package's types; resolves with tsc's output. */
   typecheck(): Promise<string>;
   remove(): void;
@@ -110,13 +111,15 @@ export async function installSampleApp(): Promise<SampleApp> {
     join(dir, 'package.json'),
     JSON.stringify({ name: 'driftwatch-sdk-sample-app', private: true, type: 'module' }, null, 2),
   );
-  copyFileSync(join(import.meta.dirname, 'sample-app', 'app.mts'), join(dir, 'app.mts'));
+  for (const file of ['app.mts', 'app-commonjs.cts']) {
+    copyFileSync(join(import.meta.dirname, 'sample-app', file), join(dir, file));
+  }
   await npm(['install', '--prefer-offline', packed.tarball, ...APP_DEPENDENCIES], dir);
   return {
     dir,
     packed,
-    async run(options) {
-      const { stdout } = await run(NODE, ['app.mts'], {
+    async run(options, file = 'app.mts') {
+      const { stdout } = await run(NODE, [file], {
         cwd: dir,
         env: { ...process.env, SAMPLE_APP: JSON.stringify(options) },
         timeout: 90_000,

@@ -166,6 +166,16 @@ describe('@driftwatch/sdk packed and installed in a sample app', () => {
     }
   });
 
+  it('instruments require("openai") in a CommonJS app without being handed the module', async () => {
+    const context = { userId: 'user-sdk-commonjs', sessionId: 'session-sdk-commonjs' };
+    const result = await app.run(appOptions({ context }), 'app-commonjs.cts');
+    const spans = await storedTrace(result.traceId!, context.userId);
+    const call = spans.find((s) => s.llm !== null);
+    expect(call?.llm).toMatchObject({ provider: 'openai', requestModel: 'gpt-4o-mini' });
+    expect(call?.attributes['session.id']).toBe('session-sdk-commonjs');
+    expect(call?.resource['service.name']).toBe('sdk-sample-app-commonjs');
+  });
+
   it('sends feedback in batches, waits out a 429 Retry-After, and resends the same idempotency keys', async () => {
     const fake = await startFakeFeedbackServer({
       apiKey: 'dw_fake',
