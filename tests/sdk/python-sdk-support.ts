@@ -105,6 +105,8 @@ export interface SampleOptions {
   environment: string;
   feedback?: boolean;
   feedbackKey?: string;
+  /** The app registers its own TracerProvider before driftwatch.init(), which joins it. */
+  ownProvider?: boolean;
 }
 
 /** Runs examples/sample_app.py from the copy; rejects (with its output) when it exits non-zero. */
@@ -118,6 +120,7 @@ export function runSampleApp(sdk: InstalledSdk, options: SampleOptions): Promise
   ];
   if (options.feedback) args.push('--feedback');
   if (options.feedbackKey) args.push('--feedback-key', options.feedbackKey);
+  if (options.ownProvider) args.push('--own-provider');
   return new Promise((resolve, reject) => {
     const child = spawn(sdk.python, args, {
       cwd: sdk.copy,

@@ -134,6 +134,41 @@ describe('Python SDK sample app against a real server', () => {
   });
 });
 
+describe('Python SDK joining an app that has its own TracerProvider', () => {
+  let server: DriftwatchServer;
+  let fake: FakeOpenAI;
+
+  beforeAll(async () => {
+    [server, fake] = await Promise.all([DriftwatchServer.start(), startFakeOpenAI()]);
+  });
+  afterAll(async () => {
+    await Promise.all([server?.stop(), fake?.close()]);
+  });
+
+  it("sends the app's spans with its service name and the release and environment given to init()", async () => {
+    const result = await runSampleApp(sdk, {
+      endpoint: server.url,
+      apiKey: server.apiKey,
+      openaiBaseUrl: fake.baseUrl,
+      userId: 'py-user-2',
+      sessionId: 'py-session-2',
+      release: '2026.11.30-joined',
+      environment: 'e2e-joined',
+      ownProvider: true,
+    });
+    const trace = await waitForTrace(server, result.traceId);
+    expect(trace.spans.map((s) => s.name).sort()).toEqual(['ChatCompletion', 'answer_question']);
+    for (const span of trace.spans) {
+      expect(span.resource).toMatchObject({
+        'service.name': 'app-own-provider',
+        'service.version': '2026.11.30-joined',
+        'deployment.environment.name': 'e2e-joined',
+      });
+      expect(span.attributes).toMatchObject({ 'user.id': 'py-user-2', 'session.id': 'py-session-2' });
+    }
+  });
+});
+
 /** Polls the trace until both of the sample app's spans are stored (the writer batches for up to 200 ms). */
 async function waitForTrace(server: DriftwatchServer, traceId: string): Promise<Trace> {
   const deadline = Date.now() + 30_000;

@@ -27,10 +27,20 @@ def main() -> int:
     parser.add_argument("--session-id", default="sample-session")
     parser.add_argument("--feedback", action="store_true", help="send a thumbs-down with a correction for the answer")
     parser.add_argument("--feedback-key", help="idempotency key of that feedback (generated when absent)")
+    parser.add_argument("--own-provider", action="store_true", help="register the app's own TracerProvider first")
     args = parser.parse_args()
 
+    if args.own_provider:
+        # An application with its own OpenTelemetry setup: driftwatch.init() joins it.
+        from opentelemetry.sdk.resources import Resource
+        from opentelemetry.sdk.trace import TracerProvider
+
+        trace.set_tracer_provider(TracerProvider(resource=Resource.create({"service.name": "app-own-provider"})))
+
     failures = []
-    driftwatch.init(service_name="driftwatch-sample-app", on_feedback_error=failures.append)
+    driftwatch.init(
+        service_name=None if args.own_provider else "driftwatch-sample-app", on_feedback_error=failures.append
+    )
 
     import openai  # after init(), which instruments the OpenAI client
 

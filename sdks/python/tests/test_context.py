@@ -9,7 +9,9 @@ import threading
 
 import pytest
 from opentelemetry import context as otel_context
+from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -134,3 +136,40 @@ def test_bad_arguments_fail_at_the_call() -> None:
         driftwatch.context(tags="one-string")
     with pytest.raises(TypeError, match="user_id"):
         driftwatch.context(user_id=["u"])
+
+
+def test_joining_an_app_provider_sends_release_and_environment_to_driftwatch_only() -> None:
+    provider = TracerProvider(resource=Resource.create({"service.name": "app", "team": "support"}))
+    mine = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(mine))
+    theirs = InMemorySpanExporter()
+    client = driftwatch.init(
+        endpoint="http://127.0.0.1:9",
+        api_key="dw_test",
+        release="9.9.0",
+        environment="staging",
+        tracer_provider=provider,
+        span_exporter=theirs,
+        instrument_openai=False,
+    )
+    try:
+        with driftwatch.context(user_id="u-joined"):
+            provider.get_tracer("test").start_span("joined").end()
+        assert driftwatch.flush(timeout=5)
+    finally:
+        driftwatch.shutdown(timeout=5)
+    assert client.tracer_provider is provider
+    [exported] = theirs.get_finished_spans()
+    assert exported.name == "joined" and exported.attributes["user.id"] == "u-joined"
+    assert exported.resource.attributes["service.name"] == "app"
+    assert exported.resource.attributes["team"] == "support"
+    assert exported.resource.attributes["service.version"] == "9.9.0"
+    assert exported.resource.attributes["deployment.environment.name"] == "staging"
+    [own] = mine.get_finished_spans()
+    assert "service.version" not in own.resource.attributes  # the app's own export is untouched
+    # The OTLP encoder takes the overlaid spans as it takes the SDK's.
+    request = encode_spans(theirs.get_finished_spans())
+    [resource_spans] = request.resource_spans
+    resource = {kv.key: kv.value.string_value for kv in resource_spans.resource.attributes}
+    assert resource["service.version"] == "9.9.0" and resource["service.name"] == "app"
+    assert [s.name for s in resource_spans.scope_spans[0].spans] == ["joined"]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import atexit
 import logging
 import os
-from typing import Callable, Optional
+from typing import Any, Callable, Dict, Optional, Sequence
 
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
 from ._context import ContextSpanProcessor
 from ._sender import FeedbackDeliveryError, FeedbackSender
@@ -43,21 +43,26 @@ class Client:
         exporter = span_exporter or OTLPSpanExporter(
             endpoint=f"{self.endpoint}/v1/traces", headers={"Authorization": f"Bearer {api_key}"}
         )
-        self._span_processor = BatchSpanProcessor(exporter)
+        overlay = {}
+        if service_name:
+            overlay["service.name"] = service_name
+        if release:
+            overlay["service.version"] = release
+        if environment:
+            overlay["deployment.environment.name"] = environment
         existing = tracer_provider or _sdk_provider(trace.get_tracer_provider())
         if existing is not None:
-            # The application has its own OpenTelemetry setup: add Driftwatch to it and leave its resource alone.
+            # The application has its own OpenTelemetry setup: add Driftwatch to it; its resource stays as it is for
+            # its own exporters, and Driftwatch's copy gets the service, release and environment given here.
             self.tracer_provider = existing
             self._owns_provider = False
-            _warn_if_resource_lacks(existing, service_name, release, environment)
+            if overlay:
+                exporter = _ResourceOverlayExporter(exporter, overlay)
         else:
-            resource = {"service.name": service_name or "unknown_service"}
-            if release:
-                resource["service.version"] = release
-            if environment:
-                resource["deployment.environment.name"] = environment
-            self.tracer_provider = TracerProvider(resource=Resource.create(resource))
+            resource = Resource.create(overlay)  # service.name: OTEL_SERVICE_NAME or unknown_service when unset
+            self.tracer_provider = TracerProvider(resource=resource)
             self._owns_provider = True
+        self._span_processor = BatchSpanProcessor(exporter)
         # The context processor first, so attributes are set before any exporter can see the span.
         self.tracer_provider.add_span_processor(ContextSpanProcessor())
         self.tracer_provider.add_span_processor(self._span_processor)
@@ -98,19 +103,42 @@ def _sdk_provider(provider: object) -> Optional[TracerProvider]:
     return provider if isinstance(provider, TracerProvider) else None
 
 
-def _warn_if_resource_lacks(
-    provider: TracerProvider, service_name: Optional[str], release: Optional[str], environment: Optional[str]
-) -> None:
-    attributes = provider.resource.attributes
-    wanted = {"service.name": service_name, "service.version": release, "deployment.environment.name": environment}
-    for key, value in wanted.items():
-        if value and attributes.get(key) != value:
-            logger.warning(
-                "driftwatch: the existing TracerProvider's resource has %s=%r, not %r; set it in that resource",
-                key,
-                attributes.get(key),
-                value,
-            )
+class _ResourceOverlayExporter(SpanExporter):
+    """Exports the application's spans with Driftwatch's service name, release and environment laid over the
+    application's resource, leaving its other exporters' spans as they were."""
+
+    def __init__(self, exporter: SpanExporter, overlay: Dict[str, str]) -> None:
+        self._exporter = exporter
+        self._overlay = Resource(overlay)
+        self._merged: Dict[Resource, Resource] = {}
+
+    def _resource_for(self, resource: Resource) -> Resource:
+        merged = self._merged.get(resource)
+        if merged is None:
+            if len(self._merged) > 64:  # resources are few; bound the cache all the same
+                self._merged.clear()
+            merged = self._merged[resource] = resource.merge(self._overlay)
+        return merged
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return self._exporter.export([_WithResource(s, self._resource_for(s.resource)) for s in spans])
+
+    def shutdown(self) -> None:
+        self._exporter.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self._exporter.force_flush(timeout_millis)
+
+
+class _WithResource:
+    """A finished span seen with another resource (the exporters read spans, never change them)."""
+
+    def __init__(self, span: ReadableSpan, resource: Resource) -> None:
+        self._span = span
+        self.resource = resource
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._span, name)
 
 
 def _instrument_openai(provider: TracerProvider) -> None:
