@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 
 import pytest
 from conftest import accepted
@@ -20,8 +21,9 @@ def item(name: str = "thumbs", value: object = True, **extra: object) -> dict:
 
 
 def make_sender(url: str, sleeps: list, **options: object) -> FeedbackSender:
-    """A sender whose waits are recorded rather than slept, so tests check the delays without timing anything."""
-    options = {"linger_seconds": 0.05, **options}
+    """A sender whose waits are recorded rather than slept, so tests check the delays without timing anything.
+    Its linger is long, so batches are cut by size or flush() only, never by how fast the test enqueues."""
+    options = {"linger_seconds": 60, **options}
     return FeedbackSender(f"{url}/api/feedback", "dw_test_key", sleep=sleeps.append, **options)
 
 
@@ -38,6 +40,16 @@ def test_batches_post_items_with_the_bearer_key(scripted_server) -> None:
     assert sent == list(range(250))
     assert sender.stats.accepted == 250 and sender.stats.pending == 0
     assert sender.shutdown(timeout=5)
+
+
+def test_items_are_sent_without_flush_once_they_have_waited_the_linger(scripted_server) -> None:
+    server = scripted_server(lambda body, n: accepted(body))
+    sender = make_sender(server.url, [], linger_seconds=0.05)
+    sender.enqueue(item())
+    deadline = time.monotonic() + 10  # a guard, not a measurement
+    while not server.requests and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(server.requests) == 1 and sender.stats.pending in (0, 1)
 
 
 def test_429_is_retried_after_what_retry_after_says_with_the_same_idempotency_keys(scripted_server) -> None:
