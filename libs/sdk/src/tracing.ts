@@ -15,9 +15,9 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
-import { OpenAIInstrumentation } from '@arizeai/openinference-instrumentation-openai';
 import { ContextSpanProcessor } from './context.js';
 import { DriftwatchError } from './errors.js';
+import { instrumentOpenAI } from './openai-instrumentation.js';
 
 export interface TracingOptions {
   endpoint: string;
@@ -33,7 +33,8 @@ export interface InstrumentationOptions {
   /**
    * The `openai` module to instrument. CommonJS apps need nothing (require('openai') is hooked); ESM apps pass it:
    * `import * as openai from 'openai'` then `instrumentations: { openai }` (the OpenAI class works too). `false`
-   * turns the OpenAI instrumentation off (e.g. the app already has one).
+   * turns the OpenAI instrumentation off (e.g. the app already has one). Without openai installed and nothing
+   * passed, there is no OpenAI instrumentation and no error.
    */
   openai?: unknown;
 }
@@ -125,24 +126,6 @@ export function setupTracing(
       await tracing.shutdown();
     },
   };
-}
-
-function instrumentOpenAI(provider: ApiTracerProvider, module: unknown): OpenAIInstrumentation | null {
-  if (module === false) return null;
-  // Enabled on construction: hooks require('openai') for CommonJS apps.
-  const instrumentation = new OpenAIInstrumentation({ tracerProvider: provider });
-  if (module !== undefined && module !== null) {
-    const moduleLike = (typeof module === 'function' ? { OpenAI: module } : module) as { OpenAI?: unknown };
-    if (typeof moduleLike.OpenAI !== 'function') {
-      throw new DriftwatchError(
-        "instrumentations.openai must be the openai module (import * as openai from 'openai') or its OpenAI class",
-      );
-    }
-    instrumentation.manuallyInstrument(
-      moduleLike as Parameters<OpenAIInstrumentation['manuallyInstrument']>[0],
-    );
-  }
-  return instrumentation;
 }
 
 /** The shapes of SDK tracer providers that accept span processors after construction. */

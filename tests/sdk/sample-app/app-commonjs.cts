@@ -19,10 +19,13 @@ async function main(): Promise<void> {
   const { trace } = require('@opentelemetry/api');
   const traceId = await withContext(options.context, () =>
     trace.getTracer('sample-app').startActiveSpan('answer-question', async (span: { end(): void }) => {
-      await client.chat.completions.create({
-        model: 'gpt-4o-mini',
-        messages: [{ role: 'user', content: 'How do I get a refund for order 1234?' }],
-      });
+      // .withResponse(): openai's APIPromise survives the instrumentation (same build as the app's).
+      await client.chat.completions
+        .create({
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: 'How do I get a refund for order 1234?' }],
+        })
+        .withResponse();
       span.end();
       return currentTraceId();
     }),

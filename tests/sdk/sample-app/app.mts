@@ -70,14 +70,17 @@ if (options.scenario !== 'feedback') {
   [traceId, answer] = await withContext(options.context, () =>
     tracer.startActiveSpan('answer-question', async (span) => {
       // Nested: the LLM call inherits the outer values and adds a tag.
-      const completion = await withContext({ tags: ['llm-call'] }, () =>
-        client.chat.completions.create({
-          model: 'gpt-4o-mini',
-          messages: [
-            { role: 'system', content: 'You answer questions about refunds.' },
-            { role: 'user', content: 'How do I get a refund for order 1234?' },
-          ],
-        }),
+      // .withResponse() is openai's APIPromise: it survives only if the instrumentation matched openai's build.
+      const { data: completion } = await withContext({ tags: ['llm-call'] }, () =>
+        client.chat.completions
+          .create({
+            model: 'gpt-4o-mini',
+            messages: [
+              { role: 'system', content: 'You answer questions about refunds.' },
+              { role: 'user', content: 'How do I get a refund for order 1234?' },
+            ],
+          })
+          .withResponse(),
       );
       const id = currentTraceId();
       span.end();
