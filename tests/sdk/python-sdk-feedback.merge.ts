@@ -44,6 +44,7 @@ beforeAll(async () => {
 }, 900_000);
 afterAll(async () => {
   await Promise.all([server?.stop(), fake?.close()]);
+  sdk?.remove();
 });
 
 interface StoredFeedback {

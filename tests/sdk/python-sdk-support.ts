@@ -4,7 +4,7 @@
  * scripts/python-sdk.sh, and sdks/python/examples/sample_app.py run against a Driftwatch server.
  */
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,8 @@ export interface InstalledSdk {
   /** Temporary copy of sdks/python the wheel was built from (its tests run from here, not from the repository). */
   copy: string;
   wheel: string;
+  /** Deletes the temporary copy and the wheel. */
+  remove(): void;
 }
 
 /** Runs a command, resolving with its output; rejects with both streams when it exits non-zero. */
@@ -83,7 +85,7 @@ export async function buildAndInstallSdk(): Promise<InstalledSdk> {
     '--quiet',
     wheel,
   ]);
-  return { python, copy, wheel };
+  return { python, copy, wheel, remove: () => rmSync(work, { recursive: true, force: true }) };
 }
 
 export interface SampleResult {

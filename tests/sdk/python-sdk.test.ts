@@ -24,6 +24,7 @@ let sdk: InstalledSdk;
 beforeAll(async () => {
   sdk = await buildAndInstallSdk();
 }, 900_000);
+afterAll(() => sdk?.remove());
 
 describe('Python SDK wheel', () => {
   it('installs as a package with its dependencies satisfied by the pinned versions', async () => {
