@@ -83,6 +83,7 @@ export interface SampleAppOptions {
   feedbackCount: number;
   feedbackTraceId?: string;
   idempotencyKeyPrefix?: string;
+  forgetShutdown?: boolean;
 }
 
 export interface SampleAppResult {

@@ -217,6 +217,27 @@ describe('@driftwatch/sdk packed and installed in a sample app', () => {
     }
   });
 
+  it('sends the buffered feedback of a script that ends without flush() or shutdown()', async () => {
+    const fake = await startFakeFeedbackServer({ apiKey: 'dw_fake', port: await freePort() });
+    try {
+      const result = await app.run(
+        appOptions({
+          scenario: 'feedback',
+          endpoint: fake.url,
+          apiKey: 'dw_fake',
+          feedbackCount: 5,
+          forgetShutdown: true,
+        }),
+      );
+      // Still buffered when the script's last line ran (the interval timer does not keep a process alive)...
+      expect(result.feedbackStats).toMatchObject({ queued: 5, accepted: 0 });
+      // ...and delivered before the process exited.
+      expect([...fake.stored.keys()].sort()).toEqual([...result.feedbackKeys].sort());
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('tells the app when the key is refused, without retrying', async () => {
     const fake = await startFakeFeedbackServer({ apiKey: 'dw_fake', port: await freePort() });
     try {

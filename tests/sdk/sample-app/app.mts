@@ -36,6 +36,8 @@ interface Options {
   feedbackTraceId?: string;
   /** Keys `${prefix}-${i}` instead of generated ones, so a second run resends the same items. */
   idempotencyKeyPrefix?: string;
+  /** Neither flush() nor shutdown(): the script just ends. */
+  forgetShutdown?: boolean;
 }
 
 const options = JSON.parse(process.env.SAMPLE_APP ?? '{}') as Options;
@@ -105,16 +107,18 @@ for (let i = 0; i < options.feedbackCount; i++) {
     }),
   );
 }
-const feedbackStats = () => driftwatch.feedbackStats();
 let feedbackError: string | null = null;
-try {
-  await driftwatch.flush();
-} catch (error) {
-  feedbackError =
-    error instanceof FeedbackDeliveryError ? `${error.status}: ${error.message}` : String(error);
+if (!options.forgetShutdown) {
+  try {
+    await driftwatch.flush();
+  } catch (error) {
+    feedbackError =
+      error instanceof FeedbackDeliveryError ? `${error.status}: ${error.message}` : String(error);
+  }
 }
-const stats = feedbackStats();
-await shutdown();
+const stats = driftwatch.feedbackStats();
+// A script that forgets shutdown() ends here: its buffered feedback leaves when the event loop runs dry.
+if (!options.forgetShutdown) await shutdown();
 
 console.log(
   JSON.stringify({
