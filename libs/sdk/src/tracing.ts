@@ -1,4 +1,10 @@
-import { context, propagation, trace, type TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ProxyTracerProvider,
+  trace,
+  type TracerProvider as ApiTracerProvider,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   CompositePropagator,
@@ -139,7 +145,9 @@ interface ProcessorHost {
 function registeredProvider(): (ApiTracerProvider & ProcessorHost) | null {
   const global = trace.getTracerProvider() as ApiTracerProvider & { getDelegate?: () => ApiTracerProvider };
   const delegate = global.getDelegate ? global.getDelegate() : global;
-  if (!delegate || delegate.constructor?.name === 'NoopTracerProvider') return null;
+  // An unset proxy delegates to the API's no-op provider.
+  const noop = new ProxyTracerProvider().getDelegate();
+  if (!delegate || delegate === noop || delegate.constructor?.name === 'NoopTracerProvider') return null;
   return delegate as ApiTracerProvider & ProcessorHost;
 }
 
