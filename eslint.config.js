@@ -15,6 +15,8 @@ const depConstraints = [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
   { sourceTag: 'scope:dashboard', onlyDependOnLibsWithTags: ['scope:shared', 'scope:dashboard'] },
+  // The published client SDK (libs/sdk) imports nothing of ours; no other scope lists scope:sdk, so nothing imports it.
+  { sourceTag: 'scope:sdk', onlyDependOnLibsWithTags: [] },
 ];
 
 // Tests may also use the shared contract suites and fixtures (type:testing); production code may not.

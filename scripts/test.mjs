@@ -52,6 +52,8 @@ console.log('== packages');
 try {
   await ensurePackages({ label: 'npm packages' });
   await ensurePackages({ dir: join(root, 'tests'), label: 'test clients (tests/package.json)' });
+  // @driftwatch/sdk is published on its own: its dependencies are its own (libs/sdk/package-lock.json).
+  await ensurePackages({ dir: join(root, 'libs', 'sdk'), label: 'TypeScript SDK (libs/sdk/package.json)' });
 } catch (error) {
   console.error(error.message);
   process.exit(1);
@@ -89,6 +91,11 @@ if (needs('tests/ingest') || needs('tests/clients')) {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
+}
+if (files.some((file) => file.startsWith('tests/sdk/python-'))) {
+  step('Python SDK virtualenv ($DRIFTWATCH_CACHE/pyenv-sdk)', 'bash', ['scripts/python-sdk.sh'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 if (needs('tests/dashboard')) ensureChromium();
 if (needs('tests/deploy')) {
