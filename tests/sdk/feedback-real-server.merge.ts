@@ -9,9 +9,9 @@
  * with what was sent, and a second run resending the same idempotency keys is stored once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type DriftwatchServer } from '../support/driftwatch-server.js';
+import { DriftwatchServer, freePort } from '../support/driftwatch-server.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
-import { installSampleApp, startOwnServer, type SampleApp, type SampleAppOptions } from './sample-app.js';
+import { installSampleApp, type SampleApp, type SampleAppOptions } from './sample-app.js';
 
 interface StoredFeedback {
   traceId: string;
@@ -33,7 +33,7 @@ let adminCookie: string;
 beforeAll(async () => {
   [app, server, fakeOpenAI] = await Promise.all([
     installSampleApp(),
-    startOwnServer({ env: { DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD } }),
+    DriftwatchServer.start({ env: { DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD } }),
     freePort().then((port) => startFakeOpenAI({ port })),
   ]);
   const login = await fetch(`${server.url}/api/auth/login`, {

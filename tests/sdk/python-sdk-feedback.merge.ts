@@ -7,13 +7,12 @@
  * python-sdk-feedback.test.ts where the feedback API is merged (and drop its knip.json entry).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DriftwatchServer } from '../support/driftwatch-server.js';
+import { DriftwatchServer } from '../support/driftwatch-server.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import {
   buildAndInstallSdk,
   exec,
   runSampleApp,
-  startOwnServer,
   type InstalledSdk,
   type SampleResult,
 } from './python-sdk-support.ts';
@@ -26,7 +25,11 @@ let fake: FakeOpenAI;
 let result: SampleResult;
 
 beforeAll(async () => {
-  [sdk, server, fake] = await Promise.all([buildAndInstallSdk(), startOwnServer(), startFakeOpenAI()]);
+  [sdk, server, fake] = await Promise.all([
+    buildAndInstallSdk(),
+    DriftwatchServer.start(),
+    startFakeOpenAI(),
+  ]);
   result = await runSampleApp(sdk, {
     endpoint: server.url,
     apiKey: server.apiKey,

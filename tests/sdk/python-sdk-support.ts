@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DriftwatchServer } from '../support/driftwatch-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SDK_SOURCE = join(ROOT, 'sdks', 'python');
@@ -87,29 +86,6 @@ export async function buildAndInstallSdk(): Promise<InstalledSdk> {
     wheel,
   ]);
   return { python, copy, wheel, remove: () => rmSync(work, { recursive: true, force: true }) };
-}
-
-/**
- * The real server, checked to be this test's: a test run in another checkout on the machine shares the port slices
- * and can bind the port first (the start then fails with EADDRINUSE, or its /readyz answers for ours and our key gets
- * a 401). A few fresh ports are tried; the tests themselves are never repeated.
- */
-export async function startOwnServer(): Promise<DriftwatchServer> {
-  let problem = '';
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    let server: DriftwatchServer;
-    try {
-      server = await DriftwatchServer.start();
-    } catch (error) {
-      problem = String(error);
-      continue;
-    }
-    const answer = await server.fetch('/api/traces?limit=1').catch(() => null);
-    if (answer?.status === 200) return server;
-    problem = `the server on ${server.url} was not ours (${answer?.status ?? 'no answer'})`;
-    await server.stop('SIGKILL');
-  }
-  throw new Error(`no Driftwatch server of our own after 3 ports: ${problem}`);
 }
 
 export interface SampleResult {

@@ -7,13 +7,12 @@
 import { traceDetailSchema, traceListPageSchema } from '@driftwatch/api-schema';
 import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DriftwatchServer } from '../support/driftwatch-server.js';
+import { DriftwatchServer } from '../support/driftwatch-server.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import {
   buildAndInstallSdk,
   exec,
   runSampleApp,
-  startOwnServer,
   type InstalledSdk,
   type SampleResult,
 } from './python-sdk-support.ts';
@@ -72,7 +71,7 @@ describe('Python SDK sample app against a real server', () => {
   let trace: Trace;
 
   beforeAll(async () => {
-    [server, fake] = await Promise.all([startOwnServer(), startFakeOpenAI()]);
+    [server, fake] = await Promise.all([DriftwatchServer.start(), startFakeOpenAI()]);
     result = await runSampleApp(sdk, {
       endpoint: server.url,
       apiKey: server.apiKey,
@@ -141,7 +140,7 @@ describe('Python SDK joining an app that has its own TracerProvider', () => {
   let fake: FakeOpenAI;
 
   beforeAll(async () => {
-    [server, fake] = await Promise.all([startOwnServer(), startFakeOpenAI()]);
+    [server, fake] = await Promise.all([DriftwatchServer.start(), startFakeOpenAI()]);
   });
   afterAll(async () => {
     await Promise.all([server?.stop(), fake?.close()]);

@@ -7,7 +7,6 @@ import { copyFileSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { DriftwatchServer, type ServerOptions } from '../support/driftwatch-server.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -152,20 +151,4 @@ export async function installSampleApp(): Promise<SampleApp> {
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
-}
-
-/**
- * The real server, checked to be this test's: another test run on the machine (other worktrees share the port
- * slices) can take the port between the free-port check and the bind, and its /readyz then answers for ours.
- * Our key is unknown to any other server, so a 401 means "not ours": start again on the next port.
- */
-export async function startOwnServer(options: ServerOptions = {}): Promise<DriftwatchServer> {
-  for (let attempt = 1; ; attempt++) {
-    const server = await DriftwatchServer.start(options);
-    const answer = await server.fetch('/api/traces?limit=1').catch(() => null);
-    if (answer?.status === 200) return server;
-    await server.stop('SIGKILL');
-    if (attempt === 3)
-      throw new Error(`the server on ${server.url} was not ours (${answer?.status ?? 'no answer'})`);
-  }
 }

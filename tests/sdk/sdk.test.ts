@@ -5,10 +5,10 @@
  * The real-server feedback test is tests/sdk/feedback-real-server.merge.ts (enabled when the endpoint lands).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type DriftwatchServer } from '../support/driftwatch-server.js';
+import { DriftwatchServer, freePort } from '../support/driftwatch-server.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
 import { startFakeFeedbackServer } from './fake-feedback-server.js';
-import { installSampleApp, startOwnServer, type SampleApp, type SampleAppOptions } from './sample-app.js';
+import { installSampleApp, type SampleApp, type SampleAppOptions } from './sample-app.js';
 
 interface SpanView {
   spanId: string;
@@ -41,7 +41,7 @@ let fakeOpenAI: FakeOpenAI;
 beforeAll(async () => {
   [app, server, fakeOpenAI] = await Promise.all([
     installSampleApp(),
-    startOwnServer(),
+    DriftwatchServer.start(),
     freePort().then((port) => startFakeOpenAI({ port })),
   ]);
 });

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,6 +38,38 @@ export async function freePort(): Promise<number> {
     if (await bindable(port)) return port;
   }
   throw new Error(`no free port in worker ${worker}'s slice of ${TEST_PORT_BASE}+`);
+}
+
+/** True when process `pid` holds a listening TCP socket on `port` (Linux /proc). */
+function listensOn(pid: number, port: number): boolean {
+  const listening = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue; // no IPv6
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // local_address is HEXIP:HEXPORT; state 0A is LISTEN; the inode is the tenth field.
+      if (f[3] === '0A' && parseInt(f[1]?.split(':')[1] ?? '', 16) === port && f[9]) listening.add(f[9]);
+    }
+  }
+  let fds: string[] = [];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  return fds.some((fd) => {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      return listening.has(/^socket:\[(\d+)\]$/.exec(target)?.[1] ?? '');
+    } catch {
+      return false;
+    }
+  });
 }
 
 export interface ServerOptions {
@@ -120,7 +152,13 @@ export class DriftwatchServer {
       if (child.exitCode !== null) throw new Error(`server exited during start:\n${this.output.join('')}`);
       try {
         const response = await fetch(`${this.url}/readyz`);
-        if (response.status === 200) return;
+        if (response.status === 200) {
+          // Another checkout's test run may have bound the port between freePort() and our bind: then the
+          // answer is its server's and ours is failing with EADDRINUSE. Say so instead of testing the wrong one.
+          if (child.pid && !listensOn(child.pid, this.port))
+            throw new Error(`port ${this.port} is held by another process; this server could not bind it`);
+          return;
+        }
       } catch {
         // not listening yet
       }
