@@ -75,3 +75,16 @@ export {
   type CreateAlertDestinationRequest,
   type CreatedAlertDestination,
 } from './alerts.js';
+export {
+  FEEDBACK_MAX_BODY_BYTES,
+  FEEDBACK_MAX_ITEMS,
+  feedbackFieldPath,
+  feedbackItemSchema,
+  feedbackSettingsSchema,
+  feedbackValueProblem,
+  feedbackWriteResultSchema,
+  parseFeedbackBody,
+  storedFeedbackSchema,
+  traceFeedbackListSchema,
+  type FeedbackParse,
+} from './feedback.js';
