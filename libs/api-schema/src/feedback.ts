@@ -57,16 +57,12 @@ export const feedbackItemSchema = z
       ctx.addIssue({ code: 'custom', path: ['traceId'], message: 'send a traceId, a spanId or both' });
   }) satisfies z.ZodType<FeedbackInput>;
 
-const batchSchema = z
-  .object({ items: z.array(feedbackItemSchema).min(1).max(FEEDBACK_MAX_ITEMS) })
-  .strict();
+const batchSchema = z.object({ items: z.array(feedbackItemSchema).min(1).max(FEEDBACK_MAX_ITEMS) }).strict();
 
 /** `items.3.value` as `items[3].value`: the field a client has to fix, as the wire contract names it. */
 export function feedbackFieldPath(path: readonly PropertyKey[]): string {
   return path
-    .map((part, i) =>
-      typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`,
-    )
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
     .join('');
 }
 
@@ -109,7 +105,10 @@ export function feedbackValueProblem(
         : `${shown} is not a thumbs value for "${config.name}" (send true/false or 1/0)`;
     case 'numeric':
       if (typeof value !== 'number') return `${shown} is not a number; "${config.name}" is a numeric score`;
-      if ((config.min !== undefined && value < config.min) || (config.max !== undefined && value > config.max))
+      if (
+        (config.min !== undefined && value < config.min) ||
+        (config.max !== undefined && value > config.max)
+      )
         return `${value} is outside the range ${config.min ?? '-inf'}..${config.max ?? 'inf'} of "${config.name}"`;
       return null;
     case 'categorical':
@@ -159,9 +158,18 @@ export const feedbackSettingsSchema = z
     const seen = new Set<string>();
     settings.names.forEach((config, i) => {
       if (seen.has(config.name))
-        ctx.addIssue({ code: 'custom', path: ['names', i, 'name'], message: `${config.name} is listed twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['names', i, 'name'],
+          message: `${config.name} is listed twice`,
+        });
       seen.add(config.name);
-      if (config.type === 'numeric' && config.min !== undefined && config.max !== undefined && config.min > config.max)
+      if (
+        config.type === 'numeric' &&
+        config.min !== undefined &&
+        config.max !== undefined &&
+        config.min > config.max
+      )
         ctx.addIssue({ code: 'custom', path: ['names', i, 'min'], message: 'min is above max' });
       if (config.type === 'categorical')
         for (const label of config.negativeLabels)

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type {
+  FeedbackSettings,
   MetricsQuery,
   MetricsSummary,
   TraceDetail,
@@ -16,6 +17,7 @@ import {
   type LogEventRow,
 } from './log-message-join.js';
 import { classifyClickHouseError } from './errors.js';
+import { DEFAULT_FEEDBACK_SETTINGS } from './feedback-settings-store.js';
 import { buildMetricsQuery, fillBuckets, toMetricsPoint, type MetricsRow } from './metrics-query.js';
 import { nanosToIso, SPAN_VIEW_COLUMNS, toSpanView, type SpanViewRow } from './span-view.js';
 import { buildTraceListQuery, sortValueOf, type TraceRow } from './trace-list-query.js';
@@ -25,6 +27,9 @@ export class ClickHouseTraceReader implements TraceReader {
   constructor(
     private readonly client: ClickHouseClient,
     private readonly database: string,
+    /** The project's feedback rules (negativity for the metrics and the traces list). */
+    private readonly feedback: (projectId: string) => Promise<FeedbackSettings> = async () =>
+      DEFAULT_FEEDBACK_SETTINGS,
   ) {}
 
   private async rows<T>(sql: string, params: Record<string, unknown>, what: string): Promise<T[]> {
@@ -37,7 +42,12 @@ export class ClickHouseTraceReader implements TraceReader {
   }
 
   async listTraces(projectId: string, query: TraceListQuery): Promise<TraceListPage> {
-    const { sql, params } = buildTraceListQuery(this.database, projectId, query);
+    const { sql, params } = buildTraceListQuery(
+      this.database,
+      projectId,
+      query,
+      await this.feedback(projectId),
+    );
     const rows = await this.rows<TraceRow>(sql, params, 'trace list query failed');
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
@@ -57,6 +67,8 @@ export class ClickHouseTraceReader implements TraceReader {
         status: row.trace_status,
         userId: row.any_user_id || null,
         sessionId: row.any_session_id || null,
+        feedbackCount: Number(row.fb_count),
+        negativeFeedback: Number(row.fb_judged) > 0 ? Number(row.fb_negative) === 1 : null,
       })),
       nextCursor:
         rows.length > query.limit && last
@@ -99,8 +111,9 @@ export class ClickHouseTraceReader implements TraceReader {
   }
 
   async metricsSummary(projectId: string, query: MetricsQuery): Promise<MetricsSummary> {
-    const totals = buildMetricsQuery(this.database, projectId, query, false);
-    const buckets = buildMetricsQuery(this.database, projectId, query, true);
+    const feedback = await this.feedback(projectId);
+    const totals = buildMetricsQuery(this.database, projectId, query, false, feedback);
+    const buckets = buildMetricsQuery(this.database, projectId, query, true, feedback);
     const [totalRows, bucketRows] = await Promise.all([
       this.rows<MetricsRow>(totals.sql, totals.params, 'metrics query failed'),
       this.rows<MetricsRow>(buckets.sql, buckets.params, 'metrics query failed'),

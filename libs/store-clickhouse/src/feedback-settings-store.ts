@@ -48,7 +48,11 @@ export class ClickHouseFeedbackSettingsStore implements FeedbackSettingsStore {
       await this.client.insert({
         table: `${this.database}.feedback_settings`,
         values: [
-          { project_id: projectId, settings: JSON.stringify(settings), updated_at: toClickHouseTime(Date.now()) },
+          {
+            project_id: projectId,
+            settings: JSON.stringify(settings),
+            updated_at: toClickHouseTime(Date.now()),
+          },
         ],
         format: 'JSONEachRow',
       });

@@ -52,6 +52,7 @@ function resolvedItemsSql(
   settings: FeedbackSettings,
   scope: FeedbackScope,
   params: Record<string, unknown>,
+  forJoin: boolean,
 ): string {
   const negative = negativeExpression(settings, params);
   let itemFilter: string;
@@ -69,7 +70,9 @@ function resolvedItemsSql(
     itemFilter = 'time >= fromUnixTimestamp64Milli({fbSinceMs:Int64})';
     spanFilter = `start_time >= fromUnixTimestamp64Milli({fbFromMs:Int64})
         AND start_time < fromUnixTimestamp64Milli({fbToMs:Int64})`;
-    traceFilter = `AND tid IN (SELECT trace_id FROM ${database}.trace_index
+    // Joined to spans of the range, the join itself restricts the traces.
+    if (!forJoin)
+      traceFilter = `AND tid IN (SELECT trace_id FROM ${database}.trace_index
         WHERE project_id = {projectId:String}
         GROUP BY trace_id
         HAVING max(start_max) >= fromUnixTimestamp64Milli({fbFromMs:Int64})
@@ -99,16 +102,18 @@ function latestJudgementsSql(
   settings: FeedbackSettings,
   scope: FeedbackScope,
   params: Record<string, unknown>,
+  forJoin = false,
 ): string {
   return `SELECT tid, name,
         argMax(tuple(negative, value_number, value_type), time) AS latest
-      FROM (${resolvedItemsSql(database, settings, scope, params)})
+      FROM (${resolvedItemsSql(database, settings, scope, params, forJoin)})
       GROUP BY tid, span_id, name, if(user_id = '', feedback_id, user_id)`;
 }
 
 /**
  * Per trace: fb_trace, fb_count (items counted), fb_judged (of them judgements), fb_negative (1 when any is
- * negative). For joining to spans (metrics, the traces list filter).
+ * negative). For a LEFT JOIN to spans or traces of the same scope (metrics, the traces list): with a time scope,
+ * rows may include traces outside the range, which the join drops.
  */
 export function perTraceFeedbackSql(
   database: string,
@@ -119,7 +124,7 @@ export function perTraceFeedbackSql(
   return `SELECT tid AS fb_trace, count() AS fb_count,
         countIf(isNotNull(latest.1)) AS fb_judged,
         toUInt8(countIf(latest.1 = 1) > 0) AS fb_negative
-      FROM (${latestJudgementsSql(database, settings, scope, params)})
+      FROM (${latestJudgementsSql(database, settings, scope, params, true)})
       GROUP BY tid`;
 }
 

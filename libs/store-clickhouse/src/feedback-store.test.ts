@@ -2,6 +2,7 @@ import { llmCall, spanRecord } from '@driftwatch/contract-tests';
 import type { FeedbackSettings } from '@driftwatch/contracts';
 import { describe, expect, it } from 'vitest';
 import { ClickHouseSpanWriter } from './clickhouse-span-writer.js';
+import { ClickHouseTraceReader } from './clickhouse-trace-reader.js';
 import { DEFAULT_FEEDBACK_SETTINGS } from './feedback-settings-store.js';
 import { ClickHouseFeedbackStore, idempotencyKeyOf } from './feedback-store.js';
 import { embeddedForTests } from './test-support.js';
@@ -12,7 +13,12 @@ const SETTINGS: FeedbackSettings = {
   names: [
     { name: 'rating', type: 'numeric', min: 1, max: 5, negativeBelow: 3 },
     { name: 'relevance', type: 'numeric' },
-    { name: 'verdict', type: 'categorical', labels: ['good', 'wrong', 'rude'], negativeLabels: ['wrong', 'rude'] },
+    {
+      name: 'verdict',
+      type: 'categorical',
+      labels: ['good', 'wrong', 'rude'],
+      negativeLabels: ['wrong', 'rude'],
+    },
   ],
 };
 
@@ -20,7 +26,11 @@ async function fresh(settings: FeedbackSettings = SETTINGS) {
   const { client, database } = embeddedForTests();
   const writer = new ClickHouseSpanWriter(client, { database, retentionDays: 30 });
   await writer.start();
-  return { writer, store: new ClickHouseFeedbackStore(client, database, async () => settings) };
+  return {
+    writer,
+    store: new ClickHouseFeedbackStore(client, database, async () => settings),
+    reader: new ClickHouseTraceReader(client, database, async () => settings),
+  };
 }
 
 const hex = (n: number, length: number) => n.toString(16).padStart(length, '0');
@@ -30,7 +40,11 @@ describe('ClickHouseFeedbackStore on chDB', () => {
   it('stores a retried item once: same idempotency key, or same content without one', async () => {
     const { store } = await fresh();
     const item = { traceId: trace(1), name: 'thumbs', value: true, idempotencyKey: 'k1' };
-    const first = await store.record('p', [item, { traceId: trace(1), name: 'thumbs', value: false }], 'api_key');
+    const first = await store.record(
+      'p',
+      [item, { traceId: trace(1), name: 'thumbs', value: false }],
+      'api_key',
+    );
     expect(first).toMatchObject({ accepted: 2, duplicates: 0 });
     const retry = await store.record(
       'p',
@@ -127,7 +141,82 @@ describe('ClickHouseFeedbackStore on chDB', () => {
     expect(all.get(a)).toEqual({ negativeFeedback: true, scores: { thumbs: 1, rating: 3 }, count: 3 });
     expect(all.get(b)).toEqual({ negativeFeedback: true, scores: { thumbs: 0.5 }, count: 2 });
     expect(all.get(c)).toEqual({ negativeFeedback: null, scores: { relevance: 0.25 }, count: 1 });
-    const earlier = await store.byTrace('p', { fromMs: Date.now() - 7_200_000, toMs: Date.now() - 3_600_000 });
+    const earlier = await store.byTrace('p', {
+      fromMs: Date.now() - 7_200_000,
+      toMs: Date.now() - 3_600_000,
+    });
     expect(earlier.size).toBe(0);
+  });
+});
+
+describe('feedback in the traces list and the metrics summary', () => {
+  it('filters and annotates traces, and gives the negative-feedback rate per bucket and model', async () => {
+    const { writer, store, reader } = await fresh();
+    const calls = [0, 1, 2, 3].map((i) =>
+      spanRecord({
+        projectId: 'p',
+        llm: llmCall({ requestModel: i < 3 ? 'gpt-4o-mini' : 'gpt-4o', responseModel: '' }),
+      }),
+    );
+    await writer.insert(calls);
+    const [a, b, c, d] = calls as [
+      (typeof calls)[0],
+      (typeof calls)[0],
+      (typeof calls)[0],
+      (typeof calls)[0],
+    ];
+    await store.record(
+      'p',
+      [
+        { traceId: a.traceId, name: 'thumbs', value: false },
+        { spanId: b.spanId, name: 'thumbs', value: true },
+        { traceId: c.traceId, name: 'note', value: 'just a remark' },
+        { traceId: d.traceId, name: 'rating', value: 1 },
+      ],
+      'api_key',
+    );
+    const range = { fromMs: Date.now() - 3_600_000, toMs: Date.now() + 60_000 };
+    const list = async (feedback?: 'any' | 'none' | 'negative' | 'positive') =>
+      (
+        await reader.listTraces('p', {
+          ...range,
+          sort: 'startTime',
+          order: 'desc',
+          limit: 50,
+          ...(feedback ? { feedback } : {}),
+        })
+      ).items;
+    const all = await list();
+    expect(new Map(all.map((t) => [t.traceId, [t.feedbackCount, t.negativeFeedback]]))).toEqual(
+      new Map([
+        [a.traceId, [1, true]],
+        [b.traceId, [1, false]],
+        [c.traceId, [1, null]],
+        [d.traceId, [1, true]],
+      ]),
+    );
+    expect((await list('negative')).map((t) => t.traceId).sort()).toEqual([a.traceId, d.traceId].sort());
+    expect((await list('positive')).map((t) => t.traceId)).toEqual([b.traceId]);
+    expect(await list('none')).toEqual([]);
+    expect(await list('any')).toHaveLength(4);
+
+    const summary = await reader.metricsSummary('p', { ...range, bucketSeconds: 3600 });
+    expect(summary.totals[0]).toMatchObject({
+      requests: 4,
+      feedbackCalls: 3,
+      negativeFeedbackCalls: 2,
+      negativeFeedbackRate: 2 / 3,
+    });
+    const byModel = await reader.metricsSummary('p', {
+      ...range,
+      bucketSeconds: 3600,
+      groupBy: 'model',
+      series: 5,
+    });
+    expect(
+      Object.fromEntries(byModel.totals.map((t) => [t.group, [t.feedbackCalls, t.negativeFeedbackRate]])),
+    ).toEqual({ 'gpt-4o-mini': [2, 0.5], 'gpt-4o': [1, 1] });
+    const empty = summary.buckets.find((bucket) => bucket.requests === 0);
+    expect(empty?.negativeFeedbackRate).toBeNull();
   });
 });

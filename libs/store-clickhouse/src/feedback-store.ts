@@ -114,7 +114,12 @@ export class ClickHouseFeedbackStore implements FeedbackStore {
             trace_id: item.traceId ?? '',
             span_id: item.spanId ?? '',
             name: item.name,
-            value_type: typeof item.value === 'string' ? 'string' : typeof item.value === 'boolean' ? 'boolean' : 'number',
+            value_type:
+              typeof item.value === 'string'
+                ? 'string'
+                : typeof item.value === 'boolean'
+                  ? 'boolean'
+                  : 'number',
             value_number: typeof item.value === 'string' ? 0 : Number(item.value),
             value_string: typeof item.value === 'string' ? item.value : '',
             comment: item.comment ?? '',
@@ -193,7 +198,8 @@ export class ClickHouseFeedbackStore implements FeedbackStore {
       let trace = byTrace.get(row.tid);
       if (!trace) byTrace.set(row.tid, (trace = { negativeFeedback: null, scores: {}, count: 0 }));
       trace.count += Number(row.n);
-      if (Number(row.judged) > 0) trace.negativeFeedback = trace.negativeFeedback === true || Number(row.negatives) > 0;
+      if (Number(row.judged) > 0)
+        trace.negativeFeedback = trace.negativeFeedback === true || Number(row.negatives) > 0;
       if (Number(row.score_n) > 0) trace.scores[row.name] = row.score_sum / Number(row.score_n);
     }
     return byTrace;

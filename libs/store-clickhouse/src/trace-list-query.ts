@@ -1,6 +1,15 @@
-import type { TraceListQuery, TraceSortField } from '@driftwatch/contracts';
+import type { FeedbackSettings, TraceListQuery, TraceSortField } from '@driftwatch/contracts';
 import { countedUsageCondition } from './counted-usage.js';
 import { decodeCursor, InvalidCursorError } from './cursor.js';
+import { perTraceFeedbackSql } from './feedback-sql.js';
+
+/** The traces list's feedback filter over the joined per-trace feedback (0s for traces without). */
+const FEEDBACK_FILTERS: Record<NonNullable<TraceListQuery['feedback']>, string> = {
+  any: 'fb_count > 0',
+  none: 'fb_count = 0',
+  negative: 'fb_negative = 1',
+  positive: 'fb_judged > 0 AND fb_negative = 0',
+};
 
 /** Per-trace aggregates over the spans of the range; usage and cost only from counted model calls. */
 const TRACE_COLUMNS = `
@@ -57,6 +66,9 @@ export interface TraceRow {
   trace_status: 'ok' | 'error';
   any_user_id: string;
   any_session_id: string;
+  fb_count: string;
+  fb_judged: string;
+  fb_negative: number;
 }
 
 const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
@@ -80,6 +92,7 @@ export function buildTraceListQuery(
   database: string,
   projectId: string,
   query: TraceListQuery,
+  feedback: FeedbackSettings,
 ): { sql: string; params: Record<string, unknown> } {
   const params: Record<string, unknown> = {
     projectId,
@@ -137,17 +150,23 @@ export function buildTraceListQuery(
       `(${sort.expr} ${op} {cursorValue:${sort.type}} OR (${sort.expr} = {cursorValue:${sort.type}} AND trace_id ${op} {cursorTrace:String}))`,
     );
   }
+  const perTrace = perTraceFeedbackSql(database, feedback, query, params);
   const sql = `
-    SELECT ${TRACE_COLUMNS}
+    SELECT t.*, fb.fb_count AS fb_count, fb.fb_judged AS fb_judged, fb.fb_negative AS fb_negative
     FROM (
-      SELECT *, ${countedUsageCondition(database)} AS counted
-      FROM ${database}.spans FINAL
-      WHERE project_id = {projectId:String}
-        AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
-        AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
-    )
-    GROUP BY trace_id
-    ${having.length ? `HAVING ${having.join('\n      AND ')}` : ''}
+      SELECT ${TRACE_COLUMNS}
+      FROM (
+        SELECT *, ${countedUsageCondition(database)} AS counted
+        FROM ${database}.spans FINAL
+        WHERE project_id = {projectId:String}
+          AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
+          AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
+      )
+      GROUP BY trace_id
+      ${having.length ? `HAVING ${having.join('\n        AND ')}` : ''}
+    ) AS t
+    GLOBAL LEFT JOIN (${perTrace}) AS fb ON t.trace_id = fb.fb_trace
+    ${query.feedback ? `WHERE ${FEEDBACK_FILTERS[query.feedback]}` : ''}
     ORDER BY ${sort.expr} ${direction}, trace_id ${direction}
     LIMIT {limit:UInt32}`;
   return { sql, params };

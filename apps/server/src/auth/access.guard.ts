@@ -59,14 +59,18 @@ export class AccessGuard implements CanActivate {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer) {
       const key = await this.auth.keys.resolveKey(bearer);
-      if (!key) throw new UnauthorizedException('missing or unknown API key (send Authorization: Bearer <key>)');
+      if (!key)
+        throw new UnauthorizedException('missing or unknown API key (send Authorization: Bearer <key>)');
       if (key.kind === 'public' && rule.level !== 'feedback')
         throw new ForbiddenException(
           'a public key (dwpk_) can only send feedback (POST /api/feedback); use a project key or sign in',
         );
       if ((rule.level !== 'read' && rule.level !== 'feedback') || rule.project === 'none')
-        throw new ForbiddenException('a project API key can only read its project and send feedback; sign in for this');
-      if (asked && asked !== key.projectId) throw new ForbiddenException('this API key belongs to another project');
+        throw new ForbiddenException(
+          'a project API key can only read its project and send feedback; sign in for this',
+        );
+      if (asked && asked !== key.projectId)
+        throw new ForbiddenException('this API key belongs to another project');
       request.auth = { user: null, projectId: key.projectId, keyKind: key.kind };
       return true;
     }
