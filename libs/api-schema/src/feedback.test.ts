@@ -6,6 +6,7 @@ import {
   feedbackValueProblem,
   parseFeedbackBody,
 } from './feedback.js';
+import { buildOpenApiDocument } from './openapi.js';
 
 const TRACE = 'a'.repeat(32);
 const item = { traceId: TRACE, name: 'thumbs', value: true };
@@ -95,5 +96,14 @@ describe('values against the project feedback settings', () => {
     expect(bad.success).toBe(false);
     const paths = bad.error?.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(['allowedOrigins.0', 'names.0.min', 'names.1.name', 'names.2.negativeLabels']);
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents the feedback routes', () => {
+    const doc = buildOpenApiDocument('test') as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths['/api/feedback'] ?? {})).toEqual(['post', 'options']);
+    expect(doc.paths['/api/traces/{traceId}/feedback']?.get).toBeDefined();
+    expect(Object.keys(doc.paths['/api/projects/{id}/feedback-settings'] ?? {})).toEqual(['get', 'put']);
   });
 });
