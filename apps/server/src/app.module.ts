@@ -14,6 +14,7 @@ import { OTLP_HTTP, PIPELINE, VERSION } from './common/tokens.js';
 import { CLIENT_ERROR_FILTER } from './common/validation.js';
 import { FeedbackSettingsController } from './feedback/feedback-settings.controller.js';
 import { FeedbackController } from './feedback/feedback.controller.js';
+import { ReviewQueuesController, RubricController } from './review/review.controller.js';
 import type { Pipeline } from './composition/pipeline.js';
 import { OtlpController } from './otlp/otlp.controller.js';
 import type { OtlpHttpHandler } from './otlp/otlp-http-handler.js';
@@ -43,6 +44,8 @@ export class AppModule {
             AlertRulesController,
             FeedbackController,
             FeedbackSettingsController,
+            ReviewQueuesController,
+            RubricController,
           ]
         : []),
     ];

@@ -125,7 +125,7 @@ const originSchema = z
     'an origin is scheme://host[:port] without a path, or "*"',
   );
 
-const nameConfigSchema = z.discriminatedUnion('type', [
+export const feedbackNameConfigSchema = z.discriminatedUnion('type', [
   z.object({ name: nameSchema, type: z.literal('boolean') }).strict(),
   z
     .object({
@@ -150,7 +150,7 @@ const nameConfigSchema = z.discriminatedUnion('type', [
 export const feedbackSettingsSchema = z
   .object({
     allowedOrigins: z.array(originSchema).max(100).default([]),
-    names: z.array(nameConfigSchema).max(200).default([]),
+    names: z.array(feedbackNameConfigSchema).max(200).default([]),
     requireConfiguredNames: z.boolean().default(false),
   })
   .strict()

@@ -88,3 +88,11 @@ export {
   traceFeedbackListSchema,
   type FeedbackParse,
 } from './feedback.js';
+export {
+  addQueueItemsRequestSchema,
+  createQueueRequestSchema,
+  fillQueueRequestSchema,
+  judgementRequestSchema,
+  queueItemsQuerySchema,
+  rubricSchema,
+} from './review.js';

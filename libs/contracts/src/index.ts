@@ -15,3 +15,4 @@ export * from './vector-checks.js';
 export type * from './embedding-sampling.js';
 export type * from './detection.js';
 export type * from './feedback.js';
+export type * from './review.js';

@@ -22,3 +22,4 @@ export { ClickHouseMetricRuleReader } from './metric-rule-reader.js';
 export { ClickHouseFeedbackStore, feedbackIdOf, idempotencyKeyOf } from './feedback-store.js';
 export { ClickHouseFeedbackSettingsStore, DEFAULT_FEEDBACK_SETTINGS } from './feedback-settings-store.js';
 export { DEFAULT_NEGATIVE_BELOW, negativeExpression, perTraceFeedbackSql } from './feedback-sql.js';
+export { ClickHouseReviewStore, reviewItemIdOf } from './review-store.js';

@@ -10,6 +10,7 @@ import type {
   PriceOverrideStore,
   ProjectStore,
   RetentionStore,
+  ReviewStore,
   SpanQueue,
   TraceReader,
   UserStore,
@@ -25,6 +26,7 @@ import {
   ClickHousePriceOverrideStore,
   ClickHouseProjectStore,
   ClickHouseRetentionStore,
+  ClickHouseReviewStore,
   ClickHouseSpanWriter,
   ClickHouseTraceReader,
   ClickHouseUserStore,
@@ -50,6 +52,8 @@ export interface Pipeline {
   /** End-user feedback and scores, and each project's feedback settings (origins, how names are judged). */
   feedback: FeedbackStore;
   feedbackSettings: FeedbackSettingsStore;
+  /** Review queues, rubrics and judgements. */
+  review: ReviewStore;
   /** Embedder, vector index and the embedding stage (beside the writer, never in ingest's path). */
   embedding: Embedding;
   /** What this process's roles need, checked now; /readyz answers 503 with the reasons when not ready. */
@@ -139,6 +143,7 @@ export async function createPipeline(
     alerts,
     feedback: new ClickHouseFeedbackStore(readClient, config.database, feedbackRules),
     feedbackSettings,
+    review: new ClickHouseReviewStore(readClient, config.database),
     embedding,
     isReady: () => readiness(config.roles, readClient, queue, writer, embedding),
     shutdown: async (deadline) => {

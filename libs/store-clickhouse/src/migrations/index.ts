@@ -8,6 +8,7 @@ import { usageEstimatesAndPrices } from './007-usage-estimates-and-prices.js';
 import { alerts } from './010-alerts.js';
 import { embeddingSampling } from './012-embedding-sampling.js';
 import { feedback } from './015-feedback.js';
+import { reviewAndDatasets } from './016-review-and-datasets.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   alerts,
   embeddingSampling,
   feedback,
+  reviewAndDatasets,
 ];
