@@ -15,6 +15,7 @@ import { CLIENT_ERROR_FILTER } from './common/validation.js';
 import { FeedbackSettingsController } from './feedback/feedback-settings.controller.js';
 import { FeedbackController } from './feedback/feedback.controller.js';
 import { ReviewQueuesController, RubricController } from './review/review.controller.js';
+import { DatasetsController } from './datasets/datasets.controller.js';
 import type { Pipeline } from './composition/pipeline.js';
 import { OtlpController } from './otlp/otlp.controller.js';
 import type { OtlpHttpHandler } from './otlp/otlp-http-handler.js';
@@ -46,6 +47,7 @@ export class AppModule {
             FeedbackSettingsController,
             ReviewQueuesController,
             RubricController,
+            DatasetsController,
           ]
         : []),
     ];

@@ -96,3 +96,10 @@ export {
   queueItemsQuerySchema,
   rubricSchema,
 } from './review.js';
+export {
+  createDatasetRequestSchema,
+  createDatasetVersionRequestSchema,
+  datasetExportQuerySchema,
+  datasetItemsQuerySchema,
+  datasetVersionParamSchema,
+} from './datasets.js';

@@ -16,3 +16,4 @@ export type * from './embedding-sampling.js';
 export type * from './detection.js';
 export type * from './feedback.js';
 export type * from './review.js';
+export type * from './dataset.js';

@@ -23,3 +23,4 @@ export { ClickHouseFeedbackStore, feedbackIdOf, idempotencyKeyOf } from './feedb
 export { ClickHouseFeedbackSettingsStore, DEFAULT_FEEDBACK_SETTINGS } from './feedback-settings-store.js';
 export { DEFAULT_NEGATIVE_BELOW, negativeExpression, perTraceFeedbackSql } from './feedback-sql.js';
 export { ClickHouseReviewStore, reviewItemIdOf } from './review-store.js';
+export { ClickHouseDatasetStore } from './dataset-store.js';

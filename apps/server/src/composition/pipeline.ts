@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type {
   ApiKeyStore,
+  DatasetStore,
   Deadline,
   FeedbackSettingsStore,
   FeedbackStore,
@@ -21,6 +22,7 @@ import { KafkaSpanQueue } from '@driftwatch/queue-kafka';
 import { MemorySpanQueue } from '@driftwatch/queue-memory';
 import {
   ClickHouseApiKeyStore,
+  ClickHouseDatasetStore,
   ClickHouseFeedbackSettingsStore,
   ClickHouseFeedbackStore,
   ClickHousePriceOverrideStore,
@@ -54,6 +56,8 @@ export interface Pipeline {
   feedbackSettings: FeedbackSettingsStore;
   /** Review queues, rubrics and judgements. */
   review: ReviewStore;
+  /** Datasets built from reviewed items, in immutable versions. */
+  datasets: DatasetStore;
   /** Embedder, vector index and the embedding stage (beside the writer, never in ingest's path). */
   embedding: Embedding;
   /** What this process's roles need, checked now; /readyz answers 503 with the reasons when not ready. */
@@ -144,6 +148,7 @@ export async function createPipeline(
     feedback: new ClickHouseFeedbackStore(readClient, config.database, feedbackRules),
     feedbackSettings,
     review: new ClickHouseReviewStore(readClient, config.database),
+    datasets: new ClickHouseDatasetStore(readClient, config.database),
     embedding,
     isReady: () => readiness(config.roles, readClient, queue, writer, embedding),
     shutdown: async (deadline) => {
