@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriftwatchServer } from '../support/driftwatch-server.js';
 import { otlpJson, simpleSpan } from '../support/otlp-payloads.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const ADMIN_PASSWORD = 'admin-password-for-dataset-tests';
 let server: DriftwatchServer;
+let receiver: WebhookReceiver;
 const cookies = { admin: '', ada: '', viewer: '' };
 
 async function login(email: string, password: string): Promise<string> {
@@ -57,7 +59,14 @@ const spans = conversations.map((c) =>
 );
 
 beforeAll(async () => {
-  server = await DriftwatchServer.start({ env: { DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD } });
+  receiver = await new WebhookReceiver().start();
+  server = await DriftwatchServer.start({
+    env: {
+      DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      DRIFTWATCH_ALERTS_ALLOWED_HOSTS: '127.0.0.1',
+      DRIFTWATCH_ALERTS_POLL_MS: '200',
+    },
+  });
   cookies.admin = await login('admin@localhost', ADMIN_PASSWORD);
   for (const [name, role] of [
     ['ada', 'member'],
@@ -85,6 +94,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.stop();
+  await receiver?.stop();
 });
 
 describe('datasets from review queues', () => {
@@ -109,6 +119,15 @@ describe('datasets from review queues', () => {
         call('ada', 'PUT', `${base}/items/${next.item.itemId}/judgement`, verdicts[next.item.traceId]),
       );
     }
+    const hook = await ok<{ signingSecret: string }>(
+      call('admin', 'POST', '/api/projects/default/alert-destinations', {
+        name: 'retraining',
+        kind: 'webhook',
+        url: receiver.url,
+      }),
+      201,
+    );
+    receiver.setSecret(hook.signingSecret);
     const dataset = await ok<{ datasetId: string }>(
       call('ada', 'POST', '/api/datasets', { name: 'refund answers' }),
       201,
@@ -121,7 +140,25 @@ describe('datasets from review queues', () => {
       call('ada', 'POST', `${path}/versions`, { queueIds: [queue.queueId], approvedLabels: ['correct'] }),
       201,
     );
-    expect(v1).toMatchObject({ version: 1, itemCount: 2, judged: 3, skipped: 1 });
+    expect(v1).toMatchObject({ version: 1, itemCount: 2, judged: 3, skipped: 1, notified: 1 });
+    // The retraining pipeline hears of it: a signed Standard Webhooks request.
+    const deadline = Date.now() + 30_000;
+    while (!receiver.received.some((r) => r.verified) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    const [webhook] = receiver.received;
+    expect(webhook?.verified).toBe(true);
+    expect(webhook?.payload).toMatchObject({
+      type: 'dataset.version.created',
+      data: {
+        projectId: 'default',
+        figures: [
+          { label: 'datasetId', value: dataset.datasetId },
+          { label: 'version', value: '1' },
+          { label: 'items', value: '2' },
+        ],
+        link: `/api/datasets/${dataset.datasetId}/versions/1/export?format=openai`,
+      },
+    });
 
     // Items in (queue, item id) order; each line as entered.
     const expectedFor = (traceId: string) => {
@@ -177,10 +214,14 @@ describe('datasets from review queues', () => {
       }),
     );
     const v2 = await ok<{ version: number; itemCount: number }>(
-      call('ada', 'POST', `${path}/versions`, { queueIds: [queue.queueId], approvedLabels: ['correct'] }),
+      call('ada', 'POST', `${path}/versions`, {
+        queueIds: [queue.queueId],
+        approvedLabels: ['correct'],
+        notify: false,
+      }),
       201,
     );
-    expect(v2).toMatchObject({ version: 2, itemCount: 3 });
+    expect(v2).toMatchObject({ version: 2, itemCount: 3, notified: 0 });
     expect(await (await call('viewer', 'GET', `${path}/versions/1/export?format=openai`)).text()).toBe(
       exported,
     );

@@ -19,6 +19,8 @@ export const createDatasetVersionRequestSchema = z
       .max(20),
     approvedLabels: z.array(z.string().min(1).max(256)).max(50).default([]),
     note: z.string().max(2000).default(''),
+    /** Send "dataset.version.created" to the project's webhook destinations. */
+    notify: z.boolean().default(true),
   })
   .strict();
 

@@ -28,6 +28,7 @@ import { parseOr400 } from '../common/validation.js';
 import type { Pipeline } from '../composition/pipeline.js';
 import { type BuildCounts, versionItems } from './build-version.js';
 import { exportLines } from './dataset-lines.js';
+import { notifyVersionCreated } from './version-webhook.js';
 
 /**
  * Datasets built from review queues: members create datasets and versions, everyone who reads the project
@@ -76,7 +77,7 @@ export class DatasetsController {
     @Req() request: AuthedRequest,
     @Param('datasetId') datasetId: string,
     @Body() body: unknown,
-  ): Promise<DatasetVersion & { judged: number; skipped: number }> {
+  ): Promise<DatasetVersion & { judged: number; skipped: number; notified: number }> {
     const input = parseOr400(createDatasetVersionRequestSchema, body, 'body');
     const dataset = await this.dataset(request, datasetId);
     for (const queueId of input.queueIds)
@@ -95,7 +96,10 @@ export class DatasetsController {
       note: input.note,
       createdBy: userOf(request).userId,
     });
-    return { ...version, ...counts };
+    const notified = input.notify
+      ? await notifyVersionCreated(this.pipeline.alerts, dataset, version, null)
+      : 0;
+    return { ...version, ...counts, notified };
   }
 
   @Get(':datasetId/versions/:version/items')
