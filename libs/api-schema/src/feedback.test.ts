@@ -100,10 +100,12 @@ describe('values against the project feedback settings', () => {
 });
 
 describe('OpenAPI', () => {
-  it('documents the feedback routes', () => {
+  it('documents the feedback, review and dataset routes', () => {
     const doc = buildOpenApiDocument('test') as { paths: Record<string, Record<string, unknown>> };
     expect(Object.keys(doc.paths['/api/feedback'] ?? {})).toEqual(['post', 'options']);
     expect(doc.paths['/api/traces/{traceId}/feedback']?.get).toBeDefined();
     expect(Object.keys(doc.paths['/api/projects/{id}/feedback-settings'] ?? {})).toEqual(['get', 'put']);
+    expect(doc.paths['/api/review-queues/{queueId}/items/{itemId}/judgement']?.put).toBeDefined();
+    expect(doc.paths['/api/datasets/{datasetId}/versions/{version}/export']?.get).toBeDefined();
   });
 });
