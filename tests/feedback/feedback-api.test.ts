@@ -276,6 +276,52 @@ describe('public keys (dwpk_) and CORS', () => {
   });
 });
 
+describe('feedback from the dashboard', () => {
+  it('takes feedback from a member session (source dashboard) and refuses viewers', async () => {
+    for (const [name, role] of [
+      ['member', 'member'],
+      ['viewer', 'viewer'],
+    ] as const) {
+      const email = `${name}@example.test`;
+      expect(
+        (
+          await asAdmin('POST', '/api/users', {
+            email,
+            password: `${name}-pass-123`,
+            role,
+            projects: ['default'],
+          })
+        ).status,
+      ).toBe(201);
+    }
+    const sessionOf = async (email: string, password: string) => {
+      const r = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      return (r.headers.get('set-cookie') ?? '').split(';')[0]!;
+    };
+    const traceId = hexId(16);
+    const post = async (cookie: string) =>
+      fetch(`${server.url}/api/feedback`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({ traceId, name: 'reviewer_note', value: 'hallucinated a policy' }),
+      });
+    expect((await post(await sessionOf('member@example.test', 'member-pass-123'))).status).toBe(200);
+    const refused = await post(await sessionOf('viewer@example.test', 'viewer-pass-123'));
+    expect(refused.status).toBe(403);
+    const items = await feedbackOf(traceId);
+    expect(items.map((i) => [i.source, i.value])).toEqual([['dashboard', 'hallucinated a policy']]);
+    // A key sent with another project's header is refused too.
+    const crossed = await postFeedback({ traceId, name: 'x', value: 1 }, publicKey, {
+      'x-driftwatch-project': 'other-project',
+    });
+    expect(crossed.status).toBe(403);
+  });
+});
+
 describe('feedback and traces', () => {
   it('keeps feedback for a trace that has not arrived yet and joins it when it does', async () => {
     const span = llmSpan();
