@@ -18,6 +18,19 @@ import {
 } from './log-message-join.js';
 import { classifyClickHouseError } from './errors.js';
 import { DEFAULT_FEEDBACK_SETTINGS } from './feedback-settings-store.js';
+import { perTraceFeedbackSql } from './feedback-sql.js';
+
+interface PerTraceRow {
+  fb_trace: string;
+  fb_count: string;
+  fb_judged: string;
+  fb_negative: number;
+}
+
+/** Judged: negative or not; unjudged (scores, notes only): null. */
+function negativeOf(row: PerTraceRow): boolean | null {
+  return Number(row.fb_judged) > 0 ? Number(row.fb_negative) === 1 : null;
+}
 import { buildMetricsQuery, fillBuckets, toMetricsPoint, type MetricsRow } from './metrics-query.js';
 import { nanosToIso, SPAN_VIEW_COLUMNS, toSpanView, type SpanViewRow } from './span-view.js';
 import { buildTraceListQuery, sortValueOf, type TraceRow } from './trace-list-query.js';
@@ -42,15 +55,16 @@ export class ClickHouseTraceReader implements TraceReader {
   }
 
   async listTraces(projectId: string, query: TraceListQuery): Promise<TraceListPage> {
-    const { sql, params } = buildTraceListQuery(
-      this.database,
-      projectId,
-      query,
-      await this.feedback(projectId),
-    );
+    const settings = await this.feedback(projectId);
+    const { sql, params } = buildTraceListQuery(this.database, projectId, query, settings);
     const rows = await this.rows<TraceRow>(sql, params, 'trace list query failed');
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
+    const feedback = await this.pageFeedback(
+      projectId,
+      settings,
+      page.map((r) => r.trace_id),
+    );
     return {
       items: page.map((row) => ({
         traceId: row.trace_id,
@@ -67,14 +81,27 @@ export class ClickHouseTraceReader implements TraceReader {
         status: row.trace_status,
         userId: row.any_user_id || null,
         sessionId: row.any_session_id || null,
-        feedbackCount: Number(row.fb_count),
-        negativeFeedback: Number(row.fb_judged) > 0 ? Number(row.fb_negative) === 1 : null,
+        feedbackCount: Number(feedback.get(row.trace_id)?.fb_count ?? 0),
+        negativeFeedback: feedback.has(row.trace_id) ? negativeOf(feedback.get(row.trace_id)!) : null,
       })),
       nextCursor:
         rows.length > query.limit && last
           ? encodeCursor({ value: sortValueOf(query.sort, last), traceId: last.trace_id })
           : null,
     };
+  }
+
+  /** Per-trace feedback of a page's traces (a short query by trace ids). */
+  private async pageFeedback(
+    projectId: string,
+    settings: FeedbackSettings,
+    traceIds: string[],
+  ): Promise<Map<string, PerTraceRow>> {
+    if (traceIds.length === 0) return new Map();
+    const params: Record<string, unknown> = { projectId };
+    const sql = perTraceFeedbackSql(this.database, settings, { traceIds }, params);
+    const rows = await this.rows<PerTraceRow>(sql, params, 'trace list feedback query failed');
+    return new Map(rows.map((r) => [r.fb_trace, r]));
   }
 
   async getTrace(projectId: string, traceId: string): Promise<TraceDetail | null> {
