@@ -194,7 +194,15 @@ describe('review queues over the REST API', () => {
     expect(next.item.traceId).toBe(target.traceId);
     // Claimed by bob: nobody else gets it.
     expect((await call('ada', 'POST', `${base}/next`)).status).toBe(204);
-    const manual = await ok<Queue>(call('admin', 'POST', '/api/review-queues', { name: 'manual' }), 201);
+    // A problem's example traces become a queue in one request.
+    const manual = await ok<Queue>(
+      call('admin', 'POST', '/api/review-queues', {
+        name: 'problem examples',
+        items: spans.slice(0, 2).map((s) => ({ traceId: s.traceId })),
+      }),
+      201,
+    );
+    expect(manual.progress).toMatchObject({ items: 2, done: 0 });
     const refused = await call('ada', 'POST', `/api/review-queues/${manual.queueId}/fill`, {});
     expect(refused.status).toBe(400);
     expect((await call('ada', 'GET', '/api/review-queues/q_0000000000000000')).status).toBe(404);

@@ -50,9 +50,13 @@ const queueRuleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('traces_filter'), filter: savedTraceFilterSchema }).strict(),
 ]) satisfies z.ZodType<QueueRule, unknown>;
 
+const queueTargetSchema = z.object({ traceId: hexId(32), spanId: hexId(16).optional() }).strict();
+
 export const createQueueRequestSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
+    /** Traces to start with (a problem's example traces become a queue in one request). */
+    items: z.array(queueTargetSchema).max(500).default([]),
     description: z.string().max(2000).default(''),
     rule: queueRuleSchema.default({ kind: 'manual' }),
     assignment: z.enum(['claim', 'round_robin']).default('claim'),
@@ -74,10 +78,7 @@ export const createQueueRequestSchema = z
 /** Traces (or single spans) added by hand, e.g. selected on the traces list. */
 export const addQueueItemsRequestSchema = z
   .object({
-    items: z
-      .array(z.object({ traceId: hexId(32), spanId: hexId(16).optional() }).strict())
-      .min(1)
-      .max(500),
+    items: z.array(queueTargetSchema).min(1).max(500),
   })
   .strict();
 

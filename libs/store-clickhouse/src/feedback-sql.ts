@@ -112,8 +112,9 @@ function latestJudgementsSql(
 
 /**
  * Per trace: fb_trace, fb_count (items counted), fb_judged (of them judgements), fb_negative (1 when any is
- * negative). For a LEFT JOIN to spans or traces of the same scope (metrics, the traces list): with a time scope,
- * rows may include traces outside the range, which the join drops.
+ * negative). For a join or an IN set against spans of the same scope (metrics, the traces list filter), or by
+ * trace ids (a traces-list page): with a time scope, rows may include traces outside the range, which the join
+ * or the set drops.
  */
 export function perTraceFeedbackSql(
   database: string,

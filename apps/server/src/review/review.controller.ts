@@ -73,7 +73,7 @@ export class ReviewQueuesController {
   @Post()
   @Access('admin')
   async create(@Req() request: AuthedRequest, @Body() body: unknown): Promise<QueueView> {
-    const input = parseOr400(createQueueRequestSchema, body, 'body');
+    const { items, ...input } = parseOr400(createQueueRequestSchema, body, 'body');
     const queue: ReviewQueue = {
       ...input,
       queueId: `q_${randomBytes(8).toString('hex')}`,
@@ -82,7 +82,8 @@ export class ReviewQueuesController {
       createdBy: userOf(request).userId,
     };
     await this.pipeline.review.createQueue(queue);
-    return { ...queue, progress: { items: 0, done: 0, judgements: 0, byReviewer: {} } };
+    if (items.length > 0) await this.pipeline.review.addItems(queue, items, queue.createdBy);
+    return { ...queue, progress: await this.pipeline.review.progress(queue) };
   }
 
   @Get(':queueId')
