@@ -12,6 +12,10 @@ import { ProjectsController } from './auth/projects.controller.js';
 import { UsersController } from './auth/users.controller.js';
 import { OTLP_HTTP, PIPELINE, VERSION } from './common/tokens.js';
 import { CLIENT_ERROR_FILTER } from './common/validation.js';
+import { FeedbackSettingsController } from './feedback/feedback-settings.controller.js';
+import { FeedbackController } from './feedback/feedback.controller.js';
+import { ReviewQueuesController, RubricController } from './review/review.controller.js';
+import { DatasetsController } from './datasets/datasets.controller.js';
 import type { Pipeline } from './composition/pipeline.js';
 import { OtlpController } from './otlp/otlp.controller.js';
 import type { OtlpHttpHandler } from './otlp/otlp-http-handler.js';
@@ -39,6 +43,11 @@ export class AppModule {
             PricesController,
             AlertDestinationsController,
             AlertRulesController,
+            FeedbackController,
+            FeedbackSettingsController,
+            ReviewQueuesController,
+            RubricController,
+            DatasetsController,
           ]
         : []),
     ];

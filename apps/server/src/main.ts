@@ -8,6 +8,7 @@ import { bootstrapKeys } from './composition/bootstrap-keys.js';
 import { createPipeline } from './composition/pipeline.js';
 import { loadConfig } from './config/config.js';
 import { configureFastify } from './http/fastify-setup.js';
+import { registerFeedbackCors } from './feedback/feedback-cors.js';
 import { OtlpGrpcServer } from './otlp/otlp-grpc-server.js';
 import { OtlpHttpHandler } from './otlp/otlp-http-handler.js';
 import { OtlpIngest } from './otlp/otlp-ingest.js';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   });
   adapter.getInstance().server.maxConnections = transport.maxConnections;
   configureFastify(adapter.getInstance(), ingest, otlpHttp);
+  registerFeedbackCors(adapter.getInstance(), pipeline.feedbackSettings);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register({ pipeline, otlpHttp, version: VERSION, auth: auth.services, roles: config.roles }),
     adapter,

@@ -82,3 +82,31 @@ export {
   type CreateAlertDestinationRequest,
   type CreatedAlertDestination,
 } from './alerts.js';
+export {
+  FEEDBACK_MAX_BODY_BYTES,
+  FEEDBACK_MAX_ITEMS,
+  feedbackFieldPath,
+  feedbackItemSchema,
+  feedbackSettingsSchema,
+  feedbackValueProblem,
+  feedbackWriteResultSchema,
+  parseFeedbackBody,
+  storedFeedbackSchema,
+  traceFeedbackListSchema,
+  type FeedbackParse,
+} from './feedback.js';
+export {
+  addQueueItemsRequestSchema,
+  createQueueRequestSchema,
+  fillQueueRequestSchema,
+  judgementRequestSchema,
+  queueItemsQuerySchema,
+  rubricSchema,
+} from './review.js';
+export {
+  createDatasetRequestSchema,
+  createDatasetVersionRequestSchema,
+  datasetExportQuerySchema,
+  datasetItemsQuerySchema,
+  datasetVersionParamSchema,
+} from './datasets.js';

@@ -84,6 +84,10 @@ export const metricsPointSchema = z.object({
   inputTokens: z.number(),
   outputTokens: z.number(),
   costUsd: z.number(),
+  /** Calls whose trace has a feedback judgement, those judged negative, and their ratio (null: none judged). */
+  feedbackCalls: z.number().int(),
+  negativeFeedbackCalls: z.number().int(),
+  negativeFeedbackRate: z.number().nullable(),
 }) satisfies z.ZodType<MetricsPoint>;
 
 export const metricsSummarySchema = z.object({

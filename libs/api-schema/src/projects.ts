@@ -31,8 +31,10 @@ export const updateProjectRequestSchema = z
   .strict();
 
 export const apiKeySchema = z.object({
-  /** "dw_" and 8 characters: identifies the key in lists and logs. */
+  /** "dw_" (public keys: "dwpk_") and 8 characters: identifies the key in lists and logs. */
   prefix: z.string(),
+  /** project: reads the project, sends traces and feedback; public: browser-safe, only sends feedback. */
+  kind: z.enum(['project', 'public']),
   name: z.string(),
   createdAt: z.string(),
   revoked: z.boolean(),
@@ -41,7 +43,12 @@ export type ApiKey = z.infer<typeof apiKeySchema>;
 
 export const apiKeyListSchema = z.object({ items: z.array(apiKeySchema) });
 
-export const createApiKeyRequestSchema = z.object({ name: z.string().trim().min(1).max(200) }).strict();
+export const createApiKeyRequestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    kind: z.enum(['project', 'public']).default('project'),
+  })
+  .strict();
 
 /** The only response that ever holds the key itself. */
 export const createdApiKeySchema = apiKeySchema.extend({ key: z.string() });
@@ -49,4 +56,4 @@ export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
 
 export const apiKeyPrefixParamSchema = z
   .string()
-  .regex(/^dw_[A-Za-z0-9_-]{8}$/, 'a key prefix is "dw_" and 8 characters');
+  .regex(/^(dw|dwpk)_[A-Za-z0-9_-]{8}$/, 'a key prefix is "dw_" (or "dwpk_") and 8 characters');

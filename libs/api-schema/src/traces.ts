@@ -38,6 +38,8 @@ export const traceListQuerySchema = z
     status: z.enum(['ok', 'error']).optional(),
     search: z.string().min(1).max(500).optional(),
     minDurationMs: z.coerce.number().min(0).max(MAX_DURATION_MS).optional(),
+    /** any: with feedback; none: without; negative: judged negative; positive: judged, none negative. */
+    feedback: z.enum(['any', 'none', 'negative', 'positive']).optional(),
     sort: z.enum(['startTime', 'durationMs', 'costUsd', 'totalTokens']).default('startTime'),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -61,6 +63,8 @@ export const traceSummarySchema = z.object({
   status: z.enum(['ok', 'error']),
   userId: z.string().nullable(),
   sessionId: z.string().nullable(),
+  feedbackCount: z.number().int(),
+  negativeFeedback: z.boolean().nullable(),
 }) satisfies z.ZodType<TraceSummary>;
 
 export const traceListPageSchema = z.object({

@@ -1,10 +1,14 @@
 import type { ApiKeyVerifier } from './auth.js';
 import type { PriceOverride } from './span-record.js';
 
+/** project ("dw_"): reads the project and sends traces and feedback; public ("dwpk_"): only sends feedback. */
+export type ApiKeyKind = 'project' | 'public';
+
 /** A project API key as lists show it: never the key or its hash. */
 export interface ApiKeyInfo {
   prefix: string;
   projectId: string;
+  kind: ApiKeyKind;
   name: string;
   revoked: boolean;
   createdAt: string;
@@ -28,6 +32,8 @@ export interface ApiKeyStore extends ApiKeyVerifier {
   revokeKey(projectId: string, prefix: string): Promise<boolean>;
   /** Keys not revoked. */
   countKeys(projectId: string): Promise<number>;
+  /** Any kind of live key (projectFor answers only for project keys); null for a missing, unknown or revoked one. */
+  resolveKey(key: string): Promise<{ projectId: string; kind: ApiKeyKind } | null>;
 }
 
 export interface ProjectStore {

@@ -14,3 +14,6 @@ export type * from './vector-index.js';
 export * from './vector-checks.js';
 export type * from './embedding-sampling.js';
 export type * from './detection.js';
+export type * from './feedback.js';
+export type * from './review.js';
+export type * from './dataset.js';

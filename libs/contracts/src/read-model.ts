@@ -15,6 +15,8 @@ export interface TraceListQuery {
   /** Case-insensitive substring of any input or output message. */
   search?: string;
   minDurationMs?: number;
+  /** Traces with feedback (any), without (none), judged negative, or judged and not negative (positive). */
+  feedback?: 'any' | 'none' | 'negative' | 'positive';
   sort: TraceSortField;
   order: 'asc' | 'desc';
   limit: number;
@@ -38,6 +40,10 @@ export interface TraceSummary {
   status: 'ok' | 'error';
   userId: string | null;
   sessionId: string | null;
+  /** Feedback items counted on the trace (the latest per span, name and user). */
+  feedbackCount: number;
+  /** Some judgement is negative (true), judged and none is (false), nobody judged (null). */
+  negativeFeedback: boolean | null;
 }
 
 export interface TraceListPage {
@@ -108,6 +114,11 @@ export interface MetricsPoint {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** Calls whose trace has a feedback judgement, and of them those judged negative. */
+  feedbackCalls: number;
+  negativeFeedbackCalls: number;
+  /** negativeFeedbackCalls / feedbackCalls; null when nobody judged. */
+  negativeFeedbackRate: number | null;
 }
 
 export interface MetricsSummary {

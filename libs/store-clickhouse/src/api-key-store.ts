@@ -1,26 +1,38 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { ApiKeyInfo, ApiKeyStore } from '@driftwatch/contracts';
+import type { ApiKeyInfo, ApiKeyKind, ApiKeyStore } from '@driftwatch/contracts';
 import { fromClickHouseTime, toClickHouseTime } from './clickhouse-time.js';
 
 const KEY_PATTERN = /^dw_[A-Za-z0-9_-]{32}$/;
+/** Browser-safe keys: their own prefix, so the kind is known from the key (and its stored prefix) alone. */
+const PUBLIC_KEY_PATTERN = /^dwpk_[A-Za-z0-9_-]{32}$/;
+const PUBLIC_PREFIX = 'dwpk_';
+
+function kindOfKey(keyOrPrefix: string): ApiKeyKind {
+  return keyOrPrefix.startsWith(PUBLIC_PREFIX) ? 'public' : 'project';
+}
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-/** "dw_" + 8 characters: enough to tell keys apart in lists and logs, useless to an attacker. */
+/** "dw_" (or "dwpk_") + 8 characters: enough to tell keys apart in lists and logs, useless to an attacker. */
 export function apiKeyPrefix(key: string): string {
-  return key.slice(0, 11);
+  return key.slice(0, kindOfKey(key) === 'public' ? 13 : 11);
 }
 
-/** "dw_" + 192 random bits. */
-export function generateApiKey(): string {
-  return `dw_${randomBytes(24).toString('base64url')}`;
+/** "dw_" + 192 random bits; a public key is "dwpk_" + 192 random bits. */
+export function generateApiKey(kind: ApiKeyKind = 'project'): string {
+  return `${kind === 'public' ? PUBLIC_PREFIX : 'dw_'}${randomBytes(24).toString('base64url')}`;
 }
 
+/** A project key ("dw_"); public keys are not API keys for anything but feedback. */
 export function isWellFormedApiKey(key: string): boolean {
   return KEY_PATTERN.test(key);
+}
+
+export function isWellFormedPublicKey(key: string): boolean {
+  return PUBLIC_KEY_PATTERN.test(key);
 }
 
 /**
@@ -41,12 +53,13 @@ export class ClickHouseApiKeyStore implements ApiKeyStore {
   ) {}
 
   async addKey(projectId: string, key: string, name: string): Promise<ApiKeyInfo> {
-    if (!isWellFormedApiKey(key)) {
-      throw new Error('an API key is "dw_" followed by 32 characters of [A-Za-z0-9_-]');
+    if (!isWellFormedApiKey(key) && !isWellFormedPublicKey(key)) {
+      throw new Error('an API key is "dw_" (public: "dwpk_") followed by 32 characters of [A-Za-z0-9_-]');
     }
     const info: ApiKeyInfo = {
       prefix: apiKeyPrefix(key),
       projectId,
+      kind: kindOfKey(key),
       name,
       revoked: false,
       createdAt: new Date().toISOString(),
@@ -101,9 +114,14 @@ export class ClickHouseApiKeyStore implements ApiKeyStore {
 
   async projectFor(apiKey: string): Promise<string | null> {
     if (!isWellFormedApiKey(apiKey)) return null;
+    return (await this.resolveKey(apiKey))?.projectId ?? null;
+  }
+
+  async resolveKey(key: string): Promise<{ projectId: string; kind: ApiKeyKind } | null> {
+    if (!isWellFormedApiKey(key) && !isWellFormedPublicKey(key)) return null;
     await this.refresh(false);
-    const info = this.byHash.get(hashApiKey(apiKey));
-    return info && !info.revoked ? info.projectId : null;
+    const info = this.byHash.get(hashApiKey(key));
+    return info && !info.revoked ? { projectId: info.projectId, kind: info.kind } : null;
   }
 
   private async refresh(force: boolean): Promise<void> {
@@ -134,6 +152,7 @@ export class ClickHouseApiKeyStore implements ApiKeyStore {
         {
           prefix: r.key_prefix,
           projectId: r.project_id,
+          kind: kindOfKey(r.key_prefix),
           name: r.name,
           revoked: r.revoked === 1,
           createdAt: fromClickHouseTime(r.created_at),

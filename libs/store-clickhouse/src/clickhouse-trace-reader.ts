@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type {
+  FeedbackSettings,
   MetricsQuery,
   MetricsSummary,
   TraceDetail,
@@ -16,6 +17,20 @@ import {
   type LogEventRow,
 } from './log-message-join.js';
 import { classifyClickHouseError } from './errors.js';
+import { DEFAULT_FEEDBACK_SETTINGS } from './feedback-settings-store.js';
+import { perTraceFeedbackSql } from './feedback-sql.js';
+
+interface PerTraceRow {
+  fb_trace: string;
+  fb_count: string;
+  fb_judged: string;
+  fb_negative: number;
+}
+
+/** Judged: negative or not; unjudged (scores, notes only): null. */
+function negativeOf(row: PerTraceRow): boolean | null {
+  return Number(row.fb_judged) > 0 ? Number(row.fb_negative) === 1 : null;
+}
 import { buildMetricsQuery, fillBuckets, toMetricsPoint, type MetricsRow } from './metrics-query.js';
 import { nanosToIso, SPAN_VIEW_COLUMNS, toSpanView, type SpanViewRow } from './span-view.js';
 import { buildTraceListQuery, sortValueOf, type TraceRow } from './trace-list-query.js';
@@ -25,6 +40,9 @@ export class ClickHouseTraceReader implements TraceReader {
   constructor(
     private readonly client: ClickHouseClient,
     private readonly database: string,
+    /** The project's feedback rules (negativity for the metrics and the traces list). */
+    private readonly feedback: (projectId: string) => Promise<FeedbackSettings> = async () =>
+      DEFAULT_FEEDBACK_SETTINGS,
   ) {}
 
   private async rows<T>(sql: string, params: Record<string, unknown>, what: string): Promise<T[]> {
@@ -37,10 +55,16 @@ export class ClickHouseTraceReader implements TraceReader {
   }
 
   async listTraces(projectId: string, query: TraceListQuery): Promise<TraceListPage> {
-    const { sql, params } = buildTraceListQuery(this.database, projectId, query);
+    const settings = await this.feedback(projectId);
+    const { sql, params } = buildTraceListQuery(this.database, projectId, query, settings);
     const rows = await this.rows<TraceRow>(sql, params, 'trace list query failed');
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
+    const feedback = await this.pageFeedback(
+      projectId,
+      settings,
+      page.map((r) => r.trace_id),
+    );
     return {
       items: page.map((row) => ({
         traceId: row.trace_id,
@@ -57,12 +81,27 @@ export class ClickHouseTraceReader implements TraceReader {
         status: row.trace_status,
         userId: row.any_user_id || null,
         sessionId: row.any_session_id || null,
+        feedbackCount: Number(feedback.get(row.trace_id)?.fb_count ?? 0),
+        negativeFeedback: feedback.has(row.trace_id) ? negativeOf(feedback.get(row.trace_id)!) : null,
       })),
       nextCursor:
         rows.length > query.limit && last
           ? encodeCursor({ value: sortValueOf(query.sort, last), traceId: last.trace_id })
           : null,
     };
+  }
+
+  /** Per-trace feedback of a page's traces (a short query by trace ids). */
+  private async pageFeedback(
+    projectId: string,
+    settings: FeedbackSettings,
+    traceIds: string[],
+  ): Promise<Map<string, PerTraceRow>> {
+    if (traceIds.length === 0) return new Map();
+    const params: Record<string, unknown> = { projectId };
+    const sql = perTraceFeedbackSql(this.database, settings, { traceIds }, params);
+    const rows = await this.rows<PerTraceRow>(sql, params, 'trace list feedback query failed');
+    return new Map(rows.map((r) => [r.fb_trace, r]));
   }
 
   async getTrace(projectId: string, traceId: string): Promise<TraceDetail | null> {
@@ -99,8 +138,9 @@ export class ClickHouseTraceReader implements TraceReader {
   }
 
   async metricsSummary(projectId: string, query: MetricsQuery): Promise<MetricsSummary> {
-    const totals = buildMetricsQuery(this.database, projectId, query, false);
-    const buckets = buildMetricsQuery(this.database, projectId, query, true);
+    const feedback = await this.feedback(projectId);
+    const totals = buildMetricsQuery(this.database, projectId, query, false, feedback);
+    const buckets = buildMetricsQuery(this.database, projectId, query, true, feedback);
     const [totalRows, bucketRows] = await Promise.all([
       this.rows<MetricsRow>(totals.sql, totals.params, 'metrics query failed'),
       this.rows<MetricsRow>(buckets.sql, buckets.params, 'metrics query failed'),

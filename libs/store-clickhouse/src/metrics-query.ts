@@ -1,6 +1,7 @@
-import type { MetricsPoint, MetricsQuery } from '@driftwatch/contracts';
+import type { FeedbackSettings, MetricsPoint, MetricsQuery } from '@driftwatch/contracts';
 import { DEFAULT_SERIES, MAX_SERIES, OTHER_SERIES } from '@driftwatch/api-schema';
 import { countedUsageCondition } from './counted-usage.js';
+import { perTraceFeedbackSql } from './feedback-sql.js';
 
 const MODEL = "if(response_model != '', response_model, request_model)";
 const RANGE = `project_id = {projectId:String}
@@ -18,7 +19,11 @@ export function buildMetricsQuery(
   projectId: string,
   query: MetricsQuery,
   bucketed: boolean,
+  feedback: FeedbackSettings,
 ): { sql: string; params: Record<string, unknown> } {
+  const feedbackParams: Record<string, unknown> = {};
+  // A call's feedback is its trace's (see feedback-sql.ts), joined by trace id; calls without feedback get zeros.
+  const perTrace = perTraceFeedbackSql(database, feedback, query, feedbackParams);
   const grouped = query.groupBy === 'model';
   const counted = `${RANGE}
       AND ${countedUsageCondition(database)}`;
@@ -38,13 +43,16 @@ export function buildMetricsQuery(
       quantiles(0.5, 0.95, 0.99)(duration_ns) AS latency,
       sum(ifNull(input_tokens, 0)) AS input_tokens,
       sum(ifNull(output_tokens, 0)) AS output_tokens,
-      sum(ifNull(cost_usd, 0)) AS cost_usd
-    FROM ${database}.spans FINAL
-    WHERE ${counted}
+      sum(ifNull(cost_usd, 0)) AS cost_usd,
+      countIf(fb_judged > 0) AS feedback_calls,
+      countIf(fb_negative = 1) AS negative_feedback_calls
+    FROM (SELECT * FROM ${database}.spans FINAL WHERE ${counted}) AS s
+    GLOBAL LEFT JOIN (${perTrace}) AS fb ON s.trace_id = fb.fb_trace
     ${groupBy.length ? `GROUP BY ${groupBy.join(', ')} ORDER BY ${groupBy.join(', ')}` : ''}`;
   return {
     sql,
     params: {
+      ...feedbackParams,
       projectId,
       fromMs: Math.floor(query.fromMs),
       toMs: Math.ceil(query.toMs),
@@ -65,11 +73,15 @@ export interface MetricsRow {
   input_tokens: string | number;
   output_tokens: string | number;
   cost_usd: number;
+  feedback_calls: string | number;
+  negative_feedback_calls: string | number;
 }
 
 export function toMetricsPoint(row: MetricsRow, bucketStart: string): MetricsPoint {
   const requests = Number(row.requests);
   const errors = Number(row.errors);
+  const feedbackCalls = Number(row.feedback_calls);
+  const negativeFeedbackCalls = Number(row.negative_feedback_calls);
   const [p50 = 0, p95 = 0, p99 = 0] = row.latency.map((ns) => (Number.isFinite(ns) ? ns / 1e6 : 0));
   return {
     bucketStart,
@@ -83,6 +95,9 @@ export function toMetricsPoint(row: MetricsRow, bucketStart: string): MetricsPoi
     inputTokens: Number(row.input_tokens),
     outputTokens: Number(row.output_tokens),
     costUsd: row.cost_usd,
+    feedbackCalls,
+    negativeFeedbackCalls,
+    negativeFeedbackRate: feedbackCalls ? negativeFeedbackCalls / feedbackCalls : null,
   };
 }
 
@@ -110,6 +125,9 @@ export function fillBuckets(points: MetricsPoint[], query: MetricsQuery): Metric
           inputTokens: 0,
           outputTokens: 0,
           costUsd: 0,
+          feedbackCalls: 0,
+          negativeFeedbackCalls: 0,
+          negativeFeedbackRate: null,
         },
       );
     }

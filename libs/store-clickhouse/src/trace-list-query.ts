@@ -1,6 +1,19 @@
-import type { TraceListQuery, TraceSortField } from '@driftwatch/contracts';
+import type { FeedbackSettings, TraceListQuery, TraceSortField } from '@driftwatch/contracts';
 import { countedUsageCondition } from './counted-usage.js';
 import { decodeCursor, InvalidCursorError } from './cursor.js';
+import { perTraceFeedbackSql } from './feedback-sql.js';
+
+/**
+ * The traces list's feedback filter: the traces with feedback matching, as a set the span scan is restricted to
+ * before grouping (`none` is the complement of `any`). The page's own feedback columns are read afterwards for
+ * its traces only (see ClickHouseTraceReader.listTraces): joining every trace of the range cost 2-3x the list.
+ */
+const FEEDBACK_FILTERS: Record<NonNullable<TraceListQuery['feedback']>, string> = {
+  any: 'fb_count > 0',
+  none: 'fb_count > 0',
+  negative: 'fb_negative = 1',
+  positive: 'fb_judged > 0 AND fb_negative = 0',
+};
 
 /** Per-trace aggregates over the spans of the range; usage and cost only from counted model calls. */
 const TRACE_COLUMNS = `
@@ -80,6 +93,7 @@ export function buildTraceListQuery(
   database: string,
   projectId: string,
   query: TraceListQuery,
+  feedback: FeedbackSettings,
 ): { sql: string; params: Record<string, unknown> } {
   const params: Record<string, unknown> = {
     projectId,
@@ -137,6 +151,12 @@ export function buildTraceListQuery(
       `(${sort.expr} ${op} {cursorValue:${sort.type}} OR (${sort.expr} = {cursorValue:${sort.type}} AND trace_id ${op} {cursorTrace:String}))`,
     );
   }
+  let feedbackFilter = '';
+  if (query.feedback) {
+    const perTrace = perTraceFeedbackSql(database, feedback, query, params);
+    const op = query.feedback === 'none' ? 'GLOBAL NOT IN' : 'GLOBAL IN';
+    feedbackFilter = `AND trace_id ${op} (SELECT fb_trace FROM (${perTrace}) WHERE ${FEEDBACK_FILTERS[query.feedback]})`;
+  }
   const sql = `
     SELECT ${TRACE_COLUMNS}
     FROM (
@@ -145,6 +165,7 @@ export function buildTraceListQuery(
       WHERE project_id = {projectId:String}
         AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
         AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
+        ${feedbackFilter}
     )
     GROUP BY trace_id
     ${having.length ? `HAVING ${having.join('\n      AND ')}` : ''}

@@ -9,12 +9,15 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import type { StoredUser, UserRole } from '@driftwatch/contracts';
+import type { ApiKeyKind, StoredUser, UserRole } from '@driftwatch/contracts';
 import { AUTH, PROJECT_HEADER, type AuthServices } from './auth.constants.js';
 import { sessionToken } from './session-cookie.js';
 
-/** read: viewers and up; annotate: members and up; admin: admins; signedIn: any user, no project. */
-export type AccessLevel = 'read' | 'annotate' | 'admin' | 'signedIn';
+/**
+ * read: viewers and up; annotate: members and up; admin: admins; signedIn: any user, no project;
+ * feedback: members and up, project keys, and public keys (the only level a public key passes).
+ */
+export type AccessLevel = 'read' | 'annotate' | 'admin' | 'signedIn' | 'feedback';
 /** Where the project comes from: header or ?project= ("request"), the :id path parameter, or none. */
 export type ProjectSource = 'request' | 'param' | 'none';
 interface AccessRule {
@@ -24,14 +27,14 @@ interface AccessRule {
 
 const ACCESS_RULE = 'driftwatch:access';
 const RANK: Record<UserRole, number> = { viewer: 1, member: 2, admin: 3 };
-const NEEDED: Record<AccessLevel, number> = { signedIn: 1, read: 1, annotate: 2, admin: 3 };
+const NEEDED: Record<AccessLevel, number> = { signedIn: 1, read: 1, annotate: 2, admin: 3, feedback: 2 };
 
 /** Declares who may call a route; a route guarded without a rule is refused (fail closed). */
 export const Access = (level: AccessLevel, project: ProjectSource = 'request') =>
   SetMetadata(ACCESS_RULE, { level, project } satisfies AccessRule);
 
 export type AuthedRequest = FastifyRequest & {
-  auth?: { user: StoredUser | null; projectId: string | null };
+  auth?: { user: StoredUser | null; projectId: string | null; keyKind?: ApiKeyKind };
 };
 
 /**
@@ -55,14 +58,20 @@ export class AccessGuard implements CanActivate {
     const asked = requestedProject(request, rule.project);
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer) {
-      const keyProject = await this.auth.keys.projectFor(bearer);
-      if (!keyProject)
+      const key = await this.auth.keys.resolveKey(bearer);
+      if (!key)
         throw new UnauthorizedException('missing or unknown API key (send Authorization: Bearer <key>)');
-      if (rule.level !== 'read' || rule.project === 'none')
-        throw new ForbiddenException('a project API key can only read its project; sign in for this');
-      if (asked && asked !== keyProject)
+      if (key.kind === 'public' && rule.level !== 'feedback')
+        throw new ForbiddenException(
+          'a public key (dwpk_) can only send feedback (POST /api/feedback); use a project key or sign in',
+        );
+      if ((rule.level !== 'read' && rule.level !== 'feedback') || rule.project === 'none')
+        throw new ForbiddenException(
+          'a project API key can only read its project and send feedback; sign in for this',
+        );
+      if (asked && asked !== key.projectId)
         throw new ForbiddenException('this API key belongs to another project');
-      request.auth = { user: null, projectId: keyProject };
+      request.auth = { user: null, projectId: key.projectId, keyKind: key.kind };
       return true;
     }
     const token = sessionToken(request);

@@ -76,9 +76,9 @@ export class ProjectsController {
   @Post(':id/api-keys')
   @Access('admin', 'param')
   async createKey(@Param('id') id: string, @Body() body: unknown): Promise<CreatedApiKey> {
-    const { name } = parseOr400(createApiKeyRequestSchema, body, 'body');
+    const { name, kind } = parseOr400(createApiKeyRequestSchema, body, 'body');
     await this.existing(id);
-    const key = generateApiKey();
+    const key = generateApiKey(kind);
     const info = await this.auth.keys.addKey(id, key, name);
     return { ...apiKeyView(info), key };
   }

@@ -19,5 +19,5 @@ export function projectView(p: ProjectInfo): Project {
 }
 
 export function apiKeyView(k: ApiKeyInfo): ApiKey {
-  return { prefix: k.prefix, name: k.name, createdAt: k.createdAt, revoked: k.revoked };
+  return { prefix: k.prefix, kind: k.kind, name: k.name, createdAt: k.createdAt, revoked: k.revoked };
 }

@@ -3,11 +3,15 @@ import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type {
   ApiKeyStore,
+  DatasetStore,
   Deadline,
+  FeedbackSettingsStore,
+  FeedbackStore,
   LlmEventWriter,
   PriceOverrideStore,
   ProjectStore,
   RetentionStore,
+  ReviewStore,
   SpanQueue,
   TraceReader,
   UserStore,
@@ -18,9 +22,13 @@ import { KafkaSpanQueue } from '@driftwatch/queue-kafka';
 import { MemorySpanQueue } from '@driftwatch/queue-memory';
 import {
   ClickHouseApiKeyStore,
+  ClickHouseDatasetStore,
+  ClickHouseFeedbackSettingsStore,
+  ClickHouseFeedbackStore,
   ClickHousePriceOverrideStore,
   ClickHouseProjectStore,
   ClickHouseRetentionStore,
+  ClickHouseReviewStore,
   ClickHouseSpanWriter,
   ClickHouseTraceReader,
   ClickHouseUserStore,
@@ -43,6 +51,13 @@ export interface Pipeline {
   /** Price overrides per project: set through the API, applied by the ingest to new spans. */
   prices: PriceOverrideStore;
   alerts: Alerts;
+  /** End-user feedback and scores, and each project's feedback settings (origins, how names are judged). */
+  feedback: FeedbackStore;
+  feedbackSettings: FeedbackSettingsStore;
+  /** Review queues, rubrics and judgements. */
+  review: ReviewStore;
+  /** Datasets built from reviewed items, in immutable versions. */
+  datasets: DatasetStore;
   /** Embedder, vector index and the embedding stage (beside the writer, never in ingest's path). */
   embedding: Embedding;
   /** What this process's roles need, checked now; /readyz answers 503 with the reasons when not ready. */
@@ -116,7 +131,9 @@ export async function createPipeline(
   const sweeper = new RetentionSweeper(projects, retention, log);
   sweeper.start();
   const alerts = await createAlerts(config, readClient, projects, log);
-  const reader = new ClickHouseTraceReader(readClient, config.database);
+  const feedbackSettings = new ClickHouseFeedbackSettingsStore(readClient, config.database);
+  const feedbackRules = (projectId: string) => feedbackSettings.current(projectId);
+  const reader = new ClickHouseTraceReader(readClient, config.database, feedbackRules);
   let closed = false;
   return {
     queue,
@@ -128,6 +145,10 @@ export async function createPipeline(
     users,
     prices: new ClickHousePriceOverrideStore(readClient, config.database),
     alerts,
+    feedback: new ClickHouseFeedbackStore(readClient, config.database, feedbackRules),
+    feedbackSettings,
+    review: new ClickHouseReviewStore(readClient, config.database),
+    datasets: new ClickHouseDatasetStore(readClient, config.database),
     embedding,
     isReady: () => readiness(config.roles, readClient, queue, writer, embedding),
     shutdown: async (deadline) => {

@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { FEEDBACK_MAX_BODY_BYTES } from '@driftwatch/api-schema';
+import { isFeedbackPath } from '../feedback/feedback-cors.js';
 import type { AdmissionTicket } from '../otlp/admission.js';
 import type { OtlpHttpHandler } from '../otlp/otlp-http-handler.js';
 import type { OtlpIngest } from '../otlp/otlp-ingest.js';
@@ -55,15 +57,18 @@ export function configureFastify(
   ingest: OtlpIngest,
   handler: OtlpHttpHandler,
 ): void {
-  const limit = fastify.initialConfig.bodyLimit ?? 1024 * 1024;
+  const restLimit = fastify.initialConfig.bodyLimit ?? 1024 * 1024;
+  // Feedback may come from any browser holding a public key: a smaller bound than the other REST bodies.
+  const limitOf = (url: string) =>
+    isFeedbackPath(url) ? Math.min(restLimit, FEEDBACK_MAX_BODY_BYTES) : restLimit;
   fastify.removeContentTypeParser(['application/json']);
   fastify.addContentTypeParser('application/json', (request, payload, done) => {
     if (isOtlp(request.url)) return done(null, undefined);
-    readRaw(payload, limit).then((body) => done(...parseJson(body)), done);
+    readRaw(payload, limitOf(request.url)).then((body) => done(...parseJson(body)), done);
   });
   fastify.addContentTypeParser('*', (request, payload, done) => {
     if (isOtlp(request.url)) return done(null, undefined);
-    readRaw(payload, limit).then((body) => done(null, body), done);
+    readRaw(payload, limitOf(request.url)).then((body) => done(null, body), done);
   });
 
   fastify.addHook('onRequest', async (request, reply) => {

@@ -40,7 +40,13 @@ export interface OtlpHttpLimits {
 }
 
 // gRPC status codes for the google.rpc.Status body, as the OTLP/HTTP spec suggests.
-const RPC = { INVALID_ARGUMENT: 3, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
+const RPC = {
+  INVALID_ARGUMENT: 3,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
 
 const HTTP_OF: Record<Exclude<ExportOutcome['kind'], 'stored'>, { status: number; rpc: number }> = {
   unauthenticated: { status: 401, rpc: RPC.UNAUTHENTICATED },
@@ -78,8 +84,14 @@ export class OtlpHttpHandler {
     ticket: AdmissionTicket,
   ): Promise<OtlpHttpResponse | null> {
     const format = formatOf(request.contentType);
-    const projectId = await this.ingest.authenticate(bearerKey(request.authorization));
+    const key = bearerKey(request.authorization);
+    const projectId = await this.ingest.authenticate(key);
     if (!projectId) {
+      // A browser-safe public key (dwpk_) is never an ingest key, whether or not it exists.
+      if (key?.startsWith('dwpk_')) {
+        const message = 'a public key (dwpk_) can only send feedback; send traces with a project key (dw_)';
+        return this.failure(format ?? 'json', 403, RPC.PERMISSION_DENIED, message);
+      }
       const message = 'missing or unknown API key (send Authorization: Bearer <key>)';
       return this.failure(format ?? 'json', 401, RPC.UNAUTHENTICATED, message);
     }

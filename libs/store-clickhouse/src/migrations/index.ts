@@ -7,6 +7,8 @@ import { llmLogEvents } from './006-llm-log-events.js';
 import { usageEstimatesAndPrices } from './007-usage-estimates-and-prices.js';
 import { alerts } from './010-alerts.js';
 import { embeddingSampling } from './012-embedding-sampling.js';
+import { feedback } from './015-feedback.js';
+import { reviewAndDatasets } from './016-review-and-datasets.js';
 import { problemRoutes } from './017-problem-routes.js';
 import type { Migration } from './migration.js';
 
@@ -21,5 +23,7 @@ export const migrations: readonly Migration[] = [
   usageEstimatesAndPrices,
   alerts,
   embeddingSampling,
+  feedback,
+  reviewAndDatasets,
   problemRoutes,
 ];

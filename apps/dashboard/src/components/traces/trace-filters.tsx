@@ -11,6 +11,7 @@ export const FILTER_KEYS = [
   'status',
   'search',
   'minDurationMs',
+  'feedback',
 ] as const;
 
 /** The filters of GET /api/traces; submitting writes them to the URL (a view can be shared as a link). */
@@ -67,6 +68,16 @@ export function TraceFilters({
           <option value="">any</option>
           <option value="ok">ok</option>
           <option value="error">error</option>
+        </select>
+      </label>
+      <label className="field">
+        <span>Feedback</span>
+        <select name="feedback" defaultValue={values.feedback}>
+          <option value="">any or none</option>
+          <option value="any">with feedback</option>
+          <option value="negative">negative</option>
+          <option value="positive">positive</option>
+          <option value="none">without feedback</option>
         </select>
       </label>
       <label className="field">

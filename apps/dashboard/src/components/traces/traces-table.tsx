@@ -16,9 +16,21 @@ const COLUMNS: Array<{ label: string; field?: SortField; num?: boolean }> = [
   { label: 'Duration', field: 'durationMs', num: true },
   { label: 'Tokens', field: 'totalTokens', num: true },
   { label: 'Cost', field: 'costUsd', num: true },
+  { label: 'Feedback' },
   { label: 'User' },
   { label: 'Session' },
 ];
+
+/** Negative (👎), judged and positive (👍), or only comments and scores (the count); '—' without feedback. */
+function feedbackCell(t: TraceSummary) {
+  if (t.feedbackCount === 0) return '—';
+  const mark = t.negativeFeedback === true ? 'negative' : t.negativeFeedback === false ? 'positive' : 'noted';
+  return (
+    <span className={`badge feedback-${mark}`} title={`${t.feedbackCount} feedback item(s): ${mark}`}>
+      {mark === 'negative' ? '👎' : mark === 'positive' ? '👍' : '•'} {t.feedbackCount}
+    </span>
+  );
+}
 
 /** Sortable traces table; j/k move the selection, Enter opens it (ignored while typing in a field). */
 export function TracesTable({
@@ -118,6 +130,7 @@ export function TracesTable({
                 {t.usageEstimated ? <EstimatedMark /> : null}
               </td>
               <td className="num">{formatCost(t.costUsd)}</td>
+              <td className="nowrap">{feedbackCell(t)}</td>
               <td className="ellipsis">{t.userId ?? '—'}</td>
               <td className="ellipsis">
                 {t.sessionId ? (
