@@ -13,3 +13,6 @@ export { ClickHouseOutbox } from './alert-outbox.js';
 export { ClickHouseAlertDestinationStore } from './alert-destination-store.js';
 export { ClickHouseMetricRuleStore } from './metric-rule-store.js';
 export { ClickHouseMetricRuleReader } from './metric-rule-reader.js';
+export { AUTO_RESOLVE_WINDOWS, ClickHouseProblemStore } from './problem-store.js';
+export { ClickHouseDetectionLedger, ClickHouseDetectorSettingsStore } from './detection-ledger.js';
+export { ClickHouseDetectionInputReader, baselineWindow } from './detection-input-reader.js';
