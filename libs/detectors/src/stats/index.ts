@@ -1,0 +1,13 @@
+export { chiSquareSf, gammaSf, logGamma, normalCdf, normalSf } from './distributions.js';
+export { benjaminiHochberg, chiSquareShares, fisherExact, twoProportion, type Count } from './proportions.js';
+export { mannWhitney, normalPValue, type Alternative, type TestResult } from './rank-tests.js';
+export {
+  mean,
+  permutationTest,
+  quantileBootstrapTest,
+  quantileDifferenceCi,
+  quantileExceedanceTest,
+  quantileOf,
+  type BootstrapInterval,
+} from './resampling.js';
+export { calibrateThreshold, calibratedCusum, cusum, pageHinkley, type SequentialResult } from './sequential.js';
