@@ -75,3 +75,21 @@ export {
   type CreateAlertDestinationRequest,
   type CreatedAlertDestination,
 } from './alerts.js';
+export {
+  DEFAULT_DETECTOR_SETTINGS,
+  DETECTION_DIMENSIONS,
+  DETECTOR_KINDS,
+  MAX_BACKFILL_WINDOWS,
+  detectionWindowResultSchema,
+  detectorSettingsRequestSchema,
+  detectorSettingsSchema,
+  problemIdParamSchema,
+  problemListQuerySchema,
+  problemListSchema,
+  problemSchema,
+  runDetectorsRequestSchema,
+  runDetectorsResponseSchema,
+  type DetectionWindowResult,
+  type DetectorSettingsView,
+  type ProblemView,
+} from './detection.js';

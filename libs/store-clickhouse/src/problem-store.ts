@@ -194,7 +194,8 @@ function covers(p: StoredProblem, window: TimeWindow): boolean {
   return p.firstWindowFromMs <= window.fromMs && window.toMs <= p.lastSeenAt;
 }
 
-function strip(p: StoredProblem): Problem {
-  const { firstWindowFromMs: _first, version: _version, ...problem } = p;
+/** The problem, with where it started (firstWindowFromMs: the API shows it, the contract does not need it). */
+function strip(p: StoredProblem): Problem & { firstWindowFromMs: number } {
+  const { version: _version, ...problem } = p;
   return problem;
 }

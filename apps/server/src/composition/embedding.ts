@@ -51,7 +51,7 @@ export async function createEmbedding(
   log: (message: string) => void,
 ): Promise<Embedding> {
   const { embeddings } = config;
-  const wanted = config.roles.has('embedder') || config.roles.has('api');
+  const wanted = config.roles.has('embedder') || config.roles.has('api') || config.roles.has('detector');
   if (embeddings.mode === 'off' || !wanted) return disabled(embeddings.mode === 'off' ? 'off' : null);
 
   const embedder: Embedder =

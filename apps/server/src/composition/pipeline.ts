@@ -30,6 +30,7 @@ import {
 import type { DriftwatchConfig } from '../config/config.js';
 import { RetentionSweeper } from '../retention/retention-sweeper.js';
 import { type Alerts, createAlerts } from './alerts.js';
+import { createDetection, type Detection } from './detection.js';
 import { createEmbedding, type Embedding } from './embedding.js';
 
 export interface Pipeline {
@@ -45,6 +46,8 @@ export interface Pipeline {
   alerts: Alerts;
   /** Embedder, vector index and the embedding stage (beside the writer, never in ingest's path). */
   embedding: Embedding;
+  /** Problems, detector settings and the detection runner (on an interval in the detector role). */
+  detection: Detection;
   /** What this process's roles need, checked now; /readyz answers 503 with the reasons when not ready. */
   isReady(): Promise<ReadinessReport>;
   shutdown(deadline: Deadline): Promise<void>;
@@ -117,6 +120,7 @@ export async function createPipeline(
   sweeper.start();
   const alerts = await createAlerts(config, readClient, projects, log);
   const reader = new ClickHouseTraceReader(readClient, config.database);
+  const detection = createDetection(config, readClient, projects, () => embedding.index, log);
   let closed = false;
   return {
     queue,
@@ -129,11 +133,13 @@ export async function createPipeline(
     prices: new ClickHousePriceOverrideStore(readClient, config.database),
     alerts,
     embedding,
-    isReady: () => readiness(config.roles, readClient, queue, writer, embedding),
+    detection,
+    isReady: () => readiness(config.roles, readClient, queue, writer, embedding, detection),
     shutdown: async (deadline) => {
       if (closed) return;
       closed = true;
       await sweeper.stop();
+      await detection.stop();
       await alerts.shutdown(deadline);
       await queue.shutdown(deadline);
       await writer.shutdown(deadline);
@@ -160,6 +166,7 @@ async function readiness(
   queue: SpanQueue,
   writer: BatchingWriter,
   embedding: Embedding,
+  detection: Detection,
 ): Promise<ReadinessReport> {
   const [store, queueState, embedder] = await Promise.all([
     probeStore(readClient),
@@ -175,6 +182,7 @@ async function readiness(
   const ready = Object.values(checks).every((c) => c.ready);
   // Shown, never required: ingest and the API work without embeddings.
   checks.embedder = embedder;
+  checks.detector = detection.check();
   return { ready, checks };
 }
 
