@@ -242,7 +242,9 @@ class Context {
       const v = f(this.input.currentCalls[i]!);
       if (v !== null) [current.push(sign * v), times.push(this.input.currentCalls[i]!.timeMs)];
     }
-    const baseline = Array.from(this.values('baseline', slice.baseline, f), (v) => sign * v);
+    const all = this.values('baseline', slice.baseline, f);
+    const every = Math.max(1, Math.ceil(all.length / 2000));
+    const baseline = Array.from(all.filter((_, i) => i % every === 0), (v) => sign * v);
     if (current.length < 2 || baseline.length < 2) return undefined;
     const result = calibratedCusum(baseline, current, this.input.settings.falseAlarmRate, {
       seed: this.seed,
