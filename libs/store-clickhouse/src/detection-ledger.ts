@@ -70,8 +70,6 @@ export class ClickHouseDetectorSettingsStore implements DetectorSettingsStore {
  * to one problem.
  */
 export class ClickHouseDetectionLedger implements DetectionLedger {
-  private version = 0;
-
   constructor(
     private readonly client: ClickHouseClient,
     private readonly database: string,
@@ -91,8 +89,8 @@ export class ClickHouseDetectionLedger implements DetectionLedger {
     if (windows.length === 0) return new Set();
     const done = await rows<{ from: string; to: string }>(
       this.client,
-      `SELECT toUnixTimestamp64Milli(window_from) AS from, toUnixTimestamp64Milli(window_to) AS to
-       FROM ${this.database}.detection_runs FINAL
+      `SELECT DISTINCT toUnixTimestamp64Milli(window_from) AS from, toUnixTimestamp64Milli(window_to) AS to
+       FROM ${this.database}.detection_runs
        WHERE project_id = {projectId:String} AND outcome = 'ok'
          AND window_from >= fromUnixTimestamp64Milli({fromMs:Int64})
          AND window_from <= fromUnixTimestamp64Milli({lastMs:Int64})`,
@@ -107,7 +105,6 @@ export class ClickHouseDetectionLedger implements DetectionLedger {
   }
 
   async recordRun(run: DetectionRun): Promise<void> {
-    this.version = Math.max(Date.now() * 1000, this.version + 1);
     await insert(this.client, `${this.database}.detection_runs`, [
       {
         project_id: run.projectId,
@@ -120,8 +117,6 @@ export class ClickHouseDetectionLedger implements DetectionLedger {
         error: run.error.slice(0, 2000),
         findings: run.findings,
         skipped: JSON.stringify(run.skipped.slice(0, 1000)),
-        // A success is never replaced by a later failure of the same window (a second runner, a re-run).
-        version: this.version + (run.outcome === 'ok' ? 2 ** 52 : 0),
       },
     ]);
   }

@@ -7,7 +7,8 @@ import type { Migration } from './migration.js';
  *   The id is derived from (project, cause, first window), so two runners that both open it write the same row.
  * - problem_states: status, who acknowledged or resolved it and when. Apart from `problems` so that a runner
  *   refreshing a problem's numbers never overwrites an acknowledgement made meanwhile, and vice versa.
- * - detection_runs: one row per (project, window), its outcome; a window whose run succeeded is not run again.
+ * - detection_runs: one row per run of a (project, window), with its outcome and runner; a window with a successful
+ *   run is not run again. Every attempt is kept (a plain MergeTree), so the history shows failures and retries.
  * - detection_leases: the runner working on a project (alert-lease.ts's currentHolder over the live rows).
  *   A ClickHouse lease rather than Kafka group membership: ClickHouse is the one engine both modes run (embedded
  *   has no Kafka), and the outbox already relies on the same mechanism.
@@ -69,9 +70,8 @@ export const problems: Migration = {
       outcome LowCardinality(String),
       error String,
       findings UInt32,
-      skipped String CODEC(ZSTD(3)),
-      version UInt64
-    ) ENGINE = ReplacingMergeTree(version) ORDER BY (project_id, window_from, window_to)
+      skipped String CODEC(ZSTD(3))
+    ) ENGINE = MergeTree ORDER BY (project_id, window_from, window_to, started_at)
     TTL toDateTime(window_to) + INTERVAL 400 DAY DELETE`,
     `CREATE TABLE IF NOT EXISTS {db}.detection_leases (
       project_id String,
