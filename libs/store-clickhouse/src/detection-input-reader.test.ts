@@ -25,6 +25,25 @@ const settings: DetectorSettings = {
 let client: ReturnType<typeof embeddedForTests>['client'];
 let database: string;
 const root = spanRecord({ projectId: P, llm: null, startTimeUnixNano: nanos(current.fromMs + 1000) });
+const failedCall = spanRecord({
+  projectId: P,
+  traceId: root.traceId,
+  parentSpanId: root.spanId,
+  startTimeUnixNano: nanos(current.fromMs + 2000),
+  durationNs: 1_500_000_000,
+  status: 'error',
+  promptName: 'support',
+  promptVersion: '3',
+  release: '2.4.0',
+  llm: llmCall({
+    costUsd: 0.002,
+    inputMessages: [
+      { role: 'user', parts: [{ type: 'text', content: 'first question' }] },
+      { role: 'assistant', parts: [{ type: 'text', content: 'an answer' }] },
+      { role: 'user', parts: [{ type: 'text', content: 'Where is my "card" PIN?' }] },
+    ],
+  }),
+});
 
 beforeAll(async () => {
   ({ client, database } = embeddedForTests());
@@ -33,18 +52,7 @@ beforeAll(async () => {
   await writer.insert([
     root,
     // A call in the current window, failed, priced, with a prompt, under the root (agent spans are not calls).
-    spanRecord({
-      projectId: P,
-      traceId: root.traceId,
-      parentSpanId: root.spanId,
-      startTimeUnixNano: nanos(current.fromMs + 2000),
-      durationNs: 1_500_000_000,
-      status: 'error',
-      promptName: 'support',
-      promptVersion: '3',
-      release: '2.4.0',
-      llm: llmCall({ costUsd: 0.002 }),
-    }),
+    failedCall,
     // Baseline: two hours before; one call three hours before is outside it.
     spanRecord({ projectId: P, startTimeUnixNano: nanos(current.fromMs - HOUR), release: '2.3.0' }),
     spanRecord({ projectId: P, startTimeUnixNano: nanos(current.fromMs - 2 * HOUR), release: '2.4.0' }),
@@ -66,7 +74,7 @@ function fakeIndex(fail = false): VectorIndex & { requests: VectorSampleRequest[
   const entry = (field: 'request' | 'response'): VectorEntry => ({
     projectId: P,
     traceId: root.traceId,
-    spanId: 'b'.repeat(16),
+    spanId: failedCall.spanId,
     field,
     timeMs: current.fromMs,
     model: 'gpt-4o-mini',
@@ -134,7 +142,10 @@ describe('ClickHouseDetectionInputReader', () => {
       maxVectorsPerWindow: 1000,
     });
     const input = await reader.read(P, current, settings);
-    expect(input.currentVectors.map((v) => v.field)).toEqual(['request', 'response']);
+    expect(input.currentVectors.map((v) => [v.field, v.text])).toEqual([
+      ['request', 'Where is my "card" PIN?'],
+      ['response', undefined],
+    ]);
     expect(index.requests).toContainEqual({ projectId: P, ...current, field: 'request', limit: 500 });
     const errors: unknown[] = [];
     const failing = new ClickHouseDetectionInputReader(client, database, {

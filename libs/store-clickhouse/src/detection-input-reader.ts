@@ -130,19 +130,52 @@ export class ClickHouseDetectionInputReader implements DetectionInputReader {
           index.sample({ projectId, fromMs: window.fromMs, toMs: window.toMs, field, limit }),
         ),
       );
-      return sides.flat().map((e) => ({
-        traceId: e.traceId,
-        spanId: e.spanId,
-        timeMs: e.timeMs,
-        field: e.field,
-        model: e.model,
-        release: e.release,
-        vector: e.vector,
-      }));
+      const entries = sides.flat();
+      const texts = await this.requestTexts(
+        projectId,
+        window,
+        entries.filter((e) => e.field === 'request').map((e) => e.spanId),
+      );
+      return entries.map((e) => {
+        const text = e.field === 'request' ? texts.get(e.spanId) : undefined;
+        return {
+          traceId: e.traceId,
+          spanId: e.spanId,
+          timeMs: e.timeMs,
+          field: e.field,
+          model: e.model,
+          release: e.release,
+          vector: e.vector,
+          ...(text ? { text } : {}),
+        };
+      });
     } catch (error) {
       this.options.onVectorError?.(error);
       return [];
     }
+  }
+
+  /**
+   * The request text (last user message, as the embedding stage embeds it) of the sampled calls, for topic terms
+   * and examples; extracted and cut to 2,000 characters by ClickHouse, so a long conversation is never read whole.
+   */
+  private async requestTexts(projectId: string, window: TimeWindow, spanIds: string[]): Promise<Map<string, string>> {
+    if (spanIds.length === 0) return new Map();
+    const lastUser = `arrayLast(m -> lower(JSONExtractString(m, 'role')) IN ('user', 'human'),
+        JSONExtractArrayRaw(input_messages))`;
+    const result = await this.client.query({
+      query: `SELECT span_id, substringUTF8(arrayStringConcat(arrayMap(p -> JSONExtractString(p, 'content'),
+          arrayFilter(p -> JSONExtractString(p, 'type') = 'text', JSONExtractArrayRaw(${lastUser}, 'parts'))), '\n'),
+          1, 2000) AS text
+        FROM ${this.database}.spans
+        WHERE project_id = {projectId:String}
+          AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
+          AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
+          AND span_id IN {ids:Array(String)}`,
+      query_params: { projectId, fromMs: window.fromMs, toMs: window.toMs, ids: spanIds },
+      format: 'JSONCompactEachRow',
+    });
+    return new Map(await result.json<[string, string]>());
   }
 }
 
