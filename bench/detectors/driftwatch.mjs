@@ -60,6 +60,12 @@ export async function runThroughDriftwatch(scenario, { log, keep = false }) {
     const settings = await configureDetectors(server, cookie, scenario, log);
     if (settings.skipped) skipped.push(settings.skipped);
 
+    const feedbackEndpoint = await hasFeedbackEndpoint(server, cookie);
+    if (!feedbackEndpoint && scenario.truth.some((t) => t.kind === 'feedback')) {
+      skipped.push('POST /api/feedback does not exist on this server: the feedback truth cannot be tested');
+      return { problems: [], run: null, embedded: null, skipped, feedbackSent: 0, notRun: true };
+    }
+
     const t0 = Date.now();
     const calls = scenario.calls.map((c, index) => ({ ...c, index }));
     for (let s = 0; s < calls.length; s += BATCH) {
@@ -74,7 +80,9 @@ export async function runThroughDriftwatch(scenario, { log, keep = false }) {
     }
     log(`sent ${calls.length} calls as OTLP spans in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-    const feedback = await sendFeedback(server, cookie, scenario, calls, log);
+    const feedback = feedbackEndpoint
+      ? await sendFeedback(server, cookie, scenario, calls, log)
+      : { skipped: 'POST /api/feedback does not exist on this server: ratings not sent' };
     if (feedback.skipped) skipped.push(feedback.skipped);
 
     const embedded = await waitForVectors(server, calls.length, log);
@@ -87,7 +95,7 @@ export async function runThroughDriftwatch(scenario, { log, keep = false }) {
       },
       expect: [200, 201, 202],
     });
-    log(`detection run answered ${detection.status}: ${JSON.stringify(detection.json).slice(0, 300)}`);
+    log(`detection run answered ${detection.status}: ${summarizeRun(detection.json)}`);
     const problems = await listProblems(server, cookie);
     return { problems, run: detection.json, embedded, skipped, feedbackSent: feedback.sent ?? 0 };
   } catch (error) {
@@ -107,8 +115,13 @@ async function configureDetectors(server, cookie, scenario, log) {
     return { skipped: 'no detector settings endpoint: the server chose the baseline and window itself' };
   }
   const current = await probe.json();
+  // The dimensions the truth names are turned on (a user watching for them would), beside the defaults.
+  const dimensions = [
+    ...new Set([...(current.dimensions ?? []), ...scenario.truth.flatMap((t) => t.dimension ?? [])]),
+  ];
   const body = {
     ...current,
+    dimensions,
     windowMs: scenario.windowMs,
     baseline: 'fixed',
     fixedBaseline: scenario.baseline,
@@ -119,22 +132,27 @@ async function configureDetectors(server, cookie, scenario, log) {
     body,
     expect: [200, 204],
   });
-  log(`detector settings: window ${scenario.windowMs} ms, fixed baseline (${put.status})`);
+  log(
+    `detector settings: window ${scenario.windowMs} ms, fixed baseline, dimensions ${dimensions.join(',')} (${put.status})`,
+  );
   return {};
 }
 
-/** Feedback of the calls that carry it, when the server has POST /api/feedback; else says why it was skipped. */
-async function sendFeedback(server, cookie, scenario, calls, log) {
-  const rated = calls.filter((c) => c.feedback === 'negative' || c.feedback === 'positive');
-  if (rated.length === 0) return {};
+/** POST /api/feedback answers something other than 404 (an empty body is refused, but the route exists). */
+async function hasFeedbackEndpoint(server, cookie) {
   const probe = await fetch(`${server.base}/api/feedback`, {
     method: 'POST',
     headers: { cookie, 'content-type': 'application/json' },
     body: '{}',
   });
   await probe.arrayBuffer();
-  if (probe.status === 404)
-    return { skipped: `POST /api/feedback does not exist on this server: ${rated.length} ratings not sent` };
+  return probe.status !== 404;
+}
+
+/** Feedback of the calls that carry it (the API's shape on the feedback branch may differ: adapt here). */
+async function sendFeedback(server, cookie, scenario, calls, log) {
+  const rated = calls.filter((c) => c.feedback === 'negative' || c.feedback === 'positive');
+  if (rated.length === 0) return {};
   for (const c of rated) {
     const { traceId, spanId } = idsOf(scenario.header.scenario, c.index);
     await call(server, '/api/feedback', {
@@ -159,9 +177,11 @@ async function waitForVectors(server, expected, log) {
       log(`vectors stored after ${((Date.now() - t0) / 1000).toFixed(0)} s: ${JSON.stringify(e)}`);
       return e;
     }
-    if (Date.now() - last > 15_000) {
+    if (Date.now() - last > 30_000) {
       last = Date.now();
-      log(`waiting for embeddings: ${JSON.stringify(e)}`);
+      log(
+        `waiting for embeddings: ${e?.embeddedCalls ?? 0} of ${expected} calls embedded, ${e?.queued ?? '?'} queued`,
+      );
     }
     if (Date.now() - t0 > 30 * 60_000)
       throw new Error(`embeddings not done after 30 min: ${JSON.stringify(e)}`);
@@ -181,4 +201,27 @@ async function listProblems(server, cookie) {
     if (!cursor) break;
   }
   return items;
+}
+
+/** Windows by outcome, findings and problems per window, and the distinct "not enough data" reasons. */
+function summarizeRun(answer) {
+  const windows = answer?.windows ?? [];
+  const outcomes = {};
+  for (const w of windows) outcomes[w.outcome] = (outcomes[w.outcome] ?? 0) + 1;
+  const skipped = new Map();
+  for (const w of windows)
+    for (const s of w.skipped ?? []) {
+      const key = `${s.kind}${s.dimension ? `/${s.dimension}=${s.value}` : ''}`;
+      skipped.set(key, (skipped.get(key) ?? 0) + 1);
+    }
+  const errors = windows.filter((w) => w.error).map((w) => `${w.from}: ${w.error}`);
+  return [
+    `${windows.length} windows ${JSON.stringify(outcomes)}`,
+    `findings per window [${windows.map((w) => w.findings).join(',')}]`,
+    `problems per window [${windows.map((w) => w.problems).join(',')}]`,
+    skipped.size
+      ? `checks skipped (windows): ${[...skipped].map(([k, n]) => `${k} x${n}`).join(', ')}`
+      : 'no checks skipped',
+    ...errors,
+  ].join('; ');
 }
