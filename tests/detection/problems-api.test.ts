@@ -118,7 +118,12 @@ describe('detector settings', () => {
         dimensions: ['model'],
       }),
     );
-    expect(stored).toMatchObject({ windowMs: HOUR, baselineWindows: 3, minSamples: 30, falseAlarmRate: 0.01 });
+    expect(stored).toMatchObject({
+      windowMs: HOUR,
+      baselineWindows: 3,
+      minSamples: 30,
+      falseAlarmRate: 0.01,
+    });
     expect(await json(await call(viewer, 'GET', '/api/projects/default/detectors'))).toEqual(stored);
   });
 });
@@ -195,7 +200,9 @@ describe('detection over a past window', () => {
     });
     expect(await json(await call(viewer, 'GET', path))).toEqual(resolved);
     expect((await call(member, 'POST', `${path}/acknowledge`)).status).toBe(409);
-    const open = await json<{ items: ProblemView[] }>(await call(admin, 'GET', '/api/problems?status=open,acknowledged'));
+    const open = await json<{ items: ProblemView[] }>(
+      await call(admin, 'GET', '/api/problems?status=open,acknowledged'),
+    );
     expect(open.items.map((p) => p.id)).not.toContain(opened.id);
     expect((await call(member, 'POST', `/api/problems/${'0'.repeat(32)}/resolve`)).status).toBe(404);
     expect((await call(member, 'POST', '/api/problems/not-an-id/resolve')).status).toBe(400);
@@ -212,13 +219,21 @@ describe('detection over a past window', () => {
   });
 
   it('bounds backfills and keeps them to admins', async () => {
-    const tooLong = await call(admin, 'POST', '/api/detectors/run', { from: iso(T - 200 * HOUR), to: iso(T) });
+    const tooLong = await call(admin, 'POST', '/api/detectors/run', {
+      from: iso(T - 200 * HOUR),
+      to: iso(T),
+    });
     expect(await refusal(tooLong)).toEqual([400, expect.stringMatching(/at most 168/)]);
     const backwards = await call(admin, 'POST', '/api/detectors/run', { from: iso(T), to: iso(T - HOUR) });
     expect(await refusal(backwards)).toEqual([400, expect.stringMatching(/before/)]);
-    const partial = await call(admin, 'POST', '/api/detectors/run', { from: iso(T + 60_000), to: iso(T + HOUR) });
+    const partial = await call(admin, 'POST', '/api/detectors/run', {
+      from: iso(T + 60_000),
+      to: iso(T + HOUR),
+    });
     expect(await refusal(partial)).toEqual([400, expect.stringMatching(/no whole window/)]);
-    expect((await call(member, 'POST', '/api/detectors/run', { from: iso(T), to: iso(T + HOUR) })).status).toBe(403);
+    expect(
+      (await call(member, 'POST', '/api/detectors/run', { from: iso(T), to: iso(T + HOUR) })).status,
+    ).toBe(403);
     const bad = await call(admin, 'GET', '/api/problems?status=closed');
     expect(await refusal(bad)).toEqual([400, expect.stringMatching(/unknown status "closed"/)]);
   });

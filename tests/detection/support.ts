@@ -14,12 +14,18 @@ export interface Call {
 
 /** Deterministic values around `mean` (±spread), so a run over the same data gives the same answer. */
 export function jittered(mean: number, spread: number, i: number): number {
-  const u = ((Math.sin(i * 12.9898) * 43758.5453) % 1 + 1) % 1;
+  const u = (((Math.sin(i * 12.9898) * 43758.5453) % 1) + 1) % 1;
   return mean + (u * 2 - 1) * spread;
 }
 
 /** `count` calls of `model` spread over [fromMs, fromMs + 1h), latency around `latencyMs`. */
-export function hourOfCalls(fromMs: number, model: string, count: number, latencyMs: number, seed: number): Call[] {
+export function hourOfCalls(
+  fromMs: number,
+  model: string,
+  count: number,
+  latencyMs: number,
+  seed: number,
+): Call[] {
   return Array.from({ length: count }, (_, i) => ({
     traceId: hexId(16),
     startMs: fromMs + Math.floor(((i + 0.5) * HOUR) / count),

@@ -93,7 +93,8 @@ beforeAll(async () => {
   calls.push(...hourOfCalls(last, 'gpt-4o-mini', 80, 1600, 20), ...hourOfCalls(last, 'gpt-4o', 80, 1200, 21));
   await sendCalls(api, calls);
   // Started together, so that both look for the same windows at the same time.
-  const runner = () => DriftwatchServer.start({ apiKey: api.apiKey, env: { ...env, DRIFTWATCH_ROLES: 'detector' } });
+  const runner = () =>
+    DriftwatchServer.start({ apiKey: api.apiKey, env: { ...env, DRIFTWATCH_ROLES: 'detector' } });
   runners.push(...(await Promise.all([runner(), runner()])));
 }, 180_000);
 

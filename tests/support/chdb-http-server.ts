@@ -7,7 +7,15 @@ import { createChdbConnection } from 'chdb/connection';
 import { freePort } from './driftwatch-server.js';
 
 /** URL parameters of ClickHouse's HTTP interface that are not settings. */
-const NOT_SETTINGS = new Set(['query', 'query_id', 'database', 'session_id', 'session_timeout', 'user', 'password']);
+const NOT_SETTINGS = new Set([
+  'query',
+  'query_id',
+  'database',
+  'session_id',
+  'session_timeout',
+  'user',
+  'password',
+]);
 
 /**
  * ClickHouse's engine (chDB, the ClickHouse build the embedded mode runs) behind the part of ClickHouse's HTTP

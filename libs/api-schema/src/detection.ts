@@ -121,7 +121,12 @@ const listOf = <T extends string>(what: string, known: readonly T[]) =>
   z
     .string()
     .max(500)
-    .transform((text) => text.split(',').map((v) => v.trim()).filter(Boolean))
+    .transform((text) =>
+      text
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(oneOf(what, known)).min(1));
 
 export const problemStatusSchema = z.enum(['open', 'acknowledged', 'resolved']);

@@ -16,7 +16,8 @@ export function detectionPaths(h: OpenApiHelpers): Record<string, unknown> {
   return {
     '/api/problems': {
       get: {
-        summary: 'Problems of the project: filter by status, kind, dimension and value, time; sort by severity or time',
+        summary:
+          'Problems of the project: filter by status, kind, dimension and value, time; sort by severity or time',
         parameters: h.queryParameters(problemListQuerySchema),
         responses: { '200': h.ok('A page of problems', problemListSchema), ...errors },
       },

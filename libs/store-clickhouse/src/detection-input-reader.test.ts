@@ -123,7 +123,12 @@ describe('ClickHouseDetectionInputReader', () => {
       negativeFeedback: null,
       scores: {},
     });
-    expect(input.currentCalls[1]).toMatchObject({ costUsd: null, model: 'my-model', prompt: '', error: false });
+    expect(input.currentCalls[1]).toMatchObject({
+      costUsd: null,
+      model: 'my-model',
+      prompt: '',
+      error: false,
+    });
     expect(input.baselineCalls.map((c) => c.release).sort()).toEqual(['2.3.0', '2.4.0']);
     expect(input.currentVectors).toEqual([]);
   });

@@ -159,7 +159,11 @@ export class ClickHouseDetectionInputReader implements DetectionInputReader {
    * The request text (last user message, as the embedding stage embeds it) of the sampled calls, for topic terms
    * and examples; extracted and cut to 2,000 characters by ClickHouse, so a long conversation is never read whole.
    */
-  private async requestTexts(projectId: string, window: TimeWindow, spanIds: string[]): Promise<Map<string, string>> {
+  private async requestTexts(
+    projectId: string,
+    window: TimeWindow,
+    spanIds: string[],
+  ): Promise<Map<string, string>> {
     if (spanIds.length === 0) return new Map();
     const lastUser = `arrayLast(m -> lower(JSONExtractString(m, 'role')) IN ('user', 'human'),
         JSONExtractArrayRaw(input_messages))`;

@@ -39,7 +39,9 @@ describe('ClickHouseDetectionLedger', () => {
     await ledger.recordRun(run(2, 'ok'));
     await ledger.recordRun(run(2, 'failed'));
     await ledger.recordRun(run(3, 'ok', 'p-runs-other'));
-    expect(await ledger.completed('p-runs', [w(0), w(1), w(2), w(3)])).toEqual(new Set([w(0).fromMs, w(2).fromMs]));
+    expect(await ledger.completed('p-runs', [w(0), w(1), w(2), w(3)])).toEqual(
+      new Set([w(0).fromMs, w(2).fromMs]),
+    );
     // A window of another length starting at the same time is another window.
     expect(await ledger.completed('p-runs', [{ fromMs: T0, toMs: T0 + 2 * HOUR }])).toEqual(new Set());
     expect(await ledger.completed('p-runs', [])).toEqual(new Set());

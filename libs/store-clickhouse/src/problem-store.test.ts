@@ -143,7 +143,12 @@ describe('ClickHouseProblemStore', () => {
     const paged: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await store.list({ projectId: p, sort: 'severity', limit: 3, ...(cursor ? { cursor } : {}) });
+      const page = await store.list({
+        projectId: p,
+        sort: 'severity',
+        limit: 3,
+        ...(cursor ? { cursor } : {}),
+      });
       paged.push(...page.items.map((i) => i.id));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

@@ -65,7 +65,12 @@ export class ClickHouseProblemStore implements ProblemStore {
     const recovered = known
       .filter((p) => p.status !== 'resolved' && !byCause.has(p.causeKey))
       .filter((p) => windows.current.toMs - p.lastSeenAt >= AUTO_RESOLVE_WINDOWS * width)
-      .map((p) => ({ ...p, status: 'resolved' as const, resolvedBy: 'auto', resolvedAt: windows.current.toMs }));
+      .map((p) => ({
+        ...p,
+        status: 'resolved' as const,
+        resolvedBy: 'auto',
+        resolvedAt: windows.current.toMs,
+      }));
     await this.insert(
       'problems',
       changed.map((p) => toRow(p, this.version(p.version))),

@@ -1,11 +1,6 @@
 import { hostname } from 'node:os';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type {
-  DetectorSettingsStore,
-  ProblemStore,
-  ProjectStore,
-  VectorIndex,
-} from '@driftwatch/contracts';
+import type { DetectorSettingsStore, ProblemStore, ProjectStore, VectorIndex } from '@driftwatch/contracts';
 import { DEFAULT_DETECTOR_SETTINGS } from '@driftwatch/api-schema';
 import { detect } from '@driftwatch/detectors';
 import {

@@ -49,7 +49,8 @@ function runner(runnerId: string, failures = 0) {
       return { findings: [finding], skipped: [{ kind: 'latency', reason: 'not enough data: 0 calls' }] };
     },
     reader: {
-      read: (...args) => (left-- > 0 ? Promise.reject(new Error('ClickHouse timed out')) : real.read(...args)),
+      read: (...args) =>
+        left-- > 0 ? Promise.reject(new Error('ClickHouse timed out')) : real.read(...args),
     },
     problems: new ClickHouseProblemStore(client, database),
     ledger: new ClickHouseDetectionLedger(client, database),
@@ -89,7 +90,10 @@ describe('DetectionRunner', () => {
     await r.tick(NOW);
     // The last three completed hours (14:10 less the settle delay ends at 14:00), oldest first.
     expect(seen.map((i) => i.current.fromMs)).toEqual([11, 12, 13].map((h) => Date.UTC(2026, 10, 30, h)));
-    expect(seen[0]!.baseline).toEqual({ fromMs: seen[0]!.current.fromMs - 24 * HOUR, toMs: seen[0]!.current.fromMs });
+    expect(seen[0]!.baseline).toEqual({
+      fromMs: seen[0]!.current.fromMs - 24 * HOUR,
+      toMs: seen[0]!.current.fromMs,
+    });
     expect(r.health()).toMatchObject({ ready: true, windowsRun: 3, failures: 3 });
 
     // Nothing left to run: a later round, or another runner, runs nothing again.

@@ -187,7 +187,14 @@ export class DetectionRunner {
       const reason = (error as Error).message;
       this.fail(projectId, `window ${iso(window)}: ${reason}`);
       await this.o.ledger
-        .recordRun({ ...run, finishedAt: Date.now(), outcome: 'failed', error: reason, findings: 0, skipped: [] })
+        .recordRun({
+          ...run,
+          finishedAt: Date.now(),
+          outcome: 'failed',
+          error: reason,
+          findings: 0,
+          skipped: [],
+        })
         .catch(() => undefined);
       return { window, outcome: 'failed', findings: 0, problems: 0, skipped: [], error: reason };
     }

@@ -68,7 +68,10 @@ export class DetectorsController {
 
   @Put('/api/detectors/settings')
   @Access('admin')
-  replaceRequestSettings(@Req() request: AuthedRequest, @Body() body: unknown): Promise<DetectorSettingsView> {
+  replaceRequestSettings(
+    @Req() request: AuthedRequest,
+    @Body() body: unknown,
+  ): Promise<DetectorSettingsView> {
     return this.replace(request, projectOf(request), body);
   }
 

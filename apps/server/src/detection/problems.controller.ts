@@ -12,11 +12,7 @@ import {
   Req,
   UseGuards,
 } from '@nestjs/common';
-import {
-  problemIdParamSchema,
-  problemListQuerySchema,
-  type ProblemView,
-} from '@driftwatch/api-schema';
+import { problemIdParamSchema, problemListQuerySchema, type ProblemView } from '@driftwatch/api-schema';
 import type { ProblemStatus } from '@driftwatch/contracts';
 import { InvalidCursorError } from '@driftwatch/store-clickhouse';
 import { Access, AccessGuard, projectOf, userOf, type AuthedRequest } from '../auth/access.guard.js';
@@ -53,7 +49,8 @@ export class ProblemsController {
       });
       return { items: page.items.map(problemView), nextCursor: page.nextCursor };
     } catch (error) {
-      if (error instanceof InvalidCursorError) throw new BadRequestException(`invalid query: cursor: ${error.message}`);
+      if (error instanceof InvalidCursorError)
+        throw new BadRequestException(`invalid query: cursor: ${error.message}`);
       throw error;
     }
   }
