@@ -7,16 +7,17 @@
 // The run is one 1-hour window (the last hour, 4k calls) against the default trailing baseline of 24 windows
 // (96k calls), so it reads every span's window and every call: the runner's normal periodic job at this size.
 
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { summarizeProfile } from '../ingest/lib/profile-summary.mjs';
-import { freePort, memoryOf, nodeBinary, sleep } from '../ingest/lib/server.mjs';
+import { memoryOf, nodeBinary } from '../ingest/lib/server.mjs';
 import { root } from '../topics/vectors.mjs';
+import { snapshotBuild, startDriftwatch } from './server.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -27,55 +28,20 @@ const { values: opt } = parseArgs({
   },
 });
 const log = (line) => console.error(`[detectors-bench] ${line}`);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => process.exit(130)); // kills the server
 const traces = Number(opt.traces);
 const START = '2026-11-02T00:00:00.000Z';
 const HOUR = 3_600_000;
 const dataRoot = mkdtempSync(join(tmpdir(), 'driftwatch-detect-bench-'));
 const password = randomBytes(18).toString('base64url');
 
-/** The server on the bench's data directory (kept across restarts), local embeddings on. */
-async function launch(cpuProfDir) {
-  const port = await freePort();
-  const out = createWriteStream(join(dataRoot, 'server.log'), { flags: 'a' });
-  const args = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const child = spawn(nodeBinary(root), [...args, join(root, 'dist/server/main.js')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DRIFTWATCH_DATA_DIR: join(dataRoot, 'data'),
-      DRIFTWATCH_HOST: '127.0.0.1',
-      DRIFTWATCH_OTLP_HTTP_PORT: String(port),
-      DRIFTWATCH_OTLP_GRPC_PORT: '0',
-      DRIFTWATCH_EMBEDDINGS: 'local',
-      DRIFTWATCH_RETENTION_DAYS: '25000',
-      DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: password,
-      DRIFTWATCH_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.pipe(out);
-  child.stderr.pipe(out);
-  process.once('exit', () => child.exitCode === null && child.kill('SIGKILL'));
-  const exit = new Promise((resolve) => child.once('exit', resolve));
-  const base = `http://127.0.0.1:${port}`;
-  for (const started = Date.now(); ; await sleep(200)) {
-    if (child.exitCode !== null) throw new Error(`server exited during start; see ${dataRoot}/server.log`);
-    if (Date.now() - started > 120_000) throw new Error('server not ready after 120 s');
-    const ready = await fetch(`${base}/readyz`).then(
-      (r) => r.json(),
-      () => null,
-    );
-    if (ready?.checks?.embedder?.ready) break;
-  }
-  return {
-    base,
-    pid: child.pid,
-    async stop() {
-      child.kill('SIGTERM');
-      await Promise.race([exit, sleep(30_000).then(() => child.kill('SIGKILL'))]);
-    },
-  };
-}
+const env = {
+  DRIFTWATCH_EMBEDDINGS: 'local',
+  DRIFTWATCH_RETENTION_DAYS: '25000',
+  DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: password,
+};
+const { main, hash } = snapshotBuild();
+const launch = (cpuProfDir = null) => startDriftwatch({ main, dataDir: dataRoot, env, cpuProfDir });
 
 async function api(server, path, init = {}) {
   const response = await fetch(`${server.base}${path}`, {
@@ -135,6 +101,7 @@ try {
   const problems = (await api(server, '/api/problems?limit=200', { headers: { cookie } })).json.items;
   const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
   const summary = {
+    build: hash,
     traces,
     spans: traces * 10,
     llmCalls: traces,

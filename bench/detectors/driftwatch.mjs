@@ -4,9 +4,12 @@
 
 import { randomBytes } from 'node:crypto';
 import { URLSearchParams } from 'node:url';
-import { sleep, startServer } from '../ingest/lib/server.mjs';
-import { root } from '../topics/vectors.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sleep } from '../ingest/lib/server.mjs';
 import { idsOf, otlpBody } from './otlp.mjs';
+import { startDriftwatch } from './server.mjs';
 
 const BATCH = 250;
 const ADMIN_EMAIL = 'admin@localhost';
@@ -35,11 +38,13 @@ async function embedderCheck(server) {
  * Runs one scenario through a fresh server. Returns the problems (as the API lists them), the run's answer, how
  * the ingest went, and which parts were skipped and why.
  */
-export async function runThroughDriftwatch(scenario, { log, keep = false }) {
+export async function runThroughDriftwatch(scenario, { main, log, keep = false }) {
   const password = randomBytes(18).toString('base64url');
-  const server = await startServer({
-    root,
-    extraEnv: {
+  const dataDir = mkdtempSync(join(tmpdir(), 'driftwatch-detectors-eval-'));
+  const server = await startDriftwatch({
+    main,
+    dataDir,
+    env: {
       DRIFTWATCH_EMBEDDINGS: 'local',
       // A queue above the scenario's size: the stage never samples calls away while the model catches up.
       DRIFTWATCH_EMBEDDING_QUEUE_CALLS: String(Math.max(10_000, 4 * scenario.calls.length)),
@@ -103,7 +108,8 @@ export async function runThroughDriftwatch(scenario, { log, keep = false }) {
     throw error;
   } finally {
     const exited = await server.stop(30_000);
-    if (!keep) log(`server stopped (${JSON.stringify(exited)})`);
+    log(`server stopped (${JSON.stringify(exited)})`);
+    if (!keep) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

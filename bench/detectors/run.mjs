@@ -5,15 +5,15 @@
 //   npm run eval:detectors -- [--scenario FILE ...] [--mean-distance-threshold 0.1] [--auc-threshold 0.55]
 //   (without --scenario: the standard set, generated with --seed into a temporary directory)
 
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { root } from '../topics/vectors.mjs';
 import { runBaselines } from './baselines.mjs';
 import { runThroughDriftwatch } from './driftwatch.mjs';
 import { DEFAULT_DATA, DEFAULTS, STANDARD_SCENARIOS, writeScenarios } from './generate.mjs';
 import { readScenario, scoreScenario, totalScore, windowIndex } from './score.mjs';
+import { snapshotBuild } from './server.mjs';
 import { vectorsFor } from './text-vectors.mjs';
 
 const { values: opt } = parseArgs({
@@ -57,8 +57,9 @@ if (files.length === 0) {
   ).map((w) => w.path);
   log(`generated the standard scenarios (seed ${opt.seed}) into ${dir}`);
 }
-if (!opt['skip-driftwatch'] && !existsSync(join(root, 'dist/server/main.js')))
-  throw new Error('dist/server/main.js is missing: run `npm run build` (npm run eval:detectors does)');
+// One build for the whole evaluation, whatever else rebuilds dist/ meanwhile.
+const build = opt['skip-driftwatch'] ? null : snapshotBuild();
+if (build) log(`server build ${build.hash} (a copy of dist/server/main.js)`);
 
 const scenarios = files.map((f) => readScenario(f));
 const vectors = await vectorsFor(
@@ -96,7 +97,7 @@ for (const scenario of scenarios) {
   let driftwatch = null;
   let skipped = [];
   if (!opt['skip-driftwatch']) {
-    const run = await runThroughDriftwatch(scenario, { log: (l) => log(`${name}: ${l}`) });
+    const run = await runThroughDriftwatch(scenario, { main: build.main, log: (l) => log(`${name}: ${l}`) });
     skipped = run.skipped;
     const feedbackSkipped = run.notRun === true;
     const opened = run.problems.map((p) => ({
