@@ -242,7 +242,7 @@ describe('detection over a past window', () => {
     const ready = await json<{ checks: { detector: { ready: boolean; rounds: number } } }>(
       await fetch(`${server.url}/readyz`),
     );
-    expect(ready.checks.detector).toMatchObject({ ready: true });
+    expect(ready.checks.detector).toMatchObject({ ready: true, detectorsRunIn: 'worker thread' });
     expect(ready.checks.detector.rounds).toBeGreaterThan(0);
     const doc = await json<{ paths: Record<string, unknown> }>(await fetch(`${server.url}/api/openapi.json`));
     for (const path of ['/api/problems', '/api/problems/{problemId}/acknowledge', '/api/detectors/run'])

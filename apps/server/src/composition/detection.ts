@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { DetectorSettingsStore, ProblemStore, ProjectStore, VectorIndex } from '@driftwatch/contracts';
 import { DEFAULT_DETECTOR_SETTINGS } from '@driftwatch/api-schema';
@@ -10,6 +12,7 @@ import {
   ClickHouseProblemStore,
 } from '@driftwatch/store-clickhouse';
 import type { DriftwatchConfig } from '../config/config.js';
+import { DetectInWorker } from '../detection/detect-in-worker.js';
 import { DetectionRunner } from '../detection/detection-runner.js';
 
 export interface Detection {
@@ -32,8 +35,11 @@ export function createDetection(
 ): Detection {
   const problems = new ClickHouseProblemStore(client, config.database);
   const settings = new ClickHouseDetectorSettingsStore(client, config.database);
+  // Built, the worker entry sits beside main.js (scripts/build.mjs); run from source (tests), detection runs inline.
+  const workerFile = new URL('./detect-worker.js', import.meta.url);
+  const worker = existsSync(fileURLToPath(workerFile)) ? new DetectInWorker(workerFile) : null;
   const runner = new DetectionRunner({
-    detect: (input) => detect(input),
+    detect: worker ? worker.detect : (input) => detect(input),
     reader: new ClickHouseDetectionInputReader(client, config.database, {
       index,
       onVectorError: (error) =>
@@ -54,7 +60,13 @@ export function createDetection(
     problems,
     settings,
     runner,
-    check: () => (role ? runner.health() : { ready: true, role: 'not run by this process' }),
-    stop: () => runner.stop(),
+    check: () => ({
+      ...(role ? runner.health() : { ready: true, role: 'not run by this process' }),
+      detectorsRunIn: worker ? 'worker thread' : 'main thread',
+    }),
+    stop: async () => {
+      await runner.stop();
+      await worker?.stop();
+    },
   };
 }

@@ -12,7 +12,8 @@ import type {
 } from '@driftwatch/contracts';
 
 export interface DetectionRunnerOptions {
-  detect: (input: DetectionInput) => DetectionResult;
+  /** The detectors (pure; in a worker thread when the server is built). */
+  detect: (input: DetectionInput) => DetectionResult | Promise<DetectionResult>;
   reader: DetectionInputReader;
   problems: ProblemStore;
   ledger: DetectionLedger;
@@ -161,7 +162,7 @@ export class DetectionRunner {
     const run = { projectId, window, runner: this.o.runnerId, startedAt };
     try {
       const input = await this.o.reader.read(projectId, window, settings);
-      const result = this.o.detect(input);
+      const result = await this.o.detect(input);
       const recorded = await this.o.problems.record(projectId, result.findings, {
         baseline: input.baseline,
         current: window,
