@@ -216,6 +216,12 @@ describe('detection over a past window', () => {
     expect(run.windows[0]!.skipped).toContainEqual(
       expect.objectContaining({ kind: 'latency', reason: expect.stringMatching(/^not enough data/) }),
     );
+    // The runs say so too, for the role's runs as for these; a viewer reads them.
+    const runs = await json<{ items: { from: string; outcome: string; skipped: unknown[] }[] }>(
+      await call(viewer, 'GET', '/api/detectors/runs?limit=500'),
+    );
+    const run2 = runs.items.find((r) => r.from === iso(T + HOUR));
+    expect(run2).toMatchObject({ outcome: 'ok', skipped: run.windows[0]!.skipped });
   });
 
   it('bounds backfills and keeps them to admins', async () => {

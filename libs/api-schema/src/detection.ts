@@ -237,3 +237,23 @@ export const runDetectorsResponseSchema = z.object({
   windowMs: z.number().int(),
   windows: z.array(detectionWindowResultSchema),
 });
+
+export const detectionRunListQuerySchema = z
+  .object({ limit: z.coerce.number().int().min(1).max(500).default(50) })
+  .strict();
+
+/** One attempt at a (project, window): its outcome, its runner, why it failed, which checks lacked data. */
+export const detectionRunSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  runner: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  outcome: z.enum(['ok', 'failed']),
+  error: z.string(),
+  findings: z.number().int(),
+  skipped: z.array(skippedCheckSchema),
+});
+export type DetectionRunView = z.infer<typeof detectionRunSchema>;
+
+export const detectionRunListSchema = z.object({ items: z.array(detectionRunSchema) });

@@ -1,4 +1,6 @@
 import {
+  detectionRunListQuerySchema,
+  detectionRunListSchema,
   detectorSettingsRequestSchema,
   detectorSettingsSchema,
   problemListQuerySchema,
@@ -64,6 +66,14 @@ export function detectionPaths(h: OpenApiHelpers): Record<string, unknown> {
         parameters: [h.pathId('id')],
         requestBody: h.body(detectorSettingsRequestSchema),
         responses: { '200': h.ok('Stored', detectorSettingsSchema), ...errors },
+      },
+    },
+    '/api/detectors/runs': {
+      get: {
+        summary:
+          "The project's latest detection runs, newest window first: outcome, runner, error, checks that lacked data",
+        parameters: h.queryParameters(detectionRunListQuerySchema),
+        responses: { '200': h.ok('Runs', detectionRunListSchema), ...errors },
       },
     },
     '/api/detectors/run': {

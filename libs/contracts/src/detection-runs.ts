@@ -34,6 +34,8 @@ export interface DetectionLedger {
   /** The windows (by fromMs) among `windows` whose run succeeded. */
   completed(projectId: string, windows: readonly TimeWindow[]): Promise<Set<number>>;
   recordRun(run: DetectionRun): Promise<void>;
+  /** The project's latest runs (every attempt), newest window first. */
+  recentRuns(projectId: string, limit: number): Promise<DetectionRun[]>;
 }
 
 /** Builds a detector's input for a project and a current window (the baseline follows the settings). */

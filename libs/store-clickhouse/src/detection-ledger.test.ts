@@ -18,13 +18,15 @@ beforeAll(async () => {
   settings = new ClickHouseDetectorSettingsStore(client, database);
 });
 
+let attempt = 0;
 function run(n: number, outcome: 'ok' | 'failed', projectId = 'p-runs') {
+  attempt += 1;
   return {
     projectId,
     window: w(n),
     runner: 'r1',
-    startedAt: Date.now(),
-    finishedAt: Date.now(),
+    startedAt: T0 + 30 * HOUR + attempt * 1000,
+    finishedAt: T0 + 30 * HOUR + attempt * 1000 + 500,
     outcome,
     error: outcome === 'failed' ? 'ClickHouse timed out' : '',
     findings: 0,
@@ -45,6 +47,13 @@ describe('ClickHouseDetectionLedger', () => {
     // A window of another length starting at the same time is another window.
     expect(await ledger.completed('p-runs', [{ fromMs: T0, toMs: T0 + 2 * HOUR }])).toEqual(new Set());
     expect(await ledger.completed('p-runs', [])).toEqual(new Set());
+    const recent = await ledger.recentRuns('p-runs', 3);
+    expect(recent.map((r) => [r.window.fromMs, r.outcome])).toEqual([
+      [w(2).fromMs, 'failed'],
+      [w(2).fromMs, 'ok'],
+      [w(1).fromMs, 'failed'],
+    ]);
+    expect(recent[2]).toMatchObject({ error: 'ClickHouse timed out', runner: 'r1', skipped: [] });
   });
 
   it('gives a project to one runner at a time; another takes it once the lease expired', async () => {

@@ -121,6 +121,40 @@ export class ClickHouseDetectionLedger implements DetectionLedger {
     ]);
   }
 
+  async recentRuns(projectId: string, limit: number): Promise<DetectionRun[]> {
+    const found = await rows<{
+      from: string;
+      to: string;
+      runner: string;
+      started: string;
+      finished: string;
+      outcome: DetectionRun['outcome'];
+      error: string;
+      findings: number;
+      skipped: string;
+    }>(
+      this.client,
+      `SELECT toUnixTimestamp64Milli(window_from) AS from, toUnixTimestamp64Milli(window_to) AS to, runner,
+         toUnixTimestamp64Milli(started_at) AS started, toUnixTimestamp64Milli(finished_at) AS finished,
+         outcome, error, findings, skipped
+       FROM ${this.database}.detection_runs
+       WHERE project_id = {projectId:String}
+       ORDER BY window_from DESC, started_at DESC LIMIT {limit:UInt32}`,
+      { projectId, limit },
+    );
+    return found.map((r) => ({
+      projectId,
+      window: { fromMs: Number(r.from), toMs: Number(r.to) },
+      runner: r.runner,
+      startedAt: Number(r.started),
+      finishedAt: Number(r.finished),
+      outcome: r.outcome,
+      error: r.error,
+      findings: Number(r.findings),
+      skipped: JSON.parse(r.skipped) as DetectionRun['skipped'],
+    }));
+  }
+
   private async liveLeases(projectId: string) {
     const live = await rows<{ claimant: string; micros: string; lease_ms: number }>(
       this.client,

@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { DetectorSettingsStore, ProblemStore, ProjectStore, VectorIndex } from '@driftwatch/contracts';
+import type {
+  DetectionLedger,
+  DetectorSettingsStore,
+  ProblemStore,
+  ProjectStore,
+  VectorIndex,
+} from '@driftwatch/contracts';
 import { DEFAULT_DETECTOR_SETTINGS } from '@driftwatch/api-schema';
 import { detect } from '@driftwatch/detectors';
 import {
@@ -18,6 +24,7 @@ import { DetectionRunner } from '../detection/detection-runner.js';
 export interface Detection {
   problems: ProblemStore;
   settings: DetectorSettingsStore;
+  ledger: DetectionLedger;
   /** Runs windows on demand (backfill) in every process with the api role, and on an interval in the detector role. */
   runner: DetectionRunner;
   /** /readyz details: shown, never required (ingest and the API work without detection). */
@@ -35,6 +42,7 @@ export function createDetection(
 ): Detection {
   const problems = new ClickHouseProblemStore(client, config.database);
   const settings = new ClickHouseDetectorSettingsStore(client, config.database);
+  const ledger = new ClickHouseDetectionLedger(client, config.database);
   // Built, the worker entry sits beside main.js (scripts/build.mjs); run from source (tests), detection runs inline.
   const workerFile = new URL('./detect-worker.js', import.meta.url);
   const worker = existsSync(fileURLToPath(workerFile)) ? new DetectInWorker(workerFile) : null;
@@ -46,7 +54,7 @@ export function createDetection(
         log(`detector: vector sample failed, metric regressions only: ${(error as Error).message}`),
     }),
     problems,
-    ledger: new ClickHouseDetectionLedger(client, config.database),
+    ledger,
     settings,
     projects,
     defaults: DEFAULT_DETECTOR_SETTINGS,
@@ -59,6 +67,7 @@ export function createDetection(
   return {
     problems,
     settings,
+    ledger,
     runner,
     check: () => ({
       ...(role ? runner.health() : { ready: true, role: 'not run by this process' }),

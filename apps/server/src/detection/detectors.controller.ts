@@ -10,11 +10,14 @@ import {
   Param,
   Post,
   Put,
+  Query,
   Req,
   UseGuards,
 } from '@nestjs/common';
 import {
+  detectionRunListQuerySchema,
   detectorSettingsRequestSchema,
+  type DetectionRunView,
   type DetectionWindowResult,
   type DetectorSettingsView,
   MAX_BACKFILL_WINDOWS,
@@ -73,6 +76,28 @@ export class DetectorsController {
     @Body() body: unknown,
   ): Promise<DetectorSettingsView> {
     return this.replace(request, projectOf(request), body);
+  }
+
+  /** What the runners did lately: failures with their reason, and the checks that lacked data. */
+  @Get('/api/detectors/runs')
+  @Access('read')
+  async runs(@Req() request: AuthedRequest, @Query() query: unknown): Promise<{ items: DetectionRunView[] }> {
+    const { limit } = parseOr400(detectionRunListQuerySchema, query, 'query');
+    const runs = await this.pipeline.detection.ledger.recentRuns(projectOf(request), limit);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return {
+      items: runs.map((r) => ({
+        from: iso(r.window.fromMs),
+        to: iso(r.window.toMs),
+        runner: r.runner,
+        startedAt: iso(r.startedAt),
+        finishedAt: iso(r.finishedAt),
+        outcome: r.outcome,
+        error: r.error,
+        findings: r.findings,
+        skipped: r.skipped,
+      })),
+    };
   }
 
   /** Runs every whole window of [from, to) that has ended, synchronously; bounded to MAX_BACKFILL_WINDOWS. */
