@@ -63,9 +63,11 @@ interface Passed {
  * - one finding per causeKey (the smallest p-value);
  * - latency: when p50 and p95 of one slice both pass, p95 is kept;
  * - tokens and cost of one slice: cost is dropped when tokens explain it (its rise is not above tokens' + 10%);
- * - across dimensions (a model's regression seen again in the release that carries the model): findings of the same
- *   metric are taken strongest effect first; a later one whose slice overlaps a kept one is re-tested on its calls
- *   outside the kept slice and dropped when that remainder shows nothing (p > falseAlarmRate) or is too small;
+ * - across dimensions (a model's regression seen again in the release that carries half the model's calls): x is
+ *   dropped when another finding y of the same metric overlaps it and x's calls outside y show nothing (re-tested:
+ *   p > falseAlarmRate, or too few calls) while y's calls outside x still do; when each explains the other (nearly
+ *   the same calls) the stronger one stays; a slice inside another (a model inside all calls) stays unless the
+ *   larger one shows the change outside it too;
  * - embedding drift: one finding per field; none when a topic finding (share shift, new topic, out of scope)
  *   explains the drift; the project-wide topic-mix finding only when no single topic's does.
  */
@@ -87,25 +89,10 @@ function sameCause(passed: Passed[], alpha: number): Passed[] {
       return !has('tokens', sliceId(c), (o) => c.effectSize <= o.effectSize + 0.1);
     return true;
   });
-  // Across dimensions, per metric.
-  const kept: Passed[] = [];
-  const sorted = [...list].sort(
-    (a, b) => Math.abs(b.c.effectSize) - Math.abs(a.c.effectSize) || a.p - b.p,
-  );
-  for (const x of sorted) {
-    if (x.c.slice && x.c.retest) {
-      const explained = kept.some((k) => {
-        if (k.c.metric !== x.c.metric || !k.c.slice) return false;
-        const b = without(x.c.slice!.baseline, k.c.slice.baseline);
-        const c = without(x.c.slice!.current, k.c.slice.current);
-        if (c.length === x.c.slice!.current.length) return false; // no overlap
-        const p = x.c.retest!(b, c);
-        return p === null || p > alpha;
-      });
-      if (explained) continue;
-    }
-    kept.push(x);
-  }
+  // Across dimensions, per metric: drop x when another finding y explains it.
+  const stronger = (a: Passed, b: Passed) =>
+    a.p < b.p || (a.p === b.p && Math.abs(a.c.effectSize) > Math.abs(b.c.effectSize));
+  const kept = list.filter((x) => !list.some((y) => y !== x && explains(y, x, alpha, stronger)));
   const topicFinding = kept.some((x) => TOPIC_KINDS.includes(x.c.kind) && x.c.causeKey !== 'topic_shift:all');
   const driftFields = new Set<string>();
   return kept.filter(({ c }) => {
@@ -116,6 +103,24 @@ function sameCause(passed: Passed[], alpha: number): Passed[] {
     driftFields.add(c.causeKey);
     return true;
   });
+}
+
+/** Does y explain x (see sameCause)? */
+function explains(y: Passed, x: Passed, alpha: number, stronger: (a: Passed, b: Passed) => boolean): boolean {
+  const [xs, ys] = [x.c.slice, y.c.slice];
+  if (y.c.metric !== x.c.metric || !xs || !ys || !x.c.retest || !y.c.retest) return false;
+  const xOutside = without(xs.current, ys.current);
+  const yOutside = without(ys.current, xs.current);
+  if (xOutside.length === xs.current.length) return false; // no overlap
+  const nothing = (p: number | null) => p === null || p > alpha;
+  const xAlone = () => x.c.retest!(without(xs.baseline, ys.baseline), xOutside);
+  const yAlone = () => y.c.retest!(without(ys.baseline, xs.baseline), yOutside);
+  // x inside y (a model inside all calls): y is the cause only if it shows the change outside x too.
+  if (xOutside.length === 0) return !nothing(yAlone());
+  // y inside x (a release inside all calls): y is the cause when the rest of x shows nothing.
+  if (yOutside.length === 0) return nothing(xAlone());
+  if (!nothing(xAlone())) return false;
+  return !nothing(yAlone()) || stronger(y, x);
 }
 
 /** Indexes of `a` not in `b` (both ascending). */

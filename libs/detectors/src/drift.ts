@@ -1,10 +1,10 @@
 import type { DetectionInput, SkippedCheck } from '@driftwatch/contracts';
 import type { Candidate, DetectorOutput } from './candidate.js';
-import { meanDistanceTest, mmdTest } from './embedding-drift.js';
+import { classifierTest, meanDistanceTest } from './embedding-drift.js';
 
 /**
  * Global embedding drift of requests and of responses: the cheap check (distance of mean vectors) and the strong
- * one (MMD), each against its permutation null. Both go through multiple-testing control; a field yields at most one
+ * one (a classifier two-sample test), each judged against a null from the windows themselves. Both go through multiple-testing control; a field yields at most one
  * finding (the strong check's when both pass: same cause), and detect() drops it when a topic finding explains it.
  */
 export function driftCandidates(input: DetectionInput, seed: number): DetectorOutput {
@@ -24,11 +24,17 @@ export function driftCandidates(input: DetectionInput, seed: number): DetectorOu
     const label = field === 'request' ? 'Request' : 'Response';
     const tests = [
       { statistic: 'mean_vector_distance', result: meanDistanceTest(b, c, { seed }) },
-      { statistic: 'mmd', result: mmdTest(b, c, { seed: seed + 1 }) },
+      { statistic: 'classifier_auc', result: classifierTest(b, c, { seed: seed + 1 }) },
     ];
     for (const { statistic, result } of tests) {
-      // Effect: how far the statistic is above its own noise level (null mean), relative.
-      const effect = result.nullMean > 0 ? result.statistic / result.nullMean - 1 : 0;
+      // Effect: the mean distance relative to its null mean; the classifier's Gini, 2 x (AUC - 0.5), so minEffect 0.1
+      // asks for AUC >= 0.55 (Evidently's default threshold).
+      const effect =
+        statistic === 'classifier_auc'
+          ? 2 * (result.statistic - 0.5)
+          : result.nullMean > 0
+            ? result.statistic / result.nullMean - 1
+            : 0;
       const causeKey = `embedding_drift:${field}`;
       candidates.push({
         kind: 'embedding_drift',
@@ -40,7 +46,10 @@ export function driftCandidates(input: DetectionInput, seed: number): DetectorOu
         finding: {
           kind: 'embedding_drift',
           causeKey,
-          title: `${label} embeddings drifted from the baseline (${statistic === 'mmd' ? 'MMD' : 'mean-vector distance'} ${(1 + effect).toFixed(1)}x its baseline noise)`,
+          title:
+            statistic === 'classifier_auc'
+              ? `${label} embeddings drifted from the baseline (a classifier tells them apart, AUC ${result.statistic.toFixed(2)})`
+              : `${label} embeddings drifted from the baseline (mean-vector distance ${(1 + effect).toFixed(1)}x its baseline noise)`,
           statistic,
           score: result.statistic,
           effectSize: effect,

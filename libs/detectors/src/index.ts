@@ -1,5 +1,6 @@
 export { detect } from './detect.js';
 export {
+  classifierTest,
   domainClassifierAuc,
   domainClassifierBaseline,
   meanDistanceTest,

@@ -17,6 +17,8 @@ export interface World {
   words: string[][];
   newIntent: Float32Array;
   newIntentResponse: Float32Array;
+  /** A direction responses can drift along. */
+  shift: Float32Array;
 }
 
 export interface Changes {
@@ -34,6 +36,8 @@ export interface Changes {
   cost?: { model: string; factor: number };
   /** Negative-feedback rate on one topic (index) multiplied. */
   feedback?: { topic: number; factor: number };
+  /** Every response vector moves this far along one shared direction. */
+  responseShift?: number;
 }
 
 /** Standard normal draws (Box-Muller, both outputs used). */
@@ -71,6 +75,7 @@ export function makeWorld(seed: number, topicCount = 20, dim = 384): World {
     words,
     newIntent: direction(),
     newIntentResponse: direction(),
+    shift: unit(Float32Array.from({ length: dim }, g)),
   };
 }
 
@@ -133,6 +138,8 @@ export function makeWindow(
       topic = pick(shares, random);
       request = around(world.topics[topic]!, g);
       response = around(world.responses[topic]!, g);
+      if (changes.responseShift)
+        response = unit(Float32Array.from(response, (x, d) => x + changes.responseShift! * world.shift[d]!));
       text = world.words[topic]!.filter(() => random() < 0.7).join(' ') + ` ${world.words[topic]![0]} please`;
     }
     const m = pick(MODEL_SHARES, random);

@@ -11,6 +11,7 @@ import {
   unit,
 } from '@driftwatch/topics';
 import { type Candidate, type DetectorOutput, percent } from './candidate.js';
+import { normalSf } from './stats/distributions.js';
 import { chiSquareShares, twoProportion } from './stats/proportions.js';
 import { quantileOf, shuffle } from './stats/resampling.js';
 import { cap } from './vectors.js';
@@ -171,8 +172,9 @@ export function topicCandidates(input: DetectionInput, seed: number, enabled: (k
 
 /**
  * Shares of topics among in-scope (non-novel) calls: a chi-square over the share vector (reported only when no single
- * topic explains it) and a two-proportion test per topic. A topic's drop is reported only when it lost at least
- * half its share: smaller drops are the mirror image of another topic's rise.
+ * topic explains it) and, per topic, a one-sided two-proportion test of its rise, or (when its share fell) a test
+ * that it lost more than half. Smaller drops are the mirror image of another topic's rise: testing them would add
+ * rejections that loosen Benjamini-Hochberg for every other test of the run.
  */
 function shareShift(
   model: TopicModel,
@@ -194,10 +196,14 @@ function shareShift(
   const nc = c.reduce((x, y) => x + y, 0);
   const out: Candidate[] = [];
   model.topics.forEach((topic, i) => {
-    const test = twoProportion({ x: b[i]!, n: nb }, { x: c[i]!, n: nc }, 'two-sided');
     const sb = b[i]! / Math.max(1, nb);
     const sc = c[i]! / Math.max(1, nc);
     const effect = sc / Math.max(sb, 0.5 / Math.max(1, nb)) - 1;
+    const rise = twoProportion({ x: b[i]!, n: nb }, { x: c[i]!, n: nc }, 'greater');
+    // A drop is tested against "lost less than half": H0 sc >= sb / 2, so ordinary mirror-image drops stay quiet.
+    const halfSe = Math.sqrt((0.25 * sb * (1 - sb)) / Math.max(1, nb) + (sc * (1 - sc)) / Math.max(1, nc));
+    const dropZ = halfSe > 0 ? (sb / 2 - sc) / halfSe : 0;
+    const test = effect >= 0 ? rise : { statistic: dropZ, pValue: b[i]! >= 10 ? normalSf(dropZ) : 1 };
     const name = names[i]!;
     const causeKey = `topic_shift:${name.key}`;
     const traceIds = current.filter((_, j) => !cur[j]!.novel && cur[j]!.topicId === topic.id).map((v) => v.traceId);
@@ -214,7 +220,7 @@ function shareShift(
         value: name.key.replace(/^topic=/, ''),
         causeKey,
         title: `Requests about '${name.label}' ${effect >= 0 ? 'rose' : 'fell'} from ${percent(sb, 1)} to ${percent(sc, 1)} of calls`,
-        statistic: 'two_proportion_z',
+        statistic: effect >= 0 ? 'two_proportion_z' : 'half_share_drop_z',
         score: test.statistic,
         effectSize: effect,
         baselineValue: sb,
