@@ -10,7 +10,7 @@ import { createEmbedding } from './embedding.js';
 const client = createEmbeddedClickHouse(mkdtempSync(join(tmpdir(), 'driftwatch-detect-embed-')));
 
 function config(roles: string) {
-  return loadConfig({
+  const env: Record<string, string> = {
     DRIFTWATCH_ROLES: roles,
     DRIFTWATCH_QUEUE: 'kafka',
     DRIFTWATCH_EMBEDDINGS: 'local',
@@ -18,7 +18,8 @@ function config(roles: string) {
     // No model here: a process that needs the model cannot start its embedder.
     DRIFTWATCH_EMBEDDING_MODEL_DIR: join(tmpdir(), 'no-such-model-dir'),
     DRIFTWATCH_DATABASE: 'detect_embedding',
-  });
+  };
+  return loadConfig(env as NodeJS.ProcessEnv);
 }
 
 describe('the vector index of a detector-only process', () => {
