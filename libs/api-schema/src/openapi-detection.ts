@@ -68,6 +68,19 @@ export function detectionPaths(h: OpenApiHelpers): Record<string, unknown> {
         responses: { '200': h.ok('Stored', detectorSettingsSchema), ...errors },
       },
     },
+    '/api/detectors/settings': {
+      get: {
+        summary: "The request's project's detector settings (as /api/projects/{id}/detectors)",
+        security: [{ session: [] }],
+        responses: { '200': h.ok('Settings', detectorSettingsSchema), ...errors },
+      },
+      put: {
+        summary: "Replace the request's project's detector settings (admin; as /api/projects/{id}/detectors)",
+        security: [{ session: [] }],
+        requestBody: h.body(detectorSettingsRequestSchema),
+        responses: { '200': h.ok('Stored', detectorSettingsSchema), ...errors },
+      },
+    },
     '/api/detectors/runs': {
       get: {
         summary:
