@@ -15,7 +15,10 @@ import { classifyClickHouseError } from './errors.js';
 export interface DetectionInputReaderOptions {
   /** The vector index when embeddings are on (it may start after the reader is built); null: no vectors. */
   index: () => VectorIndex | null;
-  /** Most calls read per window; more are sampled uniformly (by hash of the span, the same on every run). */
+  /**
+   * Most calls read per window (and for the whole baseline range); more are sampled uniformly, by hash of the span
+   * so every run takes the same ones. 100,000 calls are about 40 MB here and as much again in the detector worker.
+   */
   maxCallsPerWindow?: number;
   /** Most embedded calls sampled per window and side (request, response). */
   maxVectorsPerWindow?: number;
@@ -68,7 +71,7 @@ export class ClickHouseDetectionInputReader implements DetectionInputReader {
     private readonly database: string,
     private readonly options: DetectionInputReaderOptions,
   ) {
-    this.maxCalls = options.maxCallsPerWindow ?? 200_000;
+    this.maxCalls = options.maxCallsPerWindow ?? 100_000;
     this.maxVectors = options.maxVectorsPerWindow ?? 2_000;
   }
 
