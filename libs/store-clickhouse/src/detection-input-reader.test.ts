@@ -79,7 +79,7 @@ function fakeIndex(fail = false): VectorIndex & { requests: VectorSampleRequest[
     timeMs: current.fromMs,
     model: 'gpt-4o-mini',
     release: '2.4.0',
-    topicId: null,
+    topicId: field === 'request' ? 'topic-7' : null,
     vector: new Float32Array([1, 0]),
   });
   return {
@@ -147,9 +147,9 @@ describe('ClickHouseDetectionInputReader', () => {
       maxVectorsPerWindow: 1000,
     });
     const input = await reader.read(P, current, settings);
-    expect(input.currentVectors.map((v) => [v.field, v.text])).toEqual([
-      ['request', 'Where is my "card" PIN?'],
-      ['response', undefined],
+    expect(input.currentVectors.map((v) => [v.field, v.text, v.topicId])).toEqual([
+      ['request', 'Where is my "card" PIN?', 'topic-7'],
+      ['response', undefined, null],
     ]);
     expect(index.requests).toContainEqual({ projectId: P, ...current, field: 'request', limit: 500 });
     const errors: unknown[] = [];

@@ -149,6 +149,7 @@ export class ClickHouseDetectionInputReader implements DetectionInputReader {
           model: e.model,
           release: e.release,
           vector: e.vector,
+          topicId: e.topicId,
           ...(text ? { text } : {}),
         };
       });
