@@ -14,7 +14,8 @@ it('raises a finding in at most 3 of 100 windows where nothing changed', () => {
   for (let w = 0; w < 100; w++) {
     const size = () => 300 + Math.floor(random() * 901);
     const result = detect(scenario(1000 + w, { baseline: size(), current: size() }), { seed: w + 1 });
-    if (result.findings.length) alarms.push(`window ${w}: ${result.findings.map((f) => f.causeKey).join(', ')}`);
+    if (result.findings.length)
+      alarms.push(`window ${w}: ${result.findings.map((f) => f.causeKey).join(', ')}`);
   }
   console.log(`null windows with a finding: ${alarms.length} of 100\n${alarms.join('\n')}`);
   expect(alarms.length).toBeLessThanOrEqual(3);

@@ -68,35 +68,43 @@ const matches = (f: Finding, e: Expectation) =>
 
 describe('detect() finds each injected change with the right kind, dimension and value', () => {
   for (const c of CHANGES)
-    it(c.name, () => {
-      const found: string[] = [];
-      for (const seed of [11, 12]) {
-        const result = detect(scenario(seed, c.sizes ?? SIZES, c.changes(seed)), { seed });
-        const e = c.expect(seed);
-        const hit = result.findings.filter((f) => matches(f, e));
-        console.log(`${c.name} (seed ${seed}): ${result.findings.map((f) => `${f.causeKey} [${f.title}]`).join('; ')}`);
-        expect(hit.length, `seed ${seed}: ${JSON.stringify(e)}`).toBeGreaterThanOrEqual(1);
-        found.push(...hit.map((f) => f.causeKey));
-        // One cause, one finding: a regression is not found again in the slices that contain its calls. (Findings
-        // of other kinds can appear in a changed window: Benjamini-Hochberg controls the false discovery rate, and
-        // true discoveries loosen its threshold for the other tests.)
-        const sameKind = result.findings.filter((f) => f.kind === e.kind);
-        expect(sameKind.length).toBe(e.kind === 'topic_shift' ? hit.length : 1);
-        for (const f of hit) {
-          expect(f.pValue).toBeLessThanOrEqual(0.01);
-          expect(f.severity).toBeGreaterThan(0);
-          expect(f.severity).toBeLessThanOrEqual(100);
-          expect(f.causeKey).not.toMatch(/\d{10,}/);
-          expect(f.evidence.exampleTraceIds.length).toBeGreaterThan(0);
-          expect(f.evidence.exampleTraceIds.every((id) => id.startsWith('c-'))).toBe(true);
+    it(
+      c.name,
+      () => {
+        const found: string[] = [];
+        for (const seed of [11, 12]) {
+          const result = detect(scenario(seed, c.sizes ?? SIZES, c.changes(seed)), { seed });
+          const e = c.expect(seed);
+          const hit = result.findings.filter((f) => matches(f, e));
+          console.log(
+            `${c.name} (seed ${seed}): ${result.findings.map((f) => `${f.causeKey} [${f.title}]`).join('; ')}`,
+          );
+          expect(hit.length, `seed ${seed}: ${JSON.stringify(e)}`).toBeGreaterThanOrEqual(1);
+          found.push(...hit.map((f) => f.causeKey));
+          // One cause, one finding: a regression is not found again in the slices that contain its calls. (Findings
+          // of other kinds can appear in a changed window: Benjamini-Hochberg controls the false discovery rate, and
+          // true discoveries loosen its threshold for the other tests.)
+          const sameKind = result.findings.filter((f) => f.kind === e.kind);
+          expect(sameKind.length).toBe(e.kind === 'topic_shift' ? hit.length : 1);
+          for (const f of hit) {
+            expect(f.pValue).toBeLessThanOrEqual(0.01);
+            expect(f.severity).toBeGreaterThan(0);
+            expect(f.severity).toBeLessThanOrEqual(100);
+            expect(f.causeKey).not.toMatch(/\d{10,}/);
+            expect(f.evidence.exampleTraceIds.length).toBeGreaterThan(0);
+            expect(f.evidence.exampleTraceIds.every((id) => id.startsWith('c-'))).toBe(true);
+          }
         }
-      }
-    }, 600_000);
+      },
+      600_000,
+    );
 });
 
 describe('findings', { timeout: 600_000 }, () => {
   it('a model latency regression is one finding, with its series, band and change point, titled in plain words', () => {
-    const result = detect(scenario(21, SIZES, { latency: { model: 'gpt-4o-mini', factor: 1.4 } }), { seed: 3 });
+    const result = detect(scenario(21, SIZES, { latency: { model: 'gpt-4o-mini', factor: 1.4 } }), {
+      seed: 3,
+    });
     const latency = result.findings.filter((f) => f.kind === 'latency');
     expect(latency.map((f) => f.causeKey)).toEqual(['latency:model=gpt-4o-mini:p95']);
     const f = latency[0]!;
@@ -145,7 +153,11 @@ describe('findings', { timeout: 600_000 }, () => {
   });
 
   it('is deterministic for a seed', () => {
-    const input = scenario(26, { baseline: 800, current: 800 }, { cost: { model: 'claude-haiku', factor: 1.5 } });
+    const input = scenario(
+      26,
+      { baseline: 800, current: 800 },
+      { cost: { model: 'claude-haiku', factor: 1.5 } },
+    );
     expect(detect(input, { seed: 4 })).toEqual(detect(input, { seed: 4 }));
   });
 });
@@ -159,10 +171,12 @@ describe('limits', { timeout: 600_000 }, () => {
     expect(reasons).toContain(
       'latency:environment=production:not enough data: 40 baseline and 20 current calls (minimum 30)',
     );
-    expect(result.skipped.some((s) => s.kind === 'new_topic' && s.reason.startsWith('not enough data'))).toBe(true);
-    expect(result.skipped.some((s) => s.kind === 'embedding_drift' && s.reason.startsWith('not enough data'))).toBe(
+    expect(result.skipped.some((s) => s.kind === 'new_topic' && s.reason.startsWith('not enough data'))).toBe(
       true,
     );
+    expect(
+      result.skipped.some((s) => s.kind === 'embedding_drift' && s.reason.startsWith('not enough data')),
+    ).toBe(true);
   });
 
   it('a project without embeddings still gets metric regressions', () => {
@@ -173,19 +187,21 @@ describe('limits', { timeout: 600_000 }, () => {
     };
     const result = detect(input);
     expect(result.findings.map((f) => f.causeKey)).toEqual(['error_rate:release=2.4']);
-    expect(result.skipped.filter((s) => s.reason === 'no embeddings in this project').map((s) => s.kind)).toEqual([
-      'topic_shift',
-      'new_topic',
-      'out_of_scope',
-      'embedding_drift',
-    ]);
+    expect(
+      result.skipped.filter((s) => s.reason === 'no embeddings in this project').map((s) => s.kind),
+    ).toEqual(['topic_shift', 'new_topic', 'out_of_scope', 'embedding_drift']);
   });
 
   it('runs only the enabled detectors and respects minEffect', () => {
-    const changes = { latency: { model: 'gpt-4o-mini', factor: 1.4 }, errorRate: { release: '2.4', rate: 0.05 } };
+    const changes = {
+      latency: { model: 'gpt-4o-mini', factor: 1.4 },
+      errorRate: { release: '2.4', rate: 0.05 },
+    };
     const only = detect(scenario(33, SIZES, changes, { enabled: ['error_rate'] }));
     expect(only.findings.map((f) => f.kind)).toEqual(['error_rate']);
-    const strict = detect(scenario(33, SIZES, changes, { enabled: ['latency', 'error_rate'], minEffect: 0.6 }));
+    const strict = detect(
+      scenario(33, SIZES, changes, { enabled: ['latency', 'error_rate'], minEffect: 0.6 }),
+    );
     expect(strict.findings.map((f) => f.kind)).toEqual(['error_rate']);
   });
 });

@@ -19,7 +19,8 @@ const TOPIC_KINDS: DetectorKind[] = ['topic_shift', 'new_topic', 'out_of_scope']
 export function detect(input: DetectionInput, options: { seed?: number } = {}): DetectionResult {
   const seed = options.seed ?? 1;
   const { settings } = input;
-  const enabled = (k: string) => settings.enabled.length === 0 || settings.enabled.includes(k as DetectorKind);
+  const enabled = (k: string) =>
+    settings.enabled.length === 0 || settings.enabled.includes(k as DetectorKind);
   const outputs = [
     regressionCandidates(input, seed),
     ...(input.baselineVectors.length + input.currentVectors.length > 0
@@ -38,7 +39,10 @@ export function detect(input: DetectionInput, options: { seed?: number } = {}): 
   const adjusted = benjaminiHochberg(candidates.map((c) => c.pValue));
   const passed = candidates
     .map((c, i) => ({ c, p: adjusted[i]! }))
-    .filter(({ c, p }) => p <= settings.falseAlarmRate && c.reportable && Math.abs(c.effectSize) >= settings.minEffect);
+    .filter(
+      ({ c, p }) =>
+        p <= settings.falseAlarmRate && c.reportable && Math.abs(c.effectSize) >= settings.minEffect,
+    );
   const kept = sameCause(passed, settings.falseAlarmRate);
   const findings: Finding[] = kept.map(({ c, p }) => {
     const extra = c.enrich?.() ?? {};
@@ -46,7 +50,11 @@ export function detect(input: DetectionInput, options: { seed?: number } = {}): 
       ...c.finding,
       pValue: p,
       severity: severity(c.kind, c.effectSize, c.finding.trafficShare),
-      evidence: { ...c.finding.evidence, ...extra, details: { ...c.finding.evidence.details, ...extra.details } },
+      evidence: {
+        ...c.finding.evidence,
+        ...extra,
+        details: { ...c.finding.evidence.details, ...extra.details },
+      },
     };
   });
   findings.sort((a, b) => b.severity - a.severity || (a.causeKey < b.causeKey ? -1 : 1));
@@ -85,8 +93,7 @@ function sameCause(passed: Passed[], alpha: number): Passed[] {
   list = list.filter(({ c }) => {
     if (c.kind === 'latency' && c.causeKey.endsWith(':p50'))
       return !has('latency', sliceId(c), (o) => o.causeKey.endsWith(':p95'));
-    if (c.kind === 'cost')
-      return !has('tokens', sliceId(c), (o) => c.effectSize <= o.effectSize + 0.1);
+    if (c.kind === 'cost') return !has('tokens', sliceId(c), (o) => c.effectSize <= o.effectSize + 0.1);
     return true;
   });
   // Across dimensions, per metric: drop x when another finding y explains it.

@@ -37,7 +37,8 @@ describe('embedding drift checks', () => {
       if (m < 0.001) counts.mean001++;
       if (k < 0.05) counts.classifier05++;
       if (k < 0.001) counts.classifier001++;
-      if (r < 40 && mmdTest(b, c, { seed: r, permutations: 200, maxPerSide: 100 }).pValue < 0.05) counts.mmd05++;
+      if (r < 40 && mmdTest(b, c, { seed: r, permutations: 200, maxPerSide: 100 }).pValue < 0.05)
+        counts.mmd05++;
     }
     console.log(`null, 200 windows (MMD: 40): ${JSON.stringify(counts)}`);
     // 5% of 200 = 10 (sd 3.1); 0.1% of 200 = 0.2.
@@ -69,16 +70,25 @@ describe('baselines for the evaluation harness', () => {
     expect(meanVectorDistanceBaseline(a, b, 2)).toEqual({ drift: false, value: Math.SQRT2 });
   });
 
-  it('domain classifier AUC (Evidently): ~0.5 without drift, high with it, seeded', { timeout: 120_000 }, () => {
-    const draw = sampler(3);
-    const b = draw(400);
-    const null1 = domainClassifierAuc(b, draw(400), { seed: 1 });
-    expect(Math.abs(null1 - 0.5)).toBeLessThan(0.07);
-    const shifted = domainClassifierBaseline(b, draw(400, [0.5, 0.5 / 7, 0.5 / 7, 0.5 / 7, 0.5 / 7, 0.5 / 7, 0.5 / 7, 0.5 / 7]), 0.55, { seed: 1 });
-    expect(shifted.drift).toBe(true);
-    expect(shifted.value).toBeGreaterThan(0.6);
-    expect(domainClassifierBaseline(b, draw(400), 0.55, { seed: 2 }).drift).toBe(false);
-    const again = draw(400);
-    expect(domainClassifierAuc(b, again, { seed: 5 })).toBe(domainClassifierAuc(b, again, { seed: 5 }));
-  });
+  it(
+    'domain classifier AUC (Evidently): ~0.5 without drift, high with it, seeded',
+    { timeout: 120_000 },
+    () => {
+      const draw = sampler(3);
+      const b = draw(400);
+      const null1 = domainClassifierAuc(b, draw(400), { seed: 1 });
+      expect(Math.abs(null1 - 0.5)).toBeLessThan(0.07);
+      const shifted = domainClassifierBaseline(
+        b,
+        draw(400, [0.5, 0.5 / 7, 0.5 / 7, 0.5 / 7, 0.5 / 7, 0.5 / 7, 0.5 / 7, 0.5 / 7]),
+        0.55,
+        { seed: 1 },
+      );
+      expect(shifted.drift).toBe(true);
+      expect(shifted.value).toBeGreaterThan(0.6);
+      expect(domainClassifierBaseline(b, draw(400), 0.55, { seed: 2 }).drift).toBe(false);
+      const again = draw(400);
+      expect(domainClassifierAuc(b, again, { seed: 5 })).toBe(domainClassifierAuc(b, again, { seed: 5 }));
+    },
+  );
 });

@@ -43,7 +43,12 @@ export function meanDistanceTest(
   const variance = 2 * s * s * traces[1];
   const skewness = (8 * s ** 3 * traces[2]) / variance ** 1.5;
   const sd = Math.sqrt(variance);
-  return { statistic: observed, nullMean: mean, nullSd: sd, pValue: pearson3Sf(observed, mean, sd, skewness) };
+  return {
+    statistic: observed,
+    nullMean: mean,
+    nullSd: sd,
+    pValue: pearson3Sf(observed, mean, sd, skewness),
+  };
 }
 
 function centered(v: Float32Array, mean: Float64Array): Float64Array {
@@ -72,8 +77,7 @@ function covarianceTraces(rows: Float64Array[], divisor: number): [number, numbe
         g[i * n + j] = dot;
       }
   }
-  for (let i = 0; i < m; i++)
-    for (let j = i; j < m; j++) g[j * m + i] = g[i * m + j]! /= divisor;
+  for (let i = 0; i < m; i++) for (let j = i; j < m; j++) g[j * m + i] = g[i * m + j]! /= divisor;
   let t1 = 0;
   let t2 = 0;
   let t3 = 0;
@@ -182,14 +186,6 @@ export function mmdTest(
 function judge(observed: number, nulls: Float64Array): DriftTest {
   const tail = permutationTail(observed, nulls);
   return { statistic: observed, nullMean: tail.mean, nullSd: tail.sd, pValue: tail.pValue };
-}
-
-/** Moves a uniform random choice of `count` items to the front (Fisher-Yates, stopped early). */
-function partialShuffle<T>(items: T[], count: number, random: Random): void {
-  for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(random() * (items.length - i));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
 }
 
 /**

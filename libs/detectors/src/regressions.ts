@@ -127,7 +127,8 @@ export function regressionCandidates(input: DetectionInput, seed: number): Detec
           metric: 'tokens',
           value: (c) => c.inputTokens + c.outputTokens,
           direction: 'greater',
-          title: (s, e, b, c) => `Tokens per call of ${s} ${change(e)} (${Math.round(b)} -> ${Math.round(c)})`,
+          title: (s, e, b, c) =>
+            `Tokens per call of ${s} ${change(e)} (${Math.round(b)} -> ${Math.round(c)})`,
         }),
       );
     if (enabled('cost')) {
@@ -192,7 +193,11 @@ class Context {
     return this.input.settings.minSamples;
   }
 
-  values(side: 'baseline' | 'current', indexes: Int32Array, f: (c: CallMetrics) => number | null): Float64Array {
+  values(
+    side: 'baseline' | 'current',
+    indexes: Int32Array,
+    f: (c: CallMetrics) => number | null,
+  ): Float64Array {
     const calls = side === 'baseline' ? this.input.baselineCalls : this.input.currentCalls;
     const out: number[] = [];
     for (const i of indexes) {
@@ -231,20 +236,31 @@ class Context {
   }
 
   /** Where the change began in the current window: an upper CUSUM calibrated on the baseline (see sequential.ts). */
-  changePoint(slice: Slice, f: (c: CallMetrics) => number | null, direction: 'greater' | 'less'): number | undefined {
+  changePoint(
+    slice: Slice,
+    f: (c: CallMetrics) => number | null,
+    direction: 'greater' | 'less',
+  ): number | undefined {
     const sign = direction === 'greater' ? 1 : -1;
-    const ordered = [...slice.current].sort((a, b) => this.input.currentCalls[a]!.timeMs - this.input.currentCalls[b]!.timeMs);
+    const ordered = [...slice.current].sort(
+      (a, b) => this.input.currentCalls[a]!.timeMs - this.input.currentCalls[b]!.timeMs,
+    );
     const step = Math.max(1, Math.ceil(ordered.length / 2000));
     const kept = ordered.filter((_, i) => i % step === 0);
     const current: number[] = [];
     const times: number[] = [];
     for (const i of kept) {
       const v = f(this.input.currentCalls[i]!);
-      if (v !== null) [current.push(sign * v), times.push(this.input.currentCalls[i]!.timeMs)];
+      if (v === null) continue;
+      current.push(sign * v);
+      times.push(this.input.currentCalls[i]!.timeMs);
     }
     const all = this.values('baseline', slice.baseline, f);
     const every = Math.max(1, Math.ceil(all.length / 2000));
-    const baseline = Array.from(all.filter((_, i) => i % every === 0), (v) => sign * v);
+    const baseline = Array.from(
+      all.filter((_, i) => i % every === 0),
+      (v) => sign * v,
+    );
     if (current.length < 2 || baseline.length < 2) return undefined;
     const result = calibratedCusum(baseline, current, this.input.settings.falseAlarmRate, {
       seed: this.seed,
@@ -305,12 +321,13 @@ function latency(context: Context, slice: Slice, share: number): Candidate[] {
         baselineValue: bq,
         currentValue: cq,
         trafficShare: share,
-        evidence: { exampleTraceIds: context.worst(slice, f, 'greater') },
+        evidence: { exampleTraceIds: [] },
       },
       retest: (bi, ci) => retestContinuous(context, bi, ci, f, (x, y) => test(x, y).pValue),
       enrich: () => {
         const ci = quantileDifferenceCi(b, c, q, { seed: context.seed, resamples: 200 });
         return {
+          exampleTraceIds: context.worst(slice, f, 'greater'),
           ...context.series(slice, f, (v) => quantileOf(v, q)),
           changePointMs: context.changePoint(slice, (x) => Math.log(Math.max(1e-3, x.latencyMs)), 'greater'),
           details: {
@@ -383,11 +400,12 @@ function continuous(
       baselineValue: mb,
       currentValue: mc,
       trafficShare: share,
-      evidence: { exampleTraceIds: context.worst(slice, spec.value, spec.direction) },
+      evidence: { exampleTraceIds: [] },
     },
     retest: (bi, ci) =>
       retestContinuous(context, bi, ci, spec.value, (x, y) => mannWhitney(x, y, spec.direction).pValue),
     enrich: () => ({
+      exampleTraceIds: context.worst(slice, spec.value, spec.direction),
       ...context.series(slice, spec.value, (v) => mean(v)),
       changePointMs: context.changePoint(slice, spec.value, spec.direction),
       details: { baselineCalls: b.length, currentCalls: c.length },
@@ -439,14 +457,17 @@ function rate(
       baselineValue: rb,
       currentValue: rc,
       trafficShare: share,
-      evidence: { exampleTraceIds: context.worst(slice, f, 'greater') },
+      evidence: { exampleTraceIds: [] },
     },
     retest: (bi, ci) => {
       const bb = count('baseline', bi);
       const cc = count('current', ci);
-      return bb.n < context.minSamples || cc.n < context.minSamples ? null : twoProportion(bb, cc, 'greater').pValue;
+      return bb.n < context.minSamples || cc.n < context.minSamples
+        ? null
+        : twoProportion(bb, cc, 'greater').pValue;
     },
     enrich: () => ({
+      exampleTraceIds: context.worst(slice, f, 'greater'),
       ...context.series(slice, f, (v) => mean(v)),
       changePointMs: context.changePoint(slice, f, 'greater'),
       details: { baselineEvents: b.x, baselineCalls: b.n, currentEvents: c.x, currentCalls: c.n },

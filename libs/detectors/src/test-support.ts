@@ -110,7 +110,9 @@ export function makeWindow(
 ): { calls: CallMetrics[]; vectors: EmbeddedCall[] } {
   const random = seededRandom(seed);
   const g = gaussian(random);
-  let shares = world.shares.map((s, j) => (changes.topicShare?.topics.includes(j) ? s * changes.topicShare.factor : s));
+  let shares = world.shares.map((s, j) =>
+    changes.topicShare?.topics.includes(j) ? s * changes.topicShare.factor : s,
+  );
   const sum = shares.reduce((a, b) => a + b, 0);
   shares = shares.map((s) => s / sum);
   const oos = changes.outOfScopeShare ?? 0.02;
@@ -150,7 +152,8 @@ export function makeWindow(
     const inputTokens = Math.round(lognormal(400, 0.5, g));
     const outputTokens = Math.round(lognormal(250, 0.6, g));
     const price = MODEL_PRICE[m]! * (changes.cost?.model === model ? changes.cost.factor : 1);
-    const negativeRate = 0.15 * (changes.feedback && changes.feedback.topic === topic ? changes.feedback.factor : 1);
+    const negativeRate =
+      0.15 * (changes.feedback && changes.feedback.topic === topic ? changes.feedback.factor : 1);
     const judged = random() < 0.6;
     const topicId = topic >= 0 ? `topic-${topic}` : null;
     calls.push({

@@ -38,7 +38,11 @@ interface Named {
   examples: string[];
 }
 
-export function topicCandidates(input: DetectionInput, seed: number, enabled: (k: string) => boolean): DetectorOutput {
+export function topicCandidates(
+  input: DetectionInput,
+  seed: number,
+  enabled: (k: string) => boolean,
+): DetectorOutput {
   const skipped: SkippedCheck[] = [];
   const kinds = (['topic_shift', 'new_topic', 'out_of_scope'] as const).filter(enabled);
   if (kinds.length === 0) return { candidates: [], skipped };
@@ -76,14 +80,19 @@ export function topicCandidates(input: DetectionInput, seed: number, enabled: (k
   const cur = assigned(current);
   const candidates: Candidate[] = [];
 
-  const emerging = enabled('new_topic') || enabled('out_of_scope') ? emergingTopics(fit.model, current, cur, random) : [];
+  const emerging =
+    enabled('new_topic') || enabled('out_of_scope') ? emergingTopics(fit.model, current, cur, random) : [];
   const inEmerging = (v: Float32Array, a: Assignment) => a.novel && emerging.some((e) => e.contains(v));
 
   if (enabled('new_topic'))
     for (const e of emerging) {
       const refIn = reference.filter((c, i) => inEmerging(c.vector, ref[i]!) && e.contains(c.vector)).length;
       const confirmIn = e.confirmation.filter((i) => e.contains(current[i]!.vector) && cur[i]!.novel).length;
-      const test = twoProportion({ x: refIn, n: reference.length }, { x: confirmIn, n: e.confirmation.length }, 'greater');
+      const test = twoProportion(
+        { x: refIn, n: reference.length },
+        { x: confirmIn, n: e.confirmation.length },
+        'greater',
+      );
       const members = current.filter((c, i) => cur[i]!.novel && e.contains(c.vector));
       const share = members.length / current.length;
       const baseShare = refIn / reference.length;
@@ -94,7 +103,8 @@ export function topicCandidates(input: DetectionInput, seed: number, enabled: (k
             top: 5,
           })[0]!.map((t) => t.term)
         : [];
-      const near = names[fit.model.topics.findIndex((t) => t.id === assignTopic(fit.model, e.centroid).topicId)]!;
+      const near =
+        names[fit.model.topics.findIndex((t) => t.id === assignTopic(fit.model, e.centroid).topicId)]!;
       const key = terms.length ? `terms=${[...terms.slice(0, 2)].sort().join(',')}` : `near=${near.key}`;
       const label = terms.length ? terms.slice(0, 3).join(', ') : `unlike any topic, nearest ${near.label}`;
       candidates.push({
@@ -158,7 +168,13 @@ export function topicCandidates(input: DetectionInput, seed: number, enabled: (k
         evidence: {
           exampleTraceIds: [...new Set(examples.map((e) => e.traceId))].slice(0, 5),
           ...(examples.some((e) => e.text)
-            ? { topic: { id: 'novel', terms: [], examples: examples.flatMap((e) => e.text ?? []).slice(0, 5) } }
+            ? {
+                topic: {
+                  id: 'novel',
+                  terms: [],
+                  examples: examples.flatMap((e) => e.text ?? []).slice(0, 5),
+                },
+              }
             : {}),
           details: { baselineNovel: b.x, baselineCalls: b.n, currentNovel: c.x, currentCalls: c.n },
         },
@@ -206,7 +222,9 @@ function shareShift(
     const test = effect >= 0 ? rise : { statistic: dropZ, pValue: b[i]! >= 10 ? normalSf(dropZ) : 1 };
     const name = names[i]!;
     const causeKey = `topic_shift:${name.key}`;
-    const traceIds = current.filter((_, j) => !cur[j]!.novel && cur[j]!.topicId === topic.id).map((v) => v.traceId);
+    const traceIds = current
+      .filter((_, j) => !cur[j]!.novel && cur[j]!.topicId === topic.id)
+      .map((v) => v.traceId);
     out.push({
       kind: 'topic_shift',
       metric: 'topic_shift',
@@ -305,7 +323,12 @@ interface Emerging {
  * most novel neighbours within a pair distance, with those neighbours; repeat on the rest), keeping groups of at
  * least max(5, 1% of the half) whose centroid is itself novel (far from every baseline topic).
  */
-function emergingTopics(model: TopicModel, current: EmbeddedCall[], cur: Assignment[], random: Random): Emerging[] {
+function emergingTopics(
+  model: TopicModel,
+  current: EmbeddedCall[],
+  cur: Assignment[],
+  random: Random,
+): Emerging[] {
   const order = shuffle(
     current.map((_, i) => i),
     random,

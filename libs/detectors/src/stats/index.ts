@@ -11,4 +11,10 @@ export {
   quantileOf,
   type BootstrapInterval,
 } from './resampling.js';
-export { calibrateThreshold, calibratedCusum, cusum, pageHinkley, type SequentialResult } from './sequential.js';
+export {
+  calibrateThreshold,
+  calibratedCusum,
+  cusum,
+  pageHinkley,
+  type SequentialResult,
+} from './sequential.js';

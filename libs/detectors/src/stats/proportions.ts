@@ -12,7 +12,11 @@ export interface Count {
  * Falls back to Fisher's exact test when an expected cell count is below 5, where the normal approximation is
  * anti-conservative.
  */
-export function twoProportion(baseline: Count, current: Count, alternative: Alternative = 'two-sided'): TestResult {
+export function twoProportion(
+  baseline: Count,
+  current: Count,
+  alternative: Alternative = 'two-sided',
+): TestResult {
   if (baseline.n === 0 || current.n === 0) return { statistic: 0, pValue: 1 };
   const pooled = (baseline.x + current.x) / (baseline.n + current.n);
   const expectedMin = Math.min(
@@ -51,7 +55,11 @@ export function fisherExact(baseline: Count, current: Count, alternative: Altern
   for (let k = lo; k <= hi; k++) {
     const lp = logP(k);
     const include =
-      alternative === 'greater' ? k >= current.x : alternative === 'less' ? k <= current.x : lp <= observed + 1e-7;
+      alternative === 'greater'
+        ? k >= current.x
+        : alternative === 'less'
+          ? k <= current.x
+          : lp <= observed + 1e-7;
     if (include) p += Math.exp(lp);
   }
   return Math.min(1, p);

@@ -35,7 +35,7 @@ export function mannWhitney(
   const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
   let rankSum = 0;
   let tieTerm = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j < n && values[order[j]!] === values[order[i]!]) j++;
     const t = j - i;
@@ -50,7 +50,8 @@ export function mannWhitney(
   const auc = u / (n1 * n2);
   if (!(variance > 0)) return { statistic: 0, pValue: 1, u, auc };
   const d = u - mean;
-  const correction = alternative === 'two-sided' ? Math.sign(d) * 0.5 : alternative === 'greater' ? 0.5 : -0.5;
+  const correction =
+    alternative === 'two-sided' ? Math.sign(d) * 0.5 : alternative === 'greater' ? 0.5 : -0.5;
   const z = (d - correction) / Math.sqrt(variance);
   return { statistic: z, pValue: normalPValue(z, alternative), u, auc };
 }

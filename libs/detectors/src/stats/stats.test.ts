@@ -51,9 +51,9 @@ describe('Mann-Whitney U', () => {
     expect(rejections).toBeLessThan(70);
     const shifted = mannWhitney(draws(2000, g, lognormal(100)), draws(2000, g, lognormal(110)), 'greater');
     expect(shifted.pValue).toBeLessThan(1e-4);
-    expect(mannWhitney(draws(2000, g, lognormal(100)), draws(2000, g, lognormal(110)), 'less').pValue).toBeGreaterThan(
-      0.5,
-    );
+    expect(
+      mannWhitney(draws(2000, g, lognormal(100)), draws(2000, g, lognormal(110)), 'less').pValue,
+    ).toBeGreaterThan(0.5);
   });
 });
 
@@ -92,7 +92,8 @@ describe('proportions', () => {
       return counts;
     };
     let rejections = 0;
-    for (let r = 0; r < 1000; r++) if (chiSquareShares(sample(500, shares), sample(400, shares)).pValue < 0.05) rejections++;
+    for (let r = 0; r < 1000; r++)
+      if (chiSquareShares(sample(500, shares), sample(400, shares)).pValue < 0.05) rejections++;
     expect(rejections).toBeGreaterThan(30);
     expect(rejections).toBeLessThan(70);
     const shifted = chiSquareShares(sample(1000, shares), sample(1000, [0.3, 0.3, 0.2, 0.2]));
@@ -111,11 +112,18 @@ describe('quantiles', () => {
     const g = gaussian(seededRandom(21));
     let rejections = 0;
     for (let r = 0; r < 1000; r++)
-      if (quantileExceedanceTest(draws(200, g, lognormal(800)), draws(120, g, lognormal(800)), 0.95).pValue < 0.05)
+      if (
+        quantileExceedanceTest(draws(200, g, lognormal(800)), draws(120, g, lognormal(800)), 0.95).pValue <
+        0.05
+      )
         rejections++;
     expect(rejections).toBeGreaterThan(25);
     expect(rejections).toBeLessThan(70);
-    const slower = quantileExceedanceTest(draws(1000, g, lognormal(800)), draws(1000, g, lognormal(1120)), 0.95);
+    const slower = quantileExceedanceTest(
+      draws(1000, g, lognormal(800)),
+      draws(1000, g, lognormal(1120)),
+      0.95,
+    );
     expect(slower.pValue).toBeLessThan(1e-4);
   });
 
@@ -165,7 +173,8 @@ describe('sequential monitoring', () => {
     let alarms = 0;
     for (let r = 0; r < 150; r++) {
       const baseline = draws(400, g, lognormal(900));
-      if (calibratedCusum(baseline, draws(150, g, lognormal(900)), 0.05, { seed: r, simulations: 400 }).alarm) alarms++;
+      if (calibratedCusum(baseline, draws(150, g, lognormal(900)), 0.05, { seed: r, simulations: 400 }).alarm)
+        alarms++;
     }
     console.log(`CUSUM null alarms: ${alarms} of 150 windows at a stated rate of 5%`);
     // 5% of 150 = 7.5 (binomial sd 2.7).
