@@ -192,6 +192,23 @@ describe('limits', { timeout: 600_000 }, () => {
     ).toEqual(['topic_shift', 'new_topic', 'out_of_scope', 'embedding_drift']);
   });
 
+  it('a failing detector family is skipped with its reason; the others still run', () => {
+    const input = scenario(34, { baseline: 600, current: 600 }, { errorRate: { release: '2.4', rate: 0.1 } });
+    const broken: DetectionInput = {
+      ...input,
+      currentVectors: input.currentVectors.map((v) => ({ ...v, vector: v.vector.subarray(0, 100) })),
+    };
+    const result = detect(broken);
+    expect(result.findings.map((f) => f.causeKey)).toContain('error_rate:release=2.4');
+    const failed = result.skipped.filter((s) => s.reason.startsWith('failed: '));
+    expect(failed.map((s) => s.kind)).toEqual([
+      'topic_shift',
+      'new_topic',
+      'out_of_scope',
+      'embedding_drift',
+    ]);
+  });
+
   it('runs only the enabled detectors and respects minEffect', () => {
     const changes = {
       latency: { model: 'gpt-4o-mini', factor: 1.4 },

@@ -1,5 +1,5 @@
 import type { DetectionInput, DetectionResult, DetectorKind, Finding } from '@driftwatch/contracts';
-import { type Candidate, severity } from './candidate.js';
+import { type Candidate, type DetectorOutput, severity } from './candidate.js';
 import { driftCandidates } from './drift.js';
 import { regressionCandidates } from './regressions.js';
 import { benjaminiHochberg } from './stats/proportions.js';
@@ -21,12 +21,17 @@ export function detect(input: DetectionInput, options: { seed?: number } = {}): 
   const { settings } = input;
   const enabled = (k: string) =>
     settings.enabled.length === 0 || settings.enabled.includes(k as DetectorKind);
+  const hasVectors = input.baselineVectors.length + input.currentVectors.length > 0;
   const outputs = [
-    regressionCandidates(input, seed),
-    ...(input.baselineVectors.length + input.currentVectors.length > 0
+    guarded(['latency', 'error_rate', 'tokens', 'cost', 'feedback', 'score'], () =>
+      regressionCandidates(input, seed),
+    ),
+    ...(hasVectors
       ? [
-          topicCandidates(input, seed, enabled),
-          ...(enabled('embedding_drift') ? [driftCandidates(input, seed)] : []),
+          guarded(TOPIC_KINDS.filter(enabled), () => topicCandidates(input, seed, enabled)),
+          ...(enabled('embedding_drift')
+            ? [guarded(['embedding_drift'], () => driftCandidates(input, seed))]
+            : []),
         ]
       : []),
   ];
@@ -59,6 +64,16 @@ export function detect(input: DetectionInput, options: { seed?: number } = {}): 
   });
   findings.sort((a, b) => b.severity - a.severity || (a.causeKey < b.causeKey ? -1 : 1));
   return { findings, skipped };
+}
+
+/** One detector family failing (e.g. vectors of two lengths) skips its checks with the reason; the others still run. */
+function guarded(kinds: DetectorKind[], run: () => DetectorOutput): DetectorOutput {
+  try {
+    return run();
+  } catch (error) {
+    const reason = `failed: ${error instanceof Error ? error.message : String(error)}`;
+    return { candidates: [], skipped: kinds.map((kind) => ({ kind, reason })) };
+  }
 }
 
 interface Passed {

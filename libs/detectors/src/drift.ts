@@ -21,6 +21,11 @@ export function driftCandidates(input: DetectionInput, seed: number): DetectorOu
         });
       continue;
     }
+    const dims = new Set([...b, ...c].map((v) => v.vector.length));
+    if (dims.size > 1)
+      throw new Error(
+        `${field} vectors of different lengths (${[...dims].join(', ')}): was the embedding model changed?`,
+      );
     const label = field === 'request' ? 'Request' : 'Response';
     const tests = [
       { statistic: 'mean_vector_distance', result: meanDistanceTest(b, c, { seed }) },

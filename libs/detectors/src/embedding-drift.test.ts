@@ -24,7 +24,7 @@ function sampler(seed: number, k = 8, dim = 64) {
     });
 }
 
-describe('embedding drift checks', () => {
+describe('embedding drift checks', { timeout: 120_000 }, () => {
   it('hold their level under the null, deep in the tail too', { timeout: 300_000 }, () => {
     const draw = sampler(1);
     const counts = { mean05: 0, mean001: 0, classifier05: 0, classifier001: 0, mmd05: 0 };
@@ -62,7 +62,7 @@ describe('embedding drift checks', () => {
   });
 });
 
-describe('baselines for the evaluation harness', () => {
+describe('baselines for the evaluation harness', { timeout: 120_000 }, () => {
   it('mean-vector distance with a fixed threshold (Phoenix)', () => {
     const a = [Float32Array.of(1, 0), Float32Array.of(1, 0)];
     const b = [Float32Array.of(0, 1), { vector: Float32Array.of(0, 1) }];

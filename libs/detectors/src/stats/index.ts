@@ -1,4 +1,4 @@
-export { chiSquareSf, gammaSf, logGamma, normalCdf, normalSf, pearson3Sf } from './distributions.js';
+export { chiSquareSf, gammaSf, logGamma, normalSf, pearson3Sf } from './distributions.js';
 export { benjaminiHochberg, chiSquareShares, fisherExact, twoProportion, type Count } from './proportions.js';
 export { mannWhitney, normalPValue, type Alternative, type TestResult } from './rank-tests.js';
 export {

@@ -17,7 +17,7 @@ const draws = (n: number, g: () => number, f: (z: number) => number = (z) => z) 
 /** Heavy-tailed, latency-like values. */
 const lognormal = (median: number) => (z: number) => median * Math.exp(0.6 * z);
 
-describe('distributions', () => {
+describe('distributions', { timeout: 120_000 }, () => {
   it('match tabulated values', () => {
     expect(normalSf(1.959964)).toBeCloseTo(0.025, 6);
     expect(normalSf(-1.644854)).toBeCloseTo(0.95, 6);
@@ -30,7 +30,7 @@ describe('distributions', () => {
   });
 });
 
-describe('Mann-Whitney U', () => {
+describe('Mann-Whitney U', { timeout: 120_000 }, () => {
   it('counts U like the definition, ties as one half', () => {
     const b = [1, 2, 2, 5];
     const c = [2, 3, 6];
@@ -57,7 +57,7 @@ describe('Mann-Whitney U', () => {
   });
 });
 
-describe('proportions', () => {
+describe('proportions', { timeout: 120_000 }, () => {
   it("Fisher's exact test matches the tea-tasting table", () => {
     expect(fisherExact({ x: 1, n: 4 }, { x: 3, n: 4 }, 'greater')).toBeCloseTo(17 / 70, 10);
     expect(fisherExact({ x: 1, n: 4 }, { x: 3, n: 4 }, 'two-sided')).toBeCloseTo(34 / 70, 10);
@@ -107,7 +107,7 @@ describe('proportions', () => {
   });
 });
 
-describe('quantiles', () => {
+describe('quantiles', { timeout: 120_000 }, () => {
   it('the p95 exceedance test holds its level on heavy tails and sees a 40% slower tail', () => {
     const g = gaussian(seededRandom(21));
     let rejections = 0;
@@ -142,7 +142,7 @@ describe('quantiles', () => {
   });
 });
 
-describe('permutation test', () => {
+describe('permutation test', { timeout: 120_000 }, () => {
   it('is seeded, near uniform under the null, and its gamma tail agrees with the Monte Carlo p-value', () => {
     const g = gaussian(seededRandom(31));
     const meanDiff = (a: readonly number[], b: readonly number[]) =>
@@ -167,7 +167,7 @@ describe('permutation test', () => {
   });
 });
 
-describe('sequential monitoring', () => {
+describe('sequential monitoring', { timeout: 120_000 }, () => {
   it('CUSUM calibrated on the baseline raises false alarms at about the stated rate', () => {
     const g = gaussian(seededRandom(41));
     let alarms = 0;
