@@ -25,6 +25,8 @@ const { values: opt } = parseArgs({
     'mean-distance-threshold': { type: 'string', default: '0.1' },
     'auc-threshold': { type: 'string', default: '0.55' },
     'skip-driftwatch': { type: 'boolean', default: false },
+    // Another build's dist/server directory (e.g. a clean checkout's), instead of this worktree's dist/server.
+    dist: { type: 'string' },
     // Shape of the generated standard set (ignored with --scenario).
     'calls-per-window': { type: 'string', default: String(DEFAULTS.callsPerWindow) },
     'baseline-windows': { type: 'string', default: String(DEFAULTS.baselineWindows) },
@@ -58,7 +60,7 @@ if (files.length === 0) {
   log(`generated the standard scenarios (seed ${opt.seed}) into ${dir}`);
 }
 // One build for the whole evaluation, whatever else rebuilds dist/ meanwhile.
-const build = opt['skip-driftwatch'] ? null : snapshotBuild();
+const build = opt['skip-driftwatch'] ? null : snapshotBuild(opt.dist);
 if (build) log(`server build ${build.hash} (a copy of dist/server/main.js)`);
 
 const scenarios = files.map((f) => readScenario(f));

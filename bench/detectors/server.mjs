@@ -9,10 +9,9 @@ import { freePort, nodeBinary, sleep } from '../ingest/lib/server.mjs';
 import { root } from '../topics/vectors.mjs';
 
 /** Copies dist/server/ (main.js, the detector worker, maps) under node_modules/.cache; returns main and a hash. */
-export function snapshotBuild() {
-  const dist = join(root, 'dist/server');
+export function snapshotBuild(dist = join(root, 'dist/server')) {
   if (!existsSync(join(dist, 'main.js')))
-    throw new Error('dist/server/main.js is missing: run `npm run build` first');
+    throw new Error(`${dist}/main.js is missing: run npm run build first`);
   const files = readdirSync(dist).sort();
   const digest = createHash('sha256');
   for (const f of files.filter((name) => name.endsWith('.js')))
