@@ -31,6 +31,9 @@ interface Slice {
   current: Int32Array;
 }
 
+/** Values a rank or quantile test reads per side (see Context.values). Rates count every call. */
+const TEST_CAP = 20_000;
+
 const METRIC_KINDS: DetectorKind[] = ['latency', 'error_rate', 'tokens', 'cost', 'feedback', 'score'];
 
 function dimensionValue(call: CallMetrics, dimension: DetectionDimension): string | null {
@@ -193,18 +196,25 @@ class Context {
     return this.input.settings.minSamples;
   }
 
+  /**
+   * The metric's values over a slice, at most `cap` of them: a systematic sample (every k-th call, calls being in
+   * time order) keeps tests O(cap log cap) on huge slices, where power is no longer the limit (minEffect is).
+   */
   values(
     side: 'baseline' | 'current',
     indexes: Int32Array,
     f: (c: CallMetrics) => number | null,
+    cap = Infinity,
   ): Float64Array {
     const calls = side === 'baseline' ? this.input.baselineCalls : this.input.currentCalls;
-    const out: number[] = [];
-    for (const i of indexes) {
-      const v = f(calls[i]!);
-      if (v !== null && Number.isFinite(v)) out.push(v);
+    const step = Math.max(1, Math.ceil(indexes.length / cap));
+    const out = new Float64Array(Math.ceil(indexes.length / step));
+    let n = 0;
+    for (let k = 0; k < indexes.length; k += step) {
+      const v = f(calls[indexes[k]!]!);
+      if (v !== null && Number.isFinite(v)) out[n++] = v;
     }
-    return Float64Array.from(out);
+    return out.subarray(0, n);
   }
 
   /** The metric per time bucket (12 per window) through both windows, and the baseline buckets' 5-95% band. */
@@ -271,13 +281,19 @@ class Context {
 
   /** Trace ids of the current slice's calls that score worst on f (highest first, or lowest for 'less'). */
   worst(slice: Slice, f: (c: CallMetrics) => number | null, direction: 'greater' | 'less'): string[] {
-    const scored: { id: string; v: number }[] = [];
+    const top: { id: string; v: number }[] = [];
     for (const i of slice.current) {
       const c = this.input.currentCalls[i]!;
-      const v = f(c);
-      if (v !== null) scored.push({ id: c.traceId, v: direction === 'greater' ? v : -v });
+      const raw = f(c);
+      if (raw === null || top.some((t) => t.id === c.traceId)) continue;
+      const v = direction === 'greater' ? raw : -raw;
+      if (top.length < 5 || v > top[top.length - 1]!.v) {
+        top.push({ id: c.traceId, v });
+        top.sort((a, b) => b.v - a.v);
+        if (top.length > 5) top.pop();
+      }
     }
-    return [...new Set(scored.sort((a, b) => b.v - a.v).map((s) => s.id))].slice(0, 5);
+    return top.map((t) => t.id);
   }
 }
 
@@ -291,8 +307,8 @@ function base(slice: Slice) {
 /** Latency: p95 by the pooled-quantile exceedance test, p50 by Mann-Whitney; both one-sided (slower is bad). */
 function latency(context: Context, slice: Slice, share: number): Candidate[] {
   const f = (c: CallMetrics) => c.latencyMs;
-  const b = context.values('baseline', slice.baseline, f);
-  const c = context.values('current', slice.current, f);
+  const b = context.values('baseline', slice.baseline, f, TEST_CAP);
+  const c = context.values('current', slice.current, f, TEST_CAP);
   const who = subject(slice.dimension, slice.value);
   const make = (q: 0.5 | 0.95): Candidate => {
     const label = q === 0.5 ? 'p50' : 'p95';
@@ -351,8 +367,8 @@ function retestContinuous(
   f: (c: CallMetrics) => number | null,
   test: (b: Float64Array, c: Float64Array) => number,
 ): number | null {
-  const b = context.values('baseline', bi, f);
-  const c = context.values('current', ci, f);
+  const b = context.values('baseline', bi, f, TEST_CAP);
+  const c = context.values('current', ci, f, TEST_CAP);
   return b.length < context.minSamples || c.length < context.minSamples ? null : test(b, c);
 }
 
@@ -373,8 +389,8 @@ function continuous(
     title: (who: string, effect: number, baseline: number, current: number) => string;
   },
 ): Candidate | null {
-  const b = context.values('baseline', slice.baseline, spec.value);
-  const c = context.values('current', slice.current, spec.value);
+  const b = context.values('baseline', slice.baseline, spec.value, TEST_CAP);
+  const c = context.values('current', slice.current, spec.value, TEST_CAP);
   if (b.length < context.minSamples || c.length < context.minSamples) return null;
   const result = mannWhitney(b, c, spec.direction);
   const mb = mean(b);

@@ -139,15 +139,26 @@ export function topicCandidates(
     }
 
   if (enabled('out_of_scope')) {
-    const novelCount = (calls: EmbeddedCall[], a: Assignment[]) =>
-      calls.filter((c, i) => a[i]!.novel && !inEmerging(c.vector, a[i]!)).length;
-    const b = { x: novelCount(reference, ref), n: reference.length };
-    const c = { x: novelCount(current, cur), n: current.length };
+    // "Out of scope" = novelty above max(1, the pooled 95th percentile of novelty): far outside every topic, not
+    // just past a radius (held-out in-scope calls pass a radius several % of the time, which would drown a rise of
+    // truly foreign requests). The threshold is a function of the pooled values only, so under "nothing changed"
+    // both windows' shares above it have the same expectation and the two-proportion test stays valid.
+    const threshold = Math.max(
+      1,
+      quantileOf(
+        [...ref, ...cur].map((a) => a.novelty),
+        0.95,
+      ),
+    );
+    const far = (calls: EmbeddedCall[], a: Assignment[]) =>
+      calls.filter((v, i) => a[i]!.novelty > threshold && !inEmerging(v.vector, a[i]!));
+    const b = { x: far(reference, ref).length, n: reference.length };
+    const c = { x: far(current, cur).length, n: current.length };
     const test = twoProportion(b, c, 'greater');
     const rb = b.x / b.n;
     const rc = c.x / c.n;
     const effect = rc / Math.max(rb, 0.5 / b.n) - 1;
-    const examples = current.filter((v, i) => cur[i]!.novel && !inEmerging(v.vector, cur[i]!));
+    const examples = far(current, cur);
     candidates.push({
       kind: 'out_of_scope',
       metric: 'out_of_scope',
@@ -176,7 +187,13 @@ export function topicCandidates(
                 },
               }
             : {}),
-          details: { baselineNovel: b.x, baselineCalls: b.n, currentNovel: c.x, currentCalls: c.n },
+          details: {
+            baselineNovel: b.x,
+            baselineCalls: b.n,
+            currentNovel: c.x,
+            currentCalls: c.n,
+            noveltyThreshold: threshold,
+          },
         },
       },
     });
@@ -373,9 +390,11 @@ function emergingTopics(
     }
     const centroid = unit(sum);
     if (!assignTopic(model, centroid).novel) continue;
+    // The members' largest distance to their own centroid understates where held-out members fall (the centroid
+    // was fitted on them): half as much again, within the pair distance.
     const radius = Math.min(
       pairRadius,
-      Math.max(...members.map((a) => cosineDistance(current[novel[a]!]!.vector, centroid))),
+      1.5 * Math.max(...members.map((a) => cosineDistance(current[novel[a]!]!.vector, centroid))),
     );
     out.push({ centroid, radius, confirmation, contains: (v) => cosineDistance(v, centroid) <= radius });
   }
