@@ -143,7 +143,7 @@ describe('quantiles', { timeout: 120_000 }, () => {
 });
 
 describe('permutation test', { timeout: 120_000 }, () => {
-  it('is seeded, near uniform under the null, and its gamma tail agrees with the Monte Carlo p-value', () => {
+  it('is seeded, near uniform under the null, and its fitted tail agrees with the Monte Carlo p-value', () => {
     const g = gaussian(seededRandom(31));
     const meanDiff = (a: readonly number[], b: readonly number[]) =>
       (a.reduce((s, x) => s + x, 0) / a.length - b.reduce((s, x) => s + x, 0) / b.length) ** 2;
