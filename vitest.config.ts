@@ -20,6 +20,7 @@ const alias = Object.fromEntries(
     'vector-clickhouse',
     'vector-weaviate',
     'topics',
+    'detectors',
   ].map((name) => [
     `@driftwatch/${name}`,
     fileURLToPath(new URL(`./libs/${name}/src/index.ts`, import.meta.url)),

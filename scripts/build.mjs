@@ -2,7 +2,11 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { 'server/main': 'apps/server/src/main.ts' },
+  entryPoints: {
+    'server/main': 'apps/server/src/main.ts',
+    // The detectors run in a worker thread (apps/server/src/detection/detect-in-worker.ts).
+    'server/detect-worker': 'apps/server/src/detection/detect-worker.ts',
+  },
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -13,4 +17,4 @@ await build({
   tsconfig: 'tsconfig.json',
   logLevel: 'warning',
 });
-console.log('built dist/server/main.js');
+console.log('built dist/server/main.js and dist/server/detect-worker.js');

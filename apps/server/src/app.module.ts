@@ -4,6 +4,8 @@ import { AlertRulesController } from './alerts/alert-rules.controller.js';
 import { HealthController } from './api/health.controller.js';
 import { MetricsController } from './api/metrics.controller.js';
 import { PricesController } from './api/prices.controller.js';
+import { DetectorsController } from './detection/detectors.controller.js';
+import { ProblemsController } from './detection/problems.controller.js';
 import { TracesController } from './api/traces.controller.js';
 import { AccessGuard } from './auth/access.guard.js';
 import { AUTH, type AuthServices } from './auth/auth.constants.js';
@@ -27,7 +29,7 @@ export class AppModule {
     otlpHttp: OtlpHttpHandler;
     version: string;
     auth: AuthServices;
-    roles: ReadonlySet<'ingest' | 'writer' | 'api' | 'notifier' | 'embedder'>;
+    roles: ReadonlySet<'ingest' | 'writer' | 'api' | 'notifier' | 'embedder' | 'detector'>;
   }): DynamicModule {
     // Every role answers /healthz and /readyz; OTLP and the REST API only where their role runs.
     const controllers = [
@@ -48,6 +50,8 @@ export class AppModule {
             ReviewQueuesController,
             RubricController,
             DatasetsController,
+            ProblemsController,
+            DetectorsController,
           ]
         : []),
     ];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DETECTION_DIMENSIONS, DETECTOR_KINDS } from './detection.js';
 
 export const alertDestinationKindSchema = z.enum(['slack', 'webhook']);
 
@@ -101,27 +102,9 @@ export type MetricRuleView = z.infer<typeof metricRuleSchema>;
 
 export const metricRuleListSchema = z.object({ items: z.array(metricRuleSchema) });
 
-export const problemKindSchema = z.enum([
-  'embedding_drift',
-  'topic_shift',
-  'new_topic',
-  'out_of_scope',
-  'latency',
-  'error_rate',
-  'tokens',
-  'cost',
-  'feedback',
-  'score',
-]);
+export const problemKindSchema = z.enum(DETECTOR_KINDS);
 
-export const problemDimensionSchema = z.enum([
-  'model',
-  'release',
-  'environment',
-  'prompt',
-  'service',
-  'topic',
-]);
+export const problemDimensionSchema = z.enum(DETECTION_DIMENSIONS);
 
 /** Which problems go where: every listed filter must match; reminders while open and unacknowledged. */
 export const createProblemRouteRequestSchema = z

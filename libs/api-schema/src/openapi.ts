@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { apiErrorSchema } from './errors.js';
 import { alertPaths } from './openapi-alerts.js';
 import { feedbackPaths } from './openapi-feedback.js';
+import { detectionPaths } from './openapi-detection.js';
 import { metricsQuerySchema, metricsSummarySchema } from './metrics.js';
 import { traceDetailSchema, traceListPageSchema, traceListQuerySchema } from './traces.js';
 import {
@@ -204,6 +205,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       ...accountPaths(),
       ...alertPaths({ ok, body, queryParameters, pathId, errorResponses, forbidden }),
       ...feedbackPaths({ ok, body, queryParameters, pathId, errorResponses, forbidden }),
+      ...detectionPaths({ ok, body, queryParameters, pathId, errorResponses, forbidden }),
       '/api/traces': {
         get: {
           summary: 'List traces',

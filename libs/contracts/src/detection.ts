@@ -63,6 +63,11 @@ export interface EmbeddedCall {
   vector: Float32Array;
   /** Request text when known (topic terms and examples). */
   text?: string;
+  /**
+   * The stored topic model's topic of the call, when assigned. Detectors fit their own topics on the baseline but
+   * name them by the stored id their members mostly carry, so a topic's causeKey stays the same across runs.
+   */
+  topicId?: string | null;
 }
 
 export interface DetectionInput {

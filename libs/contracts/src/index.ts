@@ -17,3 +17,4 @@ export type * from './detection.js';
 export type * from './feedback.js';
 export type * from './review.js';
 export type * from './dataset.js';
+export type * from './detection-runs.js';

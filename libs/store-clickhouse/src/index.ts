@@ -25,3 +25,6 @@ export { ClickHouseFeedbackSettingsStore, DEFAULT_FEEDBACK_SETTINGS } from './fe
 export { DEFAULT_NEGATIVE_BELOW, negativeExpression, perTraceFeedbackSql } from './feedback-sql.js';
 export { ClickHouseReviewStore, reviewItemIdOf } from './review-store.js';
 export { ClickHouseDatasetStore } from './dataset-store.js';
+export { AUTO_RESOLVE_WINDOWS, ClickHouseProblemStore } from './problem-store.js';
+export { ClickHouseDetectionLedger, ClickHouseDetectorSettingsStore } from './detection-ledger.js';
+export { ClickHouseDetectionInputReader, baselineWindow } from './detection-input-reader.js';

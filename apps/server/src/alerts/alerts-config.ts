@@ -25,6 +25,8 @@ const alertsConfigSchema = z.object({
   DRIFTWATCH_ALERTS_RETRY_MAX_MS: millis.default(10 * 60_000),
   /** How often metric rules are evaluated (each over its own window). */
   DRIFTWATCH_ALERTS_RULES_INTERVAL_MS: millis.default(60_000),
+  /** How often problems are matched against the routes (a problem is told within this of being recorded). */
+  DRIFTWATCH_ALERTS_PROBLEMS_INTERVAL_MS: millis.default(15_000),
   /** One HTTP exchange with a destination, connect to answer. */
   DRIFTWATCH_ALERTS_TIMEOUT_MS: millis.default(10_000),
 });
@@ -36,6 +38,7 @@ export interface AlertsConfig {
   leaseMs: number;
   retry: { baseDelayMs: number; maxDelayMs: number; giveUpAfterMs: number };
   rulesIntervalMs: number;
+  problemsIntervalMs: number;
   timeoutMs: number;
   /** Answers are read up to this size (status and a line of text are all we need). */
   maxResponseBytes: number;
@@ -65,6 +68,7 @@ export function loadAlertsConfig(env: Record<string, string | undefined> = proce
       giveUpAfterMs: c.DRIFTWATCH_ALERTS_RETRY_PERIOD_MS,
     },
     rulesIntervalMs: c.DRIFTWATCH_ALERTS_RULES_INTERVAL_MS,
+    problemsIntervalMs: c.DRIFTWATCH_ALERTS_PROBLEMS_INTERVAL_MS,
     timeoutMs: c.DRIFTWATCH_ALERTS_TIMEOUT_MS,
     maxResponseBytes: 64 * 1024,
   };

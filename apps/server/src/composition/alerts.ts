@@ -5,6 +5,7 @@ import type {
   MetricRuleStore,
   Outbox,
   ProblemRouteStore,
+  ProblemStore,
   ProjectStore,
 } from '@driftwatch/contracts';
 import { AddressGuard, AesGcmSecretCipher, HttpAlertSender } from '@driftwatch/alerts';
@@ -17,6 +18,7 @@ import {
 } from '@driftwatch/store-clickhouse';
 import { loadAlertsConfig } from '../alerts/alerts-config.js';
 import { Notifier } from '../alerts/notifier.js';
+import { ProblemRouter } from '../alerts/problem-router.js';
 import { RuleRunner } from '../alerts/rule-runner.js';
 import { loadSecretKey } from '../alerts/secret-key.js';
 import type { DriftwatchConfig } from '../config/config.js';
@@ -40,6 +42,7 @@ export async function createAlerts(
   config: DriftwatchConfig,
   client: ClickHouseClient,
   projects: ProjectStore,
+  problems: ProblemStore,
   log: (message: string) => void,
 ): Promise<Alerts> {
   const settings = loadAlertsConfig();
@@ -57,6 +60,7 @@ export async function createAlerts(
   const guard = new AddressGuard(settings.allowedHosts);
   let notifier: Notifier | null = null;
   let ruleRunner: RuleRunner | null = null;
+  let problemRouter: ProblemRouter | null = null;
   if (config.roles.has('notifier')) {
     if (destinations) {
       notifier = new Notifier({
@@ -88,6 +92,17 @@ export async function createAlerts(
         log,
       });
       ruleRunner.start();
+      problemRouter = new ProblemRouter({
+        problems,
+        routes,
+        outbox,
+        projects,
+        intervalMs: settings.problemsIntervalMs,
+        dashboardUrl: config.dashboardUrl ?? null,
+        wake,
+        log,
+      });
+      problemRouter.start();
     } else log('notifier: DRIFTWATCH_SECRET_KEY is not set, so no alerts are sent');
   }
   return {
@@ -100,7 +115,10 @@ export async function createAlerts(
     shutdown: async (deadline) => {
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<void>((r) => (timer = setTimeout(r, msLeft(deadline) / 2)));
-      await Promise.race([Promise.all([notifier?.stop(), ruleRunner?.stop()]), expired]);
+      await Promise.race([
+        Promise.all([notifier?.stop(), ruleRunner?.stop(), problemRouter?.stop()]),
+        expired,
+      ]);
       clearTimeout(timer);
     },
   };

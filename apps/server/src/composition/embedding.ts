@@ -7,7 +7,7 @@ import type {
   SpanQueue,
   VectorIndex,
 } from '@driftwatch/contracts';
-import { deadlineIn, msLeft } from '@driftwatch/contracts';
+import { deadlineIn, msLeft, PermanentError } from '@driftwatch/contracts';
 import { LocalEmbedder } from '@driftwatch/embedder-local';
 import { RemoteEmbedder } from '@driftwatch/embedder-remote';
 import { KafkaSpanQueue } from '@driftwatch/queue-kafka';
@@ -51,7 +51,7 @@ export async function createEmbedding(
   log: (message: string) => void,
 ): Promise<Embedding> {
   const { embeddings } = config;
-  const wanted = config.roles.has('embedder') || config.roles.has('api');
+  const wanted = config.roles.has('embedder') || config.roles.has('api') || config.roles.has('detector');
   if (embeddings.mode === 'off' || !wanted) return disabled(embeddings.mode === 'off' ? 'off' : null);
 
   const embedder: Embedder =
@@ -83,8 +83,10 @@ export async function createEmbedding(
           onError: (error, context) => log(`kafka (embedder) ${context}: ${(error as Error).message}`),
         })
       : null;
+  // A process running only the detector role reads vectors and embeds nothing: its index starts, its model does not.
+  const readsOnly = !config.roles.has('embedder') && !config.roles.has('api');
   return assembleEmbedding({
-    embedder,
+    embedder: readsOnly ? notEmbedding(embedder) : embedder,
     index,
     indexKind: embeddings.weaviate ? 'weaviate' : 'clickhouse',
     stage: config.roles.has('embedder')
@@ -188,6 +190,18 @@ export async function assembleEmbedding(parts: EmbeddingParts): Promise<Embeddin
         new Promise((r) => setTimeout(r, msLeft(deadline))),
       ]);
     },
+  };
+}
+
+/** The embedder's model id and dimensions (the index needs them) without loading it. */
+function notEmbedding(embedder: Embedder): Embedder {
+  return {
+    modelId: embedder.modelId,
+    dimensions: embedder.dimensions,
+    start: async () => undefined,
+    shutdown: async () => undefined,
+    isReady: () => true,
+    embed: () => Promise.reject(new PermanentError('this process does not embed (detector role only)')),
   };
 }
 

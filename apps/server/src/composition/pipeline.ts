@@ -38,6 +38,7 @@ import {
 import type { DriftwatchConfig } from '../config/config.js';
 import { RetentionSweeper } from '../retention/retention-sweeper.js';
 import { type Alerts, createAlerts } from './alerts.js';
+import { createDetection, type Detection } from './detection.js';
 import { createEmbedding, type Embedding } from './embedding.js';
 
 export interface Pipeline {
@@ -60,6 +61,8 @@ export interface Pipeline {
   datasets: DatasetStore;
   /** Embedder, vector index and the embedding stage (beside the writer, never in ingest's path). */
   embedding: Embedding;
+  /** Problems, detector settings and the detection runner (on an interval in the detector role). */
+  detection: Detection;
   /** What this process's roles need, checked now; /readyz answers 503 with the reasons when not ready. */
   isReady(): Promise<ReadinessReport>;
   shutdown(deadline: Deadline): Promise<void>;
@@ -130,7 +133,8 @@ export async function createPipeline(
   await users.start();
   const sweeper = new RetentionSweeper(projects, retention, log);
   sweeper.start();
-  const alerts = await createAlerts(config, readClient, projects, log);
+  const detection = createDetection(config, readClient, projects, () => embedding.index, log);
+  const alerts = await createAlerts(config, readClient, projects, detection.problems, log);
   const feedbackSettings = new ClickHouseFeedbackSettingsStore(readClient, config.database);
   const feedbackRules = (projectId: string) => feedbackSettings.current(projectId);
   const reader = new ClickHouseTraceReader(readClient, config.database, feedbackRules);
@@ -150,11 +154,13 @@ export async function createPipeline(
     review: new ClickHouseReviewStore(readClient, config.database),
     datasets: new ClickHouseDatasetStore(readClient, config.database),
     embedding,
-    isReady: () => readiness(config.roles, readClient, queue, writer, embedding),
+    detection,
+    isReady: () => readiness(config.roles, readClient, queue, writer, embedding, detection),
     shutdown: async (deadline) => {
       if (closed) return;
       closed = true;
       await sweeper.stop();
+      await detection.stop();
       await alerts.shutdown(deadline);
       await queue.shutdown(deadline);
       await writer.shutdown(deadline);
@@ -181,6 +187,7 @@ async function readiness(
   queue: SpanQueue,
   writer: BatchingWriter,
   embedding: Embedding,
+  detection: Detection,
 ): Promise<ReadinessReport> {
   const [store, queueState, embedder] = await Promise.all([
     probeStore(readClient),
@@ -196,6 +203,7 @@ async function readiness(
   const ready = Object.values(checks).every((c) => c.ready);
   // Shown, never required: ingest and the API work without embeddings.
   checks.embedder = embedder;
+  checks.detector = detection.check();
   return { ready, checks };
 }
 

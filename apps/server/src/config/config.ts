@@ -38,11 +38,12 @@ export const configSchema = z.object({
   DRIFTWATCH_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4096),
   /**
    * Which roles this process runs: ingest (OTLP receivers), writer (queue -> store), api (REST), notifier
-   * (alerts), embedder (embeds LLM calls into the vector index, beside the writer).
+   * (alerts), embedder (embeds LLM calls into the vector index, beside the writer), detector (runs the drift and
+   * regression detectors per project on an interval).
    */
   DRIFTWATCH_ROLES: z
     .string()
-    .default('ingest,writer,api,notifier,embedder')
+    .default('ingest,writer,api,notifier,embedder,detector')
     .transform((text) => [
       ...new Set(
         text
@@ -51,7 +52,7 @@ export const configSchema = z.object({
           .filter(Boolean),
       ),
     ])
-    .pipe(z.array(z.enum(['ingest', 'writer', 'api', 'notifier', 'embedder'])).min(1)),
+    .pipe(z.array(z.enum(['ingest', 'writer', 'api', 'notifier', 'embedder', 'detector'])).min(1)),
   /** A ClickHouse server or cluster over HTTP(S); when unset, ClickHouse's engine runs in-process (chDB). */
   DRIFTWATCH_CLICKHOUSE_URL: z.string().url().optional(),
   DRIFTWATCH_CLICKHOUSE_USER: z.string().default('default'),
@@ -90,6 +91,12 @@ export const configSchema = z.object({
   DRIFTWATCH_WEAVIATE_URL: z.url().optional(),
   DRIFTWATCH_WEAVIATE_GRPC_PORT: port.default(50051),
   DRIFTWATCH_WEAVIATE_API_KEY: z.string().optional(),
+  /** How often the detector role looks for completed windows that have not run (each runs once, after it ends). */
+  DRIFTWATCH_DETECTOR_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** How long a runner's claim on a project holds: a runner that dies hands its projects over after this. */
+  DRIFTWATCH_DETECTOR_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
+  /** A window runs this long after it ends, so that spans exported late are in it. */
+  DRIFTWATCH_DETECTOR_SETTLE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   DRIFTWATCH_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
 });
 
@@ -184,6 +191,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
             c.DRIFTWATCH_WEAVIATE_API_KEY,
           )
         : null,
+    },
+    detector: {
+      intervalMs: c.DRIFTWATCH_DETECTOR_INTERVAL_MS,
+      leaseMs: c.DRIFTWATCH_DETECTOR_LEASE_MS,
+      settleMs: c.DRIFTWATCH_DETECTOR_SETTLE_MS,
+      catchUpWindows: 3,
     },
     batchMaxSpans: c.DRIFTWATCH_BATCH_MAX_SPANS,
     batchMaxWaitMs: c.DRIFTWATCH_BATCH_MAX_WAIT_MS,

@@ -7,6 +7,7 @@ import { llmLogEvents } from './006-llm-log-events.js';
 import { usageEstimatesAndPrices } from './007-usage-estimates-and-prices.js';
 import { alerts } from './010-alerts.js';
 import { embeddingSampling } from './012-embedding-sampling.js';
+import { problems } from './013-problems.js';
 import { feedback } from './015-feedback.js';
 import { reviewAndDatasets } from './016-review-and-datasets.js';
 import { problemRoutes } from './017-problem-routes.js';
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   usageEstimatesAndPrices,
   alerts,
   embeddingSampling,
+  problems,
   feedback,
   reviewAndDatasets,
   problemRoutes,

@@ -1,0 +1,233 @@
+// Drives the real product path for one scenario: a fresh server (dist/server/main.js, local embeddings), the calls
+// as OTLP spans with their own timestamps, feedback when the server has the endpoint, a wait until every call's
+// vectors are stored, detection over the current range (POST /api/detectors/run, admin), then GET /api/problems.
+
+import { randomBytes } from 'node:crypto';
+import { URLSearchParams } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sleep } from '../ingest/lib/server.mjs';
+import { idsOf, otlpBody } from './otlp.mjs';
+import { startDriftwatch } from './server.mjs';
+
+const BATCH = 250;
+const ADMIN_EMAIL = 'admin@localhost';
+
+async function call(server, path, { method = 'GET', body, cookie, key, expect = [200] } = {}) {
+  const headers = { 'content-type': 'application/json' };
+  if (cookie) headers.cookie = cookie;
+  if (key) headers.authorization = `Bearer ${key}`;
+  const response = await fetch(`${server.base}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!expect.includes(response.status))
+    throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 500)}`);
+  return { status: response.status, json: text ? JSON.parse(text) : null, headers: response.headers };
+}
+
+async function embedderCheck(server) {
+  const response = await fetch(`${server.base}/readyz`);
+  return (await response.json()).checks?.embedder ?? null;
+}
+
+/**
+ * Runs one scenario through a fresh server. Returns the problems (as the API lists them), the run's answer, how
+ * the ingest went, and which parts were skipped and why.
+ */
+export async function runThroughDriftwatch(scenario, { main, log, keep = false }) {
+  const password = randomBytes(18).toString('base64url');
+  const dataDir = mkdtempSync(join(tmpdir(), 'driftwatch-detectors-eval-'));
+  const server = await startDriftwatch({
+    main,
+    dataDir,
+    env: {
+      DRIFTWATCH_EMBEDDINGS: 'local',
+      // A queue above the scenario's size: the stage never samples calls away while the model catches up.
+      DRIFTWATCH_EMBEDDING_QUEUE_CALLS: String(Math.max(10_000, 4 * scenario.calls.length)),
+      // The scenarios carry their own (past) timestamps; keep them.
+      DRIFTWATCH_RETENTION_DAYS: '25000',
+      DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: password,
+    },
+  });
+  const skipped = [];
+  try {
+    log(`server pid ${server.pid} ready in ${server.readyMs} ms (${server.dataDir})`);
+    const login = await call(server, '/api/auth/login', {
+      method: 'POST',
+      body: { email: ADMIN_EMAIL, password },
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+
+    const settings = await configureDetectors(server, cookie, scenario, log);
+    if (settings.skipped) skipped.push(settings.skipped);
+
+    const feedbackEndpoint = await hasFeedbackEndpoint(server, cookie);
+    if (!feedbackEndpoint && scenario.truth.some((t) => t.kind === 'feedback')) {
+      skipped.push('POST /api/feedback does not exist on this server: the feedback truth cannot be tested');
+      return { problems: [], run: null, embedded: null, skipped, feedbackSent: 0, notRun: true };
+    }
+
+    const t0 = Date.now();
+    const calls = scenario.calls.map((c, index) => ({ ...c, index }));
+    for (let s = 0; s < calls.length; s += BATCH) {
+      const { json } = await call(server, '/v1/traces', {
+        method: 'POST',
+        key: server.apiKey,
+        body: otlpBody(scenario.header.scenario, calls.slice(s, s + BATCH)),
+      });
+      const rejected = Number(json?.partialSuccess?.rejectedSpans ?? 0);
+      if (rejected > 0)
+        throw new Error(`the server rejected ${rejected} spans: ${json.partialSuccess.errorMessage}`);
+    }
+    log(`sent ${calls.length} calls as OTLP spans in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+    const feedback = feedbackEndpoint
+      ? await sendFeedback(server, cookie, scenario, calls, log)
+      : { skipped: 'POST /api/feedback does not exist on this server: ratings not sent' };
+    if (feedback.skipped) skipped.push(feedback.skipped);
+
+    const embedded = await waitForVectors(server, calls.length, log);
+    const detection = await call(server, '/api/detectors/run', {
+      method: 'POST',
+      cookie,
+      body: {
+        from: new Date(scenario.current.fromMs).toISOString(),
+        to: new Date(scenario.current.toMs).toISOString(),
+      },
+      expect: [200, 201, 202],
+    });
+    log(`detection run answered ${detection.status}: ${summarizeRun(detection.json)}`);
+    const problems = await listProblems(server, cookie);
+    return { problems, run: detection.json, embedded, skipped, feedbackSent: feedback.sent ?? 0 };
+  } catch (error) {
+    log(`server log tail:\n${server.logTail(40)}`);
+    throw error;
+  } finally {
+    const exited = await server.stop(30_000);
+    log(`server stopped (${JSON.stringify(exited)})`);
+    if (!keep) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Detector settings for the scenario (its window, its fixed baseline) when the server has the endpoint. */
+async function configureDetectors(server, cookie, scenario, log) {
+  const probe = await fetch(`${server.base}/api/detectors/settings`, { headers: { cookie } });
+  if (probe.status === 404) {
+    await probe.arrayBuffer();
+    return { skipped: 'no detector settings endpoint: the server chose the baseline and window itself' };
+  }
+  const current = await probe.json();
+  // The dimensions the truth names are turned on (a user watching for them would), beside the defaults.
+  const dimensions = [
+    ...new Set([...(current.dimensions ?? []), ...scenario.truth.flatMap((t) => t.dimension ?? [])]),
+  ];
+  const body = {
+    ...current,
+    dimensions,
+    windowMs: scenario.windowMs,
+    baseline: 'fixed',
+    fixedBaseline: scenario.baseline,
+  };
+  const put = await call(server, '/api/detectors/settings', {
+    method: 'PUT',
+    cookie,
+    body,
+    expect: [200, 204],
+  });
+  log(
+    `detector settings: window ${scenario.windowMs} ms, fixed baseline, dimensions ${dimensions.join(',')} (${put.status})`,
+  );
+  return {};
+}
+
+/** POST /api/feedback answers something other than 404 (an empty body is refused, but the route exists). */
+async function hasFeedbackEndpoint(server, cookie) {
+  const probe = await fetch(`${server.base}/api/feedback`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  await probe.arrayBuffer();
+  return probe.status !== 404;
+}
+
+/** Feedback of the calls that carry it (the API's shape on the feedback branch may differ: adapt here). */
+async function sendFeedback(server, cookie, scenario, calls, log) {
+  const rated = calls.filter((c) => c.feedback === 'negative' || c.feedback === 'positive');
+  if (rated.length === 0) return {};
+  for (const c of rated) {
+    const { traceId, spanId } = idsOf(scenario.header.scenario, c.index);
+    await call(server, '/api/feedback', {
+      method: 'POST',
+      cookie,
+      body: { traceId, spanId, value: c.feedback === 'negative' ? -1 : 1, userId: c.userId, at: c.time },
+      expect: [200, 201, 202],
+    });
+  }
+  log(`sent ${rated.length} feedback ratings`);
+  return { sent: rated.length };
+}
+
+/** Waits until the embedder has seen every call and nothing waits: vectors stored, none sampled away. */
+async function waitForVectors(server, expected, log) {
+  const t0 = Date.now();
+  let last = 0;
+  for (;;) {
+    const e = await embedderCheck(server);
+    const settled = (e?.embeddedCalls ?? 0) + (e?.sampledOutCalls ?? 0) + (e?.failedCalls ?? 0);
+    if (e && e.seenCalls >= expected && settled >= e.seenCalls && (e.queued ?? 0) === 0) {
+      log(`vectors stored after ${((Date.now() - t0) / 1000).toFixed(0)} s: ${JSON.stringify(e)}`);
+      return e;
+    }
+    if (Date.now() - last > 30_000) {
+      last = Date.now();
+      log(
+        `waiting for embeddings: ${e?.embeddedCalls ?? 0} of ${expected} calls embedded, ${e?.queued ?? '?'} queued`,
+      );
+    }
+    if (Date.now() - t0 > 30 * 60_000)
+      throw new Error(`embeddings not done after 30 min: ${JSON.stringify(e)}`);
+    await sleep(1000);
+  }
+}
+
+async function listProblems(server, cookie) {
+  const items = [];
+  let cursor = null;
+  for (let page = 0; page < 100; page++) {
+    const query = new URLSearchParams({ sort: 'time', limit: '200' });
+    if (cursor) query.set('cursor', cursor);
+    const { json } = await call(server, `/api/problems?${query}`, { cookie });
+    items.push(...(json.items ?? []));
+    cursor = json.nextCursor ?? null;
+    if (!cursor) break;
+  }
+  return items;
+}
+
+/** Windows by outcome, findings and problems per window, and the distinct "not enough data" reasons. */
+function summarizeRun(answer) {
+  const windows = answer?.windows ?? [];
+  const outcomes = {};
+  for (const w of windows) outcomes[w.outcome] = (outcomes[w.outcome] ?? 0) + 1;
+  const skipped = new Map();
+  for (const w of windows)
+    for (const s of w.skipped ?? []) {
+      const key = `${s.kind}${s.dimension ? `/${s.dimension}=${s.value}` : ''}`;
+      skipped.set(key, (skipped.get(key) ?? 0) + 1);
+    }
+  const errors = windows.filter((w) => w.error).map((w) => `${w.from}: ${w.error}`);
+  return [
+    `${windows.length} windows ${JSON.stringify(outcomes)}`,
+    `findings per window [${windows.map((w) => w.findings).join(',')}]`,
+    `problems per window [${windows.map((w) => w.problems).join(',')}]`,
+    skipped.size
+      ? `checks skipped (windows): ${[...skipped].map(([k, n]) => `${k} x${n}`).join(', ')}`
+      : 'no checks skipped',
+    ...errors,
+  ].join('; ');
+}

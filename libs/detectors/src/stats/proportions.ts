@@ -1,0 +1,110 @@
+import { chiSquareSf, logFactorial } from './distributions.js';
+import { type Alternative, normalPValue, type TestResult } from './rank-tests.js';
+
+/** x successes out of n. */
+export interface Count {
+  x: number;
+  n: number;
+}
+
+/**
+ * Two-proportion z test (pooled variance) of current against baseline; 'greater': the current rate is higher.
+ * Falls back to Fisher's exact test when an expected cell count is below 5, where the normal approximation is
+ * anti-conservative.
+ */
+export function twoProportion(
+  baseline: Count,
+  current: Count,
+  alternative: Alternative = 'two-sided',
+): TestResult {
+  if (baseline.n === 0 || current.n === 0) return { statistic: 0, pValue: 1 };
+  const pooled = (baseline.x + current.x) / (baseline.n + current.n);
+  const expectedMin = Math.min(
+    pooled * baseline.n,
+    pooled * current.n,
+    (1 - pooled) * baseline.n,
+    (1 - pooled) * current.n,
+  );
+  const diff = current.x / current.n - baseline.x / baseline.n;
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / baseline.n + 1 / current.n));
+  const z = se > 0 ? diff / se : 0;
+  if (expectedMin < 5) return { statistic: z, pValue: fisherExact(baseline, current, alternative) };
+  return { statistic: z, pValue: normalPValue(z, alternative) };
+}
+
+/**
+ * Fisher's exact test on the 2x2 table [current.x, current.n - current.x; baseline.x, baseline.n - baseline.x].
+ * 'greater': current's rate is higher (upper tail of current.x given the margins). Two-sided sums the tables no more
+ * likely than the observed one.
+ */
+export function fisherExact(baseline: Count, current: Count, alternative: Alternative = 'two-sided'): number {
+  const total = baseline.x + current.x;
+  const n = baseline.n + current.n;
+  const lo = Math.max(0, total - baseline.n);
+  const hi = Math.min(total, current.n);
+  const logP = (k: number) =>
+    logFactorial(current.n) -
+    logFactorial(k) -
+    logFactorial(current.n - k) +
+    logFactorial(baseline.n) -
+    logFactorial(total - k) -
+    logFactorial(baseline.n - total + k) -
+    (logFactorial(n) - logFactorial(total) - logFactorial(n - total));
+  const observed = logP(current.x);
+  let p = 0;
+  for (let k = lo; k <= hi; k++) {
+    const lp = logP(k);
+    const include =
+      alternative === 'greater'
+        ? k >= current.x
+        : alternative === 'less'
+          ? k <= current.x
+          : lp <= observed + 1e-7;
+    if (include) p += Math.exp(lp);
+  }
+  return Math.min(1, p);
+}
+
+/**
+ * Chi-square test of homogeneity of two count vectors over the same categories (e.g. topic counts in baseline and
+ * current). Categories empty in both are dropped; df = categories - 1.
+ */
+export function chiSquareShares(
+  baseline: readonly number[],
+  current: readonly number[],
+): TestResult & { df: number } {
+  const nb = baseline.reduce((a, b) => a + b, 0);
+  const nc = current.reduce((a, b) => a + b, 0);
+  const n = nb + nc;
+  if (nb === 0 || nc === 0) return { statistic: 0, pValue: 1, df: 0 };
+  let stat = 0;
+  let df = -1;
+  baseline.forEach((b, i) => {
+    const c = current[i] ?? 0;
+    const col = b + c;
+    if (col === 0) return;
+    df++;
+    const eb = (col * nb) / n;
+    const ec = (col * nc) / n;
+    stat += (b - eb) ** 2 / eb + (c - ec) ** 2 / ec;
+  });
+  if (df < 1) return { statistic: 0, pValue: 1, df: 0 };
+  return { statistic: stat, pValue: chiSquareSf(stat, df), df };
+}
+
+/**
+ * Benjamini-Hochberg adjusted p-values (same order as the input): a hypothesis is rejected at FDR q when its
+ * adjusted p-value is <= q. Under the global null this also bounds the chance of any rejection by q.
+ */
+export function benjaminiHochberg(pValues: readonly number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((_, i) => i).sort((a, b) => pValues[b]! - pValues[a]!);
+  const adjusted = new Array<number>(m);
+  let running = 1;
+  order.forEach((i, r) => {
+    const rank = m - r;
+    running = Math.min(running, (pValues[i]! * m) / rank);
+    adjusted[i] = Math.min(1, running);
+  });
+  return adjusted;
+}

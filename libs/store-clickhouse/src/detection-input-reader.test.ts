@@ -1,0 +1,176 @@
+import { llmCall, spanRecord } from '@driftwatch/contract-tests';
+import type { DetectorSettings, VectorEntry, VectorIndex, VectorSampleRequest } from '@driftwatch/contracts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ClickHouseSpanWriter } from './clickhouse-span-writer.js';
+import { ClickHouseDetectionInputReader } from './detection-input-reader.js';
+import { embeddedForTests } from './test-support.js';
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2026, 10, 1);
+const P = 'p-detect-input';
+const nanos = (ms: number) => (BigInt(ms) * 1_000_000n).toString();
+const current = { fromMs: T0 + 24 * HOUR, toMs: T0 + 25 * HOUR };
+
+const settings: DetectorSettings = {
+  enabled: ['latency'],
+  falseAlarmRate: 0.01,
+  minSamples: 10,
+  minEffect: 0.1,
+  dimensions: ['model'],
+  baseline: 'trailing',
+  windowMs: HOUR,
+  baselineWindows: 2,
+};
+
+let client: ReturnType<typeof embeddedForTests>['client'];
+let database: string;
+const root = spanRecord({ projectId: P, llm: null, startTimeUnixNano: nanos(current.fromMs + 1000) });
+const failedCall = spanRecord({
+  projectId: P,
+  traceId: root.traceId,
+  parentSpanId: root.spanId,
+  startTimeUnixNano: nanos(current.fromMs + 2000),
+  durationNs: 1_500_000_000,
+  status: 'error',
+  promptName: 'support',
+  promptVersion: '3',
+  release: '2.4.0',
+  llm: llmCall({
+    costUsd: 0.002,
+    inputMessages: [
+      { role: 'user', parts: [{ type: 'text', content: 'first question' }] },
+      { role: 'assistant', parts: [{ type: 'text', content: 'an answer' }] },
+      { role: 'user', parts: [{ type: 'text', content: 'Where is my "card" PIN?' }] },
+    ],
+  }),
+});
+
+beforeAll(async () => {
+  ({ client, database } = embeddedForTests());
+  const writer = new ClickHouseSpanWriter(client, { database, retentionDays: 365 });
+  await writer.start();
+  await writer.insert([
+    root,
+    // A call in the current window, failed, priced, with a prompt, under the root (agent spans are not calls).
+    failedCall,
+    // Baseline: two hours before; one call three hours before is outside it.
+    spanRecord({ projectId: P, startTimeUnixNano: nanos(current.fromMs - HOUR), release: '2.3.0' }),
+    spanRecord({ projectId: P, startTimeUnixNano: nanos(current.fromMs - 2 * HOUR), release: '2.4.0' }),
+    spanRecord({ projectId: P, startTimeUnixNano: nanos(current.fromMs - 3 * HOUR) }),
+    // Another project's call in the same window.
+    spanRecord({ projectId: 'someone-else', startTimeUnixNano: nanos(current.fromMs + 3000) }),
+    // A call without a price.
+    spanRecord({
+      projectId: P,
+      startTimeUnixNano: nanos(current.fromMs + 4000),
+      llm: llmCall({ costUsd: null, responseModel: '', requestModel: 'my-model' }),
+    }),
+  ]);
+});
+
+/** A vector index that records its sample requests. */
+function fakeIndex(fail = false): VectorIndex & { requests: VectorSampleRequest[] } {
+  const requests: VectorSampleRequest[] = [];
+  const entry = (field: 'request' | 'response'): VectorEntry => ({
+    projectId: P,
+    traceId: root.traceId,
+    spanId: failedCall.spanId,
+    field,
+    timeMs: current.fromMs,
+    model: 'gpt-4o-mini',
+    release: '2.4.0',
+    topicId: field === 'request' ? 'topic-7' : null,
+    vector: new Float32Array([1, 0]),
+  });
+  return {
+    requests,
+    dimensions: 2,
+    maxSampleSize: 500,
+    start: async () => undefined,
+    shutdown: async () => undefined,
+    upsert: async () => undefined,
+    nearest: async () => [],
+    deleteOlderThan: async () => undefined,
+    isReady: async () => true,
+    sample: async (request) => {
+      requests.push(request);
+      if (fail) throw new Error('index down');
+      return [entry(request.field ?? 'request')];
+    },
+  };
+}
+
+describe('ClickHouseDetectionInputReader', () => {
+  it('reads the LLM calls of the window and of its trailing baseline, scoped to the project', async () => {
+    const reader = new ClickHouseDetectionInputReader(client, database, { index: () => null });
+    const input = await reader.read(P, current, settings);
+    expect(input.baseline).toEqual({ fromMs: current.fromMs - 2 * HOUR, toMs: current.fromMs });
+    expect(input.currentCalls).toHaveLength(2);
+    expect(input.currentCalls[0]).toMatchObject({
+      traceId: root.traceId,
+      timeMs: current.fromMs + 2000,
+      latencyMs: 1500,
+      error: true,
+      inputTokens: 100,
+      outputTokens: 20,
+      costUsd: 0.002,
+      model: 'gpt-4o-mini-2024-07-18',
+      release: '2.4.0',
+      environment: 'production',
+      prompt: 'support@3',
+      service: 'support-bot',
+      topicId: null,
+      negativeFeedback: null,
+      scores: {},
+    });
+    expect(input.currentCalls[1]).toMatchObject({
+      costUsd: null,
+      model: 'my-model',
+      prompt: '',
+      error: false,
+    });
+    expect(input.baselineCalls.map((c) => c.release).sort()).toEqual(['2.3.0', '2.4.0']);
+    expect(input.currentVectors).toEqual([]);
+  });
+
+  it("takes the previous releases' calls as the baseline when asked", async () => {
+    const reader = new ClickHouseDetectionInputReader(client, database, { index: () => null });
+    const input = await reader.read(P, current, { ...settings, baseline: 'previous_release' });
+    // The current window's main release is the one most of its calls have (a tie goes to the earliest call: 2.4.0).
+    expect(input.baselineCalls.map((c) => c.release)).toEqual(['2.3.0']);
+  });
+
+  it('samples requests and responses from the vector index, and goes on without them when it fails', async () => {
+    const index = fakeIndex();
+    const reader = new ClickHouseDetectionInputReader(client, database, {
+      index: () => index,
+      maxVectorsPerWindow: 1000,
+    });
+    const input = await reader.read(P, current, settings);
+    expect(input.currentVectors.map((v) => [v.field, v.text, v.topicId])).toEqual([
+      ['request', 'Where is my "card" PIN?', 'topic-7'],
+      ['response', undefined, null],
+    ]);
+    expect(index.requests).toContainEqual({ projectId: P, ...current, field: 'request', limit: 500 });
+    const errors: unknown[] = [];
+    const failing = new ClickHouseDetectionInputReader(client, database, {
+      index: () => fakeIndex(true),
+      onVectorError: (e) => errors.push(e),
+    });
+    const without = await failing.read(P, current, settings);
+    expect(without.currentVectors).toEqual([]);
+    expect(without.currentCalls).toHaveLength(2);
+    expect(errors).toHaveLength(2);
+  });
+
+  it('samples calls past the per-window bound, the same ones on every read', async () => {
+    const reader = new ClickHouseDetectionInputReader(client, database, {
+      index: () => null,
+      maxCallsPerWindow: 1,
+    });
+    const a = await reader.read(P, current, settings);
+    const b = await reader.read(P, current, settings);
+    expect(a.currentCalls).toHaveLength(1);
+    expect(b.currentCalls).toEqual(a.currentCalls);
+  });
+});
