@@ -38,6 +38,7 @@ export const traceListQuerySchema = z
     status: z.enum(['ok', 'error']).optional(),
     search: z.string().min(1).max(500).optional(),
     minDurationMs: z.coerce.number().min(0).max(MAX_DURATION_MS).optional(),
+    topicId: z.string().regex(/^t\d{1,9}$/, 'a topic id is t followed by digits').optional(),
     sort: z.enum(['startTime', 'durationMs', 'costUsd', 'totalTokens']).default('startTime'),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -61,6 +62,7 @@ export const traceSummarySchema = z.object({
   status: z.enum(['ok', 'error']),
   userId: z.string().nullable(),
   sessionId: z.string().nullable(),
+  topicId: z.string().nullable(),
 }) satisfies z.ZodType<TraceSummary>;
 
 export const traceListPageSchema = z.object({

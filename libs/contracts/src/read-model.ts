@@ -15,6 +15,8 @@ export interface TraceListQuery {
   /** Case-insensitive substring of any input or output message. */
   search?: string;
   minDurationMs?: number;
+  /** Traces with an LLM call whose request is in this topic. */
+  topicId?: string;
   sort: TraceSortField;
   order: 'asc' | 'desc';
   limit: number;
@@ -38,6 +40,8 @@ export interface TraceSummary {
   status: 'ok' | 'error';
   userId: string | null;
   sessionId: string | null;
+  /** Topic of the trace's first assigned LLM call request, null when none is assigned. */
+  topicId: string | null;
 }
 
 export interface TraceListPage {

@@ -13,3 +13,4 @@ export { ClickHouseOutbox } from './alert-outbox.js';
 export { ClickHouseAlertDestinationStore } from './alert-destination-store.js';
 export { ClickHouseMetricRuleStore } from './metric-rule-store.js';
 export { ClickHouseMetricRuleReader } from './metric-rule-reader.js';
+export { ClickHouseTopicStore } from './topic-store.js';

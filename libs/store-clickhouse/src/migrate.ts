@@ -15,6 +15,7 @@ const TTL_COLUMNS = [
   ['trace_index', 'start_max'],
   ['llm_log_events', 'time'],
   ['embedding_sampling', 'window_start'],
+  ['topic_assignments', 'time'],
 ] as const;
 
 /** A span-store migration statement as the statements to run on one node or on a cluster. */

@@ -7,6 +7,7 @@ import { llmLogEvents } from './006-llm-log-events.js';
 import { usageEstimatesAndPrices } from './007-usage-estimates-and-prices.js';
 import { alerts } from './010-alerts.js';
 import { embeddingSampling } from './012-embedding-sampling.js';
+import { topics } from './014-topics.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   usageEstimatesAndPrices,
   alerts,
   embeddingSampling,
+  topics,
 ];
