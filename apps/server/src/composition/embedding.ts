@@ -5,6 +5,7 @@ import type {
   QueueConsumer,
   SamplingRateStore,
   SpanQueue,
+  VectorEntry,
   VectorIndex,
 } from '@driftwatch/contracts';
 import { deadlineIn, msLeft } from '@driftwatch/contracts';
@@ -49,6 +50,7 @@ export async function createEmbedding(
   vectorClient: () => ClickHouseClient,
   samplingClient: ClickHouseClient,
   log: (message: string) => void,
+  onStored?: (entries: readonly VectorEntry[]) => void,
 ): Promise<Embedding> {
   const { embeddings } = config;
   const wanted = config.roles.has('embedder') || config.roles.has('api');
@@ -94,6 +96,7 @@ export async function createEmbedding(
           ownQueue: kafka,
         }
       : null,
+    ...(onStored ? { onStored } : {}),
     log,
   });
 }
@@ -111,6 +114,8 @@ export interface EmbeddingParts {
   } | null;
   /** Backoff of the adapters' start and of the stage's embeds and upserts. */
   retry?: { initialMs: number; maxMs: number };
+  /** Sees the vectors the stage stored (the topics job assigns them). */
+  onStored?: (entries: readonly VectorEntry[]) => void;
   log: (message: string) => void;
 }
 
@@ -136,6 +141,7 @@ export async function assembleEmbedding(parts: EmbeddingParts): Promise<Embeddin
       sampling: parts.stage.sampling,
       capacity: parts.stage.capacity,
       adaptersStarted: starting.done,
+      ...(parts.onStored ? { onStored: parts.onStored } : {}),
       log,
       ...(parts.retry ? { retry: parts.retry } : {}),
     });
