@@ -2,7 +2,11 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { 'server/main': 'apps/server/src/main.ts' },
+  entryPoints: {
+    'server/main': 'apps/server/src/main.ts',
+    // The local embedding model's own process (ChildProcessEmbedder forks it beside main.js).
+    'server/embedder-child': 'libs/embedder-local/src/embedder-child.ts',
+  },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

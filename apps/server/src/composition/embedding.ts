@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type {
   Deadline,
@@ -9,7 +10,7 @@ import type {
   VectorIndex,
 } from '@driftwatch/contracts';
 import { deadlineIn, msLeft } from '@driftwatch/contracts';
-import { LocalEmbedder } from '@driftwatch/embedder-local';
+import { ChildProcessEmbedder } from '@driftwatch/embedder-local';
 import { RemoteEmbedder } from '@driftwatch/embedder-remote';
 import { KafkaSpanQueue } from '@driftwatch/queue-kafka';
 import { ClickHouseSamplingRateStore } from '@driftwatch/store-clickhouse';
@@ -62,7 +63,12 @@ export async function createEmbedding(
           ...embeddings.remote,
           onRetry: (e) => log(`embedder: remote attempt ${e.attempt} failed (${e.reason}), retrying`),
         })
-      : new LocalEmbedder({ modelDir: embeddings.modelDir });
+      : new ChildProcessEmbedder({
+          modelDir: embeddings.modelDir,
+          // Bundled beside main.js (scripts/build.mjs); reniced, so inference only takes CPU ingest leaves idle.
+          entry: fileURLToPath(new URL('./embedder-child.js', import.meta.url)),
+          log,
+        });
   const index: VectorIndex = embeddings.weaviate
     ? new WeaviateVectorIndex({ ...embeddings.weaviate, dimensions: embedder.dimensions })
     : new ClickHouseVectorIndex(vectorClient(), {
