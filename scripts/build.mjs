@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 await build({
   entryPoints: {
     'server/main': 'apps/server/src/main.ts',
+    'server/topics-worker': 'apps/server/src/topics/fit-worker.ts',
     // The local embedding model's own process (ChildProcessEmbedder forks it beside main.js).
     'server/embedder-child': 'libs/embedder-local/src/embedder-child.ts',
   },

@@ -15,6 +15,7 @@ import { CLIENT_ERROR_FILTER } from './common/validation.js';
 import type { Pipeline } from './composition/pipeline.js';
 import { OtlpController } from './otlp/otlp.controller.js';
 import type { OtlpHttpHandler } from './otlp/otlp-http-handler.js';
+import { TopicsController } from './topics/topics.controller.js';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,7 @@ export class AppModule {
             PricesController,
             AlertDestinationsController,
             AlertRulesController,
+            TopicsController,
           ]
         : []),
     ];

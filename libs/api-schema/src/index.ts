@@ -75,3 +75,22 @@ export {
   type CreateAlertDestinationRequest,
   type CreatedAlertDestination,
 } from './alerts.js';
+export {
+  topicCallListSchema,
+  topicCallSchema,
+  topicCallsQuerySchema,
+  topicDetailSchema,
+  topicIdParamSchema,
+  topicListQuerySchema,
+  topicListSchema,
+  topicMapSchema,
+  topicRefitSchema,
+  topicSummarySchema,
+  type TopicCall,
+  type TopicCallList,
+  type TopicDetail,
+  type TopicList,
+  type TopicMap,
+  type TopicRefit,
+  type TopicSummary,
+} from './topics.js';

@@ -31,6 +31,7 @@ import type { DriftwatchConfig } from '../config/config.js';
 import { RetentionSweeper } from '../retention/retention-sweeper.js';
 import { type Alerts, createAlerts } from './alerts.js';
 import { createEmbedding, type Embedding } from './embedding.js';
+import { createTopics, type Topics } from './topics.js';
 
 export interface Pipeline {
   queue: SpanQueue;
@@ -45,6 +46,8 @@ export interface Pipeline {
   alerts: Alerts;
   /** Embedder, vector index and the embedding stage (beside the writer, never in ingest's path). */
   embedding: Embedding;
+  /** Topics of LLM call requests: the store, and the job where this process runs it. */
+  topics: Topics;
   /** What this process's roles need, checked now; /readyz answers 503 with the reasons when not ready. */
   isReady(): Promise<ReadinessReport>;
   shutdown(deadline: Deadline): Promise<void>;
@@ -98,11 +101,13 @@ export async function createPipeline(
   // Embedded, vector searches and upserts get their own chDB connection: they wait behind neither span
   // inserts nor API reads. On a ClickHouse server the pooled client serves them too.
   let vectorClient: ClickHouseClient | null = null;
+  let topics: Topics | null = null;
   const embedding = await createEmbedding(
     config,
     () => (vectorClient ??= config.clickhouse ? client : createEmbeddedClickHouse(chdbPath(config))),
     readClient,
     log,
+    (entries) => topics?.onStored(entries),
   );
   // Only the writer role consumes; an ingest-only process just produces to the queue.
   if (config.roles.has('writer')) queue.subscribe(embedding.wrapWriter(writer));
@@ -117,6 +122,8 @@ export async function createPipeline(
   sweeper.start();
   const alerts = await createAlerts(config, readClient, projects, log);
   const reader = new ClickHouseTraceReader(readClient, config.database);
+  const topicsReady = createTopics(config, readClient, embedding, projects, log);
+  topics = topicsReady;
   let closed = false;
   return {
     queue,
@@ -129,6 +136,7 @@ export async function createPipeline(
     prices: new ClickHousePriceOverrideStore(readClient, config.database),
     alerts,
     embedding,
+    topics: topicsReady,
     isReady: () => readiness(config.roles, readClient, queue, writer, embedding),
     shutdown: async (deadline) => {
       if (closed) return;
@@ -137,6 +145,7 @@ export async function createPipeline(
       await alerts.shutdown(deadline);
       await queue.shutdown(deadline);
       await writer.shutdown(deadline);
+      await topicsReady.shutdown();
       await embedding.shutdown(deadline);
       await store.shutdown();
       const extra = vectorClient && vectorClient !== client ? vectorClient : null;
