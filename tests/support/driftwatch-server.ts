@@ -16,9 +16,11 @@ export function newApiKey(): string {
 // Ports for servers the tests start come from below Linux's ephemeral range (32768-60999): a port picked with
 // listen(0) and released can be taken by any outgoing connection before the server binds it (CI saw EADDRINUSE).
 // Each Vitest worker gets its own slice, so two workers never hand out the same port; engines use 17946-19193.
+// Within the slice a process starts at an offset from its pid, so test runs of other checkouts on the same
+// machine (developers run several) rarely meet.
 const TEST_PORT_BASE = 20_000;
 const TEST_PORTS_PER_WORKER = 600;
-let nextTestPort = 0;
+let nextTestPort = process.pid % TEST_PORTS_PER_WORKER;
 
 function bindable(port: number): Promise<boolean> {
   return new Promise((resolveBindable) => {
