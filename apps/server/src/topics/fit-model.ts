@@ -7,7 +7,7 @@ import {
   seededRandom,
   type TopicModel,
 } from '@driftwatch/topics';
-import { project, projectionAxes } from './projection.js';
+import { project, projectionAxes, readableLayout } from './projection.js';
 
 /** One sampled request vector of the fit window and its call. */
 export interface FitCall {
@@ -79,21 +79,17 @@ export function fitModel(input: FitInput): FitOutput {
     topics.map((t) => t.size),
     vectors,
   );
-  const points: TopicMapPoint[] = sampleIndexes(
-    input.calls.length,
-    input.mapPoints,
-    seededRandom(input.seed),
-  ).map((i) => {
-    const [x, y] = project(vectors[i]!, axes);
+  const chosen = sampleIndexes(input.calls.length, input.mapPoints, seededRandom(input.seed));
+  const topicIndex = new Map(topics.map((t, i) => [t.id, i]));
+  const layout = readableLayout(
+    topics.map((t) => project(t.centroid, axes)),
+    chosen.map((i) => ({ topic: topicIndex.get(fit.labels[i]!)!, xy: project(vectors[i]!, axes) })),
+  );
+  const points: TopicMapPoint[] = chosen.map((i, j) => {
     const call = input.calls[i]!;
-    return {
-      traceId: call.traceId,
-      spanId: call.spanId,
-      topicId: fit.labels[i]!,
-      x,
-      y,
-      text: texts[i]!.slice(0, TEXT_CHARS),
-    };
+    const [x, y] = layout.points[j]!;
+    const text = texts[i]!.slice(0, TEXT_CHARS);
+    return { traceId: call.traceId, spanId: call.spanId, topicId: fit.labels[i]!, x, y, text };
   });
   const model: StoredTopicModel = {
     projectId: input.projectId,
@@ -108,10 +104,11 @@ export function fitModel(input: FitInput): FitOutput {
     topics,
     map: {
       points,
-      centroids: topics.map((t) => {
-        const [x, y] = project(t.centroid, axes);
-        return { topicId: t.id, x, y };
-      }),
+      centroids: topics.map((t, i) => ({
+        topicId: t.id,
+        x: layout.centres[i]![0],
+        y: layout.centres[i]![1],
+      })),
     },
   };
   const assignments = vectors.map((v) => {

@@ -82,3 +82,61 @@ function dotF64(a: Float64Array, b: Float64Array): number {
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
 }
+
+/**
+ * Makes a map readable: the topic centres (already projected) are scaled to a unit extent and pushed apart until
+ * no two are closer than a share of the map, and each topic's calls keep their offsets from its centre, shrunk
+ * where the topic would overlap its neighbours. Linear projections of many topics pile centres on each other;
+ * this keeps the layout's overall shape while every topic stays visible. Pure and deterministic.
+ */
+export function readableLayout(
+  centres: readonly [number, number][],
+  points: readonly { topic: number; xy: [number, number] }[],
+): { centres: [number, number][]; points: [number, number][] } {
+  const k = centres.length;
+  const xs = [...centres.map((c) => c[0]), ...points.map((p) => p.xy[0])];
+  const ys = [...centres.map((c) => c[1]), ...points.map((p) => p.xy[1])];
+  const extent = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) || 1;
+  const placed = centres.map(([x, y]) => [x / extent, y / extent] as [number, number]);
+  const separation = k > 1 ? 0.8 / Math.sqrt(k) : 1;
+  for (let round = 0; round < 200; round++) {
+    let moved = false;
+    for (let i = 0; i < k; i++) {
+      for (let j = i + 1; j < k; j++) {
+        const a = placed[i]!;
+        const b = placed[j]!;
+        let dx = b[0] - a[0];
+        let dy = b[1] - a[1];
+        let d = Math.hypot(dx, dy);
+        if (d >= separation) continue;
+        if (d < 1e-9) [dx, dy, d] = [Math.cos(i + j), Math.sin(i + j), 1];
+        const push = (separation - Math.hypot(b[0] - a[0], b[1] - a[1])) / 2;
+        a[0] -= (dx / d) * push;
+        a[1] -= (dy / d) * push;
+        b[0] += (dx / d) * push;
+        b[1] += (dy / d) * push;
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+  const offsets = points.map((p) => {
+    const c = centres[p.topic]!;
+    return [(p.xy[0] - c[0]) / extent, (p.xy[1] - c[1]) / extent] as [number, number];
+  });
+  // Each topic's cloud fits in a disc of a third of the separation (its 90th-percentile offset).
+  const radius = centres.map((_, t) => {
+    const lengths = offsets.filter((_, i) => points[i]!.topic === t).map(([x, y]) => Math.hypot(x, y));
+    lengths.sort((a, b) => a - b);
+    return lengths[Math.floor(0.9 * (lengths.length - 1))] ?? 0;
+  });
+  const shrink = radius.map((r) => (r > 0 ? Math.min(1, separation / 3 / r) : 1));
+  return {
+    centres: placed,
+    points: points.map((p, i) => {
+      const c = placed[p.topic]!;
+      const [ox, oy] = offsets[i]!;
+      return [c[0] + ox * shrink[p.topic]!, c[1] + oy * shrink[p.topic]!];
+    }),
+  };
+}
