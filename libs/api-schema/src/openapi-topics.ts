@@ -33,7 +33,7 @@ export function topicPaths(h: OpenApiHelpers): Record<string, unknown> {
     },
     '/api/topics/novel': {
       get: {
-        summary: 'Latest calls far from every topic (novel)',
+        summary: 'Calls far from every topic (novel) in the window, farthest first',
         parameters: h.queryParameters(topicCallsQuerySchema),
         responses: { '200': h.ok('Novel calls', topicCallListSchema), ...h.errorResponses },
       },

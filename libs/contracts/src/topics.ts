@@ -128,7 +128,10 @@ export interface TopicStore {
   assign(assignments: readonly TopicAssignment[]): Promise<void>;
   /** Activity per topic in the window, bucketed by `bucketSeconds`. */
   activity(projectId: string, window: TopicWindow, bucketSeconds: number): Promise<TopicActivityReport>;
-  /** Latest assignments of the window, newest first, optionally of one topic or only the novel ones. */
+  /**
+   * Assignments of the window, optionally of one topic or only the novel ones: newest first, or (novel ones) the
+   * farthest from every topic first.
+   */
   assignments(
     projectId: string,
     window: TopicWindow,

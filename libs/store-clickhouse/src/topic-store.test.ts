@@ -105,6 +105,7 @@ describe('ClickHouseTopicStore', () => {
       assignment({ spanId: '2'.repeat(16), topicId: 't1', model: 'claude' }),
       assignment({ spanId: '3'.repeat(16), topicId: 't2', novel: true, novelty: 1.7, release: '2.0.0' }),
       assignment({ projectId: 'p2', spanId: '4'.repeat(16), topicId: 't1' }),
+      assignment({ spanId: '5'.repeat(16), topicId: 't1', novel: true, novelty: 1.2, timeMs: now - 100_000 }),
     ]);
     // A re-fit assigns span 2 again: it moves from t1 to t2.
     await store.assign([
@@ -112,20 +113,22 @@ describe('ClickHouseTopicStore', () => {
     ]);
     const report = await store.activity('p1', window, 3600);
     expect(report.bucketStartsMs).toHaveLength(report.totals.length);
-    expect(report.totals.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(report.totals.reduce((a, b) => a + b, 0)).toBe(4);
     expect(report.topics.map((t) => [t.topicId, t.calls, t.novelCalls])).toEqual([
+      ['t1', 2, 1],
       ['t2', 2, 1],
-      ['t1', 1, 0],
     ]);
-    const t2 = report.topics[0]!;
+    const t2 = report.topics.find((t) => t.topicId === 't2')!;
     expect(t2.models).toEqual([
       { model: 'claude', calls: 1 },
       { model: 'gpt-4o-mini', calls: 1 },
     ]);
     expect(t2.buckets.reduce((a, b) => a + b, 0)).toBe(2);
     const novel = await store.assignments('p1', window, { novel: true, limit: 10 });
+    // Farthest first, whatever the time.
     expect(novel.map((a) => [a.spanId, a.novel, a.novelty])).toEqual([
       ['3'.repeat(16), true, expect.closeTo(1.7, 5)],
+      ['5'.repeat(16), true, expect.closeTo(1.2, 5)],
     ]);
     const ofT2 = await store.assignments('p1', window, { topicId: 't2', limit: 10 });
     expect(ofT2.map((a) => a.spanId).sort()).toEqual(['2'.repeat(16), '3'.repeat(16)]);

@@ -237,7 +237,8 @@ export class ClickHouseTopicStore implements TopicStore {
     }
     const rows = await this.rows<AssignmentRow>(
       `SELECT ${ASSIGNMENT_COLUMNS} FROM ${this.database}.topic_assignments FINAL
-       WHERE ${where.join(' AND ')} ORDER BY time DESC, span_id LIMIT {limit:UInt32}`,
+       WHERE ${where.join(' AND ')} ORDER BY ${filter.novel ? 'novelty DESC, ' : ''}time DESC, span_id
+       LIMIT {limit:UInt32}`,
       params,
       'topic assignments query failed',
     );

@@ -17,6 +17,7 @@ import { SessionContext } from './session-context';
 const NAV = [
   { href: '/', label: 'Overview' },
   { href: '/traces', label: 'Traces' },
+  { href: '/topics', label: 'Topics' },
   { href: '/settings', label: 'Settings' },
 ];
 

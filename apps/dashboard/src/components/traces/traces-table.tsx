@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { TraceSummary } from '../../lib/api';
 import { formatCost, formatCount, formatMs, formatTime } from '../../lib/format';
+import { topicColor } from '../topics/topic-colors';
 
 export type SortField = 'startTime' | 'durationMs' | 'costUsd' | 'totalTokens';
 
@@ -18,6 +19,7 @@ const COLUMNS: Array<{ label: string; field?: SortField; num?: boolean }> = [
   { label: 'Cost', field: 'costUsd', num: true },
   { label: 'User' },
   { label: 'Session' },
+  { label: 'Topic' },
 ];
 
 /** Sortable traces table; j/k move the selection, Enter opens it (ignored while typing in a field). */
@@ -27,8 +29,10 @@ export function TracesTable({
   order,
   busy,
   onSort,
+  topics = [],
 }: {
   items: TraceSummary[];
+  topics?: { id: string; label: string }[];
   sort: SortField;
   order: 'asc' | 'desc';
   busy: boolean;
@@ -37,6 +41,7 @@ export function TracesTable({
   const router = useRouter();
   const [selected, setSelected] = useState(0);
   const rows = useRef<Array<HTMLTableRowElement | null>>([]);
+  const topicLabels = new Map(topics.map((t) => [t.id, t.label]));
 
   useEffect(() => setSelected(0), [items]);
   useEffect(() => {
@@ -122,6 +127,16 @@ export function TracesTable({
               <td className="ellipsis">
                 {t.sessionId ? (
                   <Link href={`/sessions/${encodeURIComponent(t.sessionId)}`}>{t.sessionId}</Link>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td className="ellipsis">
+                {t.topicId ? (
+                  <Link href={`/topics/${t.topicId}`} className="topic-chip">
+                    <i style={{ background: topicColor(t.topicId) }} aria-hidden="true" />
+                    {topicLabels.get(t.topicId) ?? t.topicId}
+                  </Link>
                 ) : (
                   '—'
                 )}
