@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +73,12 @@ describe('ChildProcessEmbedder', () => {
     expect(pid).not.toBe(process.pid);
     expect(getPriority(pid)).toBe(19);
     expect(getPriority(process.pid)).toBe(0);
+    // Where the kernel groups sessions for scheduling, the child's group is its own, and reniced too.
+    if (existsSync('/proc/self/autogroup')) {
+      const group = readFileSync(`/proc/${pid}/autogroup`, 'utf8');
+      expect(group).toMatch(/nice 19/);
+      expect(group.split(' ')[0]).not.toBe(readFileSync('/proc/self/autogroup', 'utf8').split(' ')[0]);
+    }
   });
 
   it('restarts a child killed with SIGKILL and embeds the batch it held, not losing it', async () => {

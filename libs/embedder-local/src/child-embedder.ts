@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { Deadline, Embedder, EmbeddingBatch } from '@driftwatch/contracts';
 import { msLeft, PermanentError, RetryableError, UnavailableError } from '@driftwatch/contracts';
@@ -73,6 +73,10 @@ export class ChildProcessEmbedder implements Embedder {
     }
     if (this.state !== 'starting') return; // shut down meanwhile
     this.state = 'running';
+    this.options.log?.(
+      `embedder: ${MODEL_ID} loaded in process ${this.child?.pid} at nice ${this.options.nice ?? 19}: ` +
+        'it embeds LLM calls on CPU that ingest leaves idle, and a sample of them when it cannot keep up',
+    );
     this.pump();
   }
 
@@ -141,6 +145,7 @@ export class ChildProcessEmbedder implements Embedder {
     }
     const child = fork(entry, [], {
       serialization: 'advanced', // Float32Array vectors cross as they are
+      detached: true, // its own session, so its own scheduling group (see lowerPriority)
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // Not the parent's flags (--cpu-prof, --inspect, a test runner's loaders).
       execArgv: [`--max-old-space-size=${this.options.maxOldSpaceMiB ?? 256}`],
@@ -173,8 +178,14 @@ export class ChildProcessEmbedder implements Embedder {
    * waits for the first start. Inference then runs on CPU nothing else wants.
    */
   private lowerPriority(child: ChildProcess): void {
+    const nice = this.options.nice ?? 19;
+    if (child.pid === undefined) return;
     try {
-      if (child.pid !== undefined) setPriority(child.pid, this.options.nice ?? 19);
+      setPriority(child.pid, nice);
+      // Linux's autogroups share CPU fairly between sessions first: in the server's session the child's time
+      // would be charged to the server's share. In a session of its own (detached) it needs its group reniced.
+      const group = `/proc/${child.pid}/autogroup`;
+      if (existsSync(group)) writeFileSync(group, String(nice));
     } catch (error) {
       this.options.log?.(
         `embedder: could not lower the embedding process's priority: ${(error as Error).message}`,
