@@ -32,7 +32,7 @@ function chatSpan(question: string): SimpleSpan {
 async function eventually<T>(
   probe: () => Promise<T>,
   check: (value: T) => boolean,
-  ms = 120_000,
+  ms = 300_000,
 ): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -84,7 +84,7 @@ describe('Topics page in Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     page = await context.newPage();
     await signIn(page, dashboard.url, ADMIN.email, ADMIN.password);
-  }, 240_000);
+  }, 480_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -137,7 +137,12 @@ export async function createPipeline(
     alerts,
     embedding,
     topics: topicsReady,
-    isReady: () => readiness(config.roles, readClient, queue, writer, embedding),
+    isReady: async () => {
+      const report = await readiness(config.roles, readClient, queue, writer, embedding);
+      // Shown, never required, like the embedder.
+      if (topicsReady.job) report.checks.topics = { ready: true, ...topicsReady.job.health() };
+      return report;
+    },
     shutdown: async (deadline) => {
       if (closed) return;
       closed = true;
