@@ -92,5 +92,4 @@ export {
   type TopicList,
   type TopicMap,
   type TopicRefit,
-  type TopicSummary,
 } from './topics.js';

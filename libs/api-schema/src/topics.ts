@@ -124,7 +124,6 @@ export const topicRefitSchema = z.object({
 });
 
 export type TopicList = z.infer<typeof topicListSchema>;
-export type TopicSummary = z.infer<typeof topicSummarySchema>;
 export type TopicCall = z.infer<typeof topicCallSchema>;
 export type TopicCallList = z.infer<typeof topicCallListSchema>;
 export type TopicDetail = z.infer<typeof topicDetailSchema>;

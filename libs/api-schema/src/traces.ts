@@ -11,6 +11,7 @@ import type {
 } from '@driftwatch/contracts';
 import { z } from 'zod';
 import { instant, withTimeRange } from './time.js';
+import { topicIdParamSchema } from './topics.js';
 
 /** About 31 years: far past any trace, and in nanoseconds well inside Int64. */
 export const MAX_DURATION_MS = 1e12;
@@ -38,7 +39,7 @@ export const traceListQuerySchema = z
     status: z.enum(['ok', 'error']).optional(),
     search: z.string().min(1).max(500).optional(),
     minDurationMs: z.coerce.number().min(0).max(MAX_DURATION_MS).optional(),
-    topicId: z.string().regex(/^t\d{1,9}$/, 'a topic id is t followed by digits').optional(),
+    topicId: topicIdParamSchema.optional(),
     sort: z.enum(['startTime', 'durationMs', 'costUsd', 'totalTokens']).default('startTime'),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(500).default(50),
