@@ -39,9 +39,11 @@ export const topicSummarySchema = z.object({
   terms: z.array(termSchema),
   /** Calls of the fit window in this topic. */
   size: z.number().int(),
-  /** Assigned calls in the query window. */
+  /** Assigned (embedded) calls in the query window. */
   calls: z.number().int(),
-  /** Its calls / all assigned calls of the window. */
+  /** The calls they stand for: each weighted by its minute's sampling rate (seen / embedded). */
+  estimatedCalls: z.number(),
+  /** Its estimated calls / all estimated calls of the window (unbiased under sampling). */
   share: z.number(),
   /** Its share in each bucket (null where the bucket has no assigned call). */
   shareOverTime: z.array(z.number().nullable()),

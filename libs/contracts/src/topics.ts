@@ -98,9 +98,15 @@ export interface TopicWindow {
 /** Assigned calls per topic in a window, with buckets for a share-over-time line. */
 export interface TopicActivity {
   topicId: string;
+  /** Assigned (embedded) calls. */
   calls: number;
+  /**
+   * Calls it stands for: each assigned call weighted by its minute's seen / embedded (the embedding stage samples
+   * when it cannot keep up), so shares computed from these are unbiased.
+   */
+  estimatedCalls: number;
   novelCalls: number;
-  /** Calls per bucket, aligned with `bucketStartsMs` of the answer. */
+  /** Estimated calls per bucket, aligned with `bucketStartsMs` of the answer. */
   buckets: number[];
   /** Calls per LLM model, most first. */
   models: { model: string; calls: number }[];
@@ -108,7 +114,7 @@ export interface TopicActivity {
 
 export interface TopicActivityReport {
   bucketStartsMs: number[];
-  /** Assigned calls of every topic per bucket (the denominator of shares). */
+  /** Estimated calls of every topic per bucket (the denominator of shares). */
   totals: number[];
   topics: TopicActivity[];
 }

@@ -3,6 +3,7 @@ import type { StoredTopicModel, TopicAssignment } from '@driftwatch/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ClickHouseSpanWriter } from './clickhouse-span-writer.js';
 import { ClickHouseTraceReader } from './clickhouse-trace-reader.js';
+import { ClickHouseSamplingRateStore } from './sampling-rate-store.js';
 import { embeddedForTests } from './test-support.js';
 import { ClickHouseTopicStore } from './topic-store.js';
 
@@ -59,6 +60,7 @@ describe('ClickHouseTopicStore', () => {
   let store: ClickHouseTopicStore;
   let reader: ClickHouseTraceReader;
   let writer: ClickHouseSpanWriter;
+  let sampling: ClickHouseSamplingRateStore;
 
   beforeAll(async () => {
     const { client, database } = embeddedForTests();
@@ -66,6 +68,7 @@ describe('ClickHouseTopicStore', () => {
     await writer.start(); // applies every migration, 014 too
     store = new ClickHouseTopicStore(client, database);
     reader = new ClickHouseTraceReader(client, database);
+    sampling = new ClickHouseSamplingRateStore(client, database);
   });
 
   it('keeps model versions per project and reads back the latest, centroids and map included', async () => {
@@ -143,6 +146,22 @@ describe('ClickHouseTopicStore', () => {
       ],
     });
     expect((await store.activity('p2', window, 3600)).topics.map((t) => t.topicId)).toEqual(['t1']);
+  });
+
+  it("weighs each call by its minute's sampling rate in the estimated counts", async () => {
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
+    await sampling.add([{ projectId: 'p4', windowStartMs: minute, seen: 6, embedded: 2 }]);
+    await sampling.add([{ projectId: 'p5', windowStartMs: minute + 60_000, seen: 100, embedded: 1 }]);
+    await store.assign([
+      assignment({ projectId: 'p4', spanId: '6'.repeat(16), topicId: 't1', timeMs: minute + 5_000 }),
+      assignment({ projectId: 'p4', spanId: '7'.repeat(16), topicId: 't2', timeMs: minute + 65_000 }),
+    ]);
+    const report = await store.activity('p4', { fromMs: minute - HOUR, toMs: minute + HOUR }, 600);
+    expect(report.topics.map((t) => [t.topicId, t.calls, t.estimatedCalls])).toEqual([
+      ['t1', 1, 3],
+      ['t2', 1, 1],
+    ]);
+    expect(report.totals.reduce((a, b) => a + b, 0)).toBe(4);
   });
 
   it('reads call messages from the spans and filters and labels the trace list by topic', async () => {

@@ -172,11 +172,30 @@ export class ClickHouseTopicStore implements TopicStore {
   ): Promise<TopicActivityReport> {
     const bucketMs = Math.max(1, Math.round(bucketSeconds)) * 1000;
     const params = { ...this.windowParams(projectId, window), bucket: bucketMs / 1000 };
-    const counts = await this.rows<{ topic_id: string; bucket: string; calls: string; novel: string }>(
+    // Each call weighs its minute's seen / embedded (embedding_sampling, keyed by call time): 1 without sampling.
+    const counts = await this.rows<{
+      topic_id: string;
+      bucket: string;
+      calls: string;
+      novel: string;
+      weighted: number;
+    }>(
       `SELECT topic_id, toString(toUnixTimestamp(toStartOfInterval(time, toIntervalSecond({bucket:UInt32})))) AS bucket,
-              count() AS calls, countIf(novel = 1) AS novel
-       FROM ${this.database}.topic_assignments FINAL
-       WHERE ${WINDOW_WHERE} AND field = 'request'
+              count() AS calls, countIf(novel = 1) AS novel,
+              sum(if(s.embedded > 0, greatest(1, s.seen / s.embedded), 1)) AS weighted
+       FROM (
+         SELECT topic_id, time, novel, toUnixTimestamp(toStartOfMinute(time)) AS minute
+         FROM ${this.database}.topic_assignments FINAL
+         WHERE ${WINDOW_WHERE} AND field = 'request'
+       ) AS a
+       LEFT JOIN (
+         SELECT toUnixTimestamp(window_start) AS minute, sum(seen) AS seen, sum(embedded) AS embedded
+         FROM ${this.database}.embedding_sampling
+         WHERE project_id = {projectId:String}
+           AND window_start >= toDateTime(intDiv({fromMs:Int64}, 1000) - 60)
+           AND window_start < toDateTime(intDiv({toMs:Int64}, 1000) + 60)
+         GROUP BY window_start
+       ) AS s USING minute
        GROUP BY topic_id, bucket`,
       params,
       'topic activity query failed',
@@ -197,7 +216,14 @@ export class ClickHouseTopicStore implements TopicStore {
     const topicOf = (id: string) => {
       let topic = byTopic.get(id);
       if (!topic) {
-        topic = { topicId: id, calls: 0, novelCalls: 0, buckets: bucketStartsMs.map(() => 0), models: [] };
+        topic = {
+          topicId: id,
+          calls: 0,
+          estimatedCalls: 0,
+          novelCalls: 0,
+          buckets: bucketStartsMs.map(() => 0),
+          models: [],
+        };
         byTopic.set(id, topic);
       }
       return topic;
@@ -206,10 +232,11 @@ export class ClickHouseTopicStore implements TopicStore {
       const topic = topicOf(row.topic_id);
       const i = Math.floor((Number(row.bucket) * 1000 - first) / bucketMs);
       topic.calls += Number(row.calls);
+      topic.estimatedCalls += Number(row.weighted);
       topic.novelCalls += Number(row.novel);
       if (i >= 0 && i < totals.length) {
-        topic.buckets[i]! += Number(row.calls);
-        totals[i]! += Number(row.calls);
+        topic.buckets[i]! += Number(row.weighted);
+        totals[i]! += Number(row.weighted);
       }
     }
     for (const row of models)

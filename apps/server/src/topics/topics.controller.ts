@@ -48,7 +48,9 @@ export class TopicsController {
     const model = await store.latestModel(projectId);
     const bucketSeconds = Math.max(60, Math.ceil((toMs - fromMs) / buckets / 1000));
     const activity = await store.activity(projectId, { fromMs, toMs }, bucketSeconds);
-    const totalCalls = activity.totals.reduce((a, b) => a + b, 0);
+    const totalCalls = activity.topics.reduce((n, t) => n + t.calls, 0);
+    // Shares from estimated calls: each assigned call weighs its minute's sampling rate (unbiased when sampled).
+    const estimatedTotal = activity.topics.reduce((n, t) => n + t.estimatedCalls, 0);
     const byId = new Map(activity.topics.map((t) => [t.topicId, t]));
     const topics = (model?.topics ?? []).map((t) => {
       const seen = byId.get(t.id);
@@ -59,7 +61,8 @@ export class TopicsController {
         terms: t.terms,
         size: t.size,
         calls,
-        share: totalCalls ? calls / totalCalls : 0,
+        estimatedCalls: seen?.estimatedCalls ?? 0,
+        share: estimatedTotal ? (seen?.estimatedCalls ?? 0) / estimatedTotal : 0,
         shareOverTime: activity.totals.map((total, i) => (total ? (seen?.buckets[i] ?? 0) / total : null)),
         novelCalls: seen?.novelCalls ?? 0,
         noveltyRate: calls ? (seen?.novelCalls ?? 0) / calls : 0,
