@@ -78,9 +78,9 @@ describe('TopicsJob on chDB', () => {
       log: () => undefined,
     });
   const a = job('a');
+  const writer = new ClickHouseSpanWriter(client, { database, retentionDays: 30 });
 
   beforeAll(async () => {
-    const writer = new ClickHouseSpanWriter(client, { database, retentionDays: 30 });
     await writer.start();
     await index.start();
     const calls = [
@@ -115,7 +115,7 @@ describe('TopicsJob on chDB', () => {
     expect(sample.every((e) => e.topicId !== null)).toBe(true);
     // Too few vectors: no model, and the refit says why.
     expect(await store.latestModel('small')).toBeNull();
-    expect(await a.refit('small')).toEqual({
+    expect(await job('b').refit('small')).toEqual({
       fitted: false,
       reason: '10 request vectors in the window; a fit needs at least 40',
     });
@@ -139,6 +139,13 @@ describe('TopicsJob on chDB', () => {
       novel: false,
     });
     expect(all.find((x) => x.spanId === far.entry.spanId)).toMatchObject({ novel: true });
+  });
+
+  it('takes no lease when too few vectors: another process fits the project once they arrived', async () => {
+    const more = Array.from({ length: 40 }, (_, i) => call('small', 1 + (i % 2), `refund or password ${i}`));
+    await writer.insert(more.map((c) => c.span));
+    await index.upsert(more.map((c) => c.entry));
+    expect(await a.refit('small')).toMatchObject({ fitted: true, version: 1, calls: 50 });
   });
 
   it('lets one process fit a project at a time, and keeps topic ids on a re-fit', async () => {

@@ -54,6 +54,8 @@ interface ProjectState {
 const MODEL_CACHE_MS = 30_000;
 /** A fit holds its project's lease this long at most (a fit of 20,000 vectors takes about a minute here). */
 const FIT_LEASE_MS = 15 * 60_000;
+/** Vectors kept per project waiting for its first model (the fit's sample covers those stored before it). */
+const MAX_WAITING = 2_000;
 /** Assignments written per batch. */
 const ASSIGN_BATCH = 500;
 
@@ -164,13 +166,9 @@ export class TopicsJob {
     const index = this.options.index();
     if (!index)
       return { fitted: false, reason: 'the vector index is not available (embeddings off or starting)' };
-    if (!(await store.claimFit(projectId, this.options.claimant, FIT_LEASE_MS)))
-      return { fitted: false, reason: 'another process is fitting this project now' };
-    const previous = await store.latestModel(projectId);
     const now = this.now();
-    if (!forced && previous && now - previous.fittedAtMs < settings.refitMs)
-      return { fitted: false, reason: 'fitted recently by another process' };
     const window = { fromMs: now - settings.windowMs, toMs: now + 1 };
+    // The sample first (a read): a project with too few vectors takes no lease, which would hold other processes.
     const sample = await index.sample({
       projectId,
       field: 'request',
@@ -185,6 +183,11 @@ export class TopicsJob {
         fitted: false,
         reason: `${sample.length} request vectors in the window; a fit needs at least ${settings.minCalls}`,
       };
+    if (!(await store.claimFit(projectId, this.options.claimant, FIT_LEASE_MS)))
+      return { fitted: false, reason: 'another process is fitting this project now' };
+    const previous = await store.latestModel(projectId);
+    if (!forced && previous && now - previous.fittedAtMs < settings.refitMs)
+      return { fitted: false, reason: 'fitted recently by another process' };
     const messages = await store.callMessages(projectId, sample);
     const calls: FitCall[] = sample.map((e) => ({
       traceId: e.traceId,
@@ -255,7 +258,8 @@ export class TopicsJob {
       if (!stored || stored.topics.length === 0) {
         // Kept for the first fit (bounded): those its sample misses are assigned right after it.
         const state = this.state(projectId);
-        const room = this.options.settings.maxPendingAssignments - state.waiting.length;
+        const room =
+          Math.min(MAX_WAITING, this.options.settings.maxPendingAssignments) - state.waiting.length;
         state.waiting.push(...entries.slice(0, Math.max(0, room)));
         this.counts.droppedAssignments += Math.max(0, entries.length - Math.max(0, room));
         continue;
