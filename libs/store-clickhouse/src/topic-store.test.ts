@@ -3,6 +3,7 @@ import type { StoredTopicModel, TopicAssignment } from '@driftwatch/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ClickHouseSpanWriter } from './clickhouse-span-writer.js';
 import { ClickHouseTraceReader } from './clickhouse-trace-reader.js';
+import { ClickHouseRetentionStore } from './retention-store.js';
 import { ClickHouseSamplingRateStore } from './sampling-rate-store.js';
 import { embeddedForTests } from './test-support.js';
 import { ClickHouseTopicStore } from './topic-store.js';
@@ -61,9 +62,11 @@ describe('ClickHouseTopicStore', () => {
   let reader: ClickHouseTraceReader;
   let writer: ClickHouseSpanWriter;
   let sampling: ClickHouseSamplingRateStore;
+  let client: ReturnType<typeof embeddedForTests>['client'];
+  let database: string;
 
   beforeAll(async () => {
-    const { client, database } = embeddedForTests();
+    ({ client, database } = embeddedForTests());
     writer = new ClickHouseSpanWriter(client, { database, retentionDays: 30 });
     await writer.start(); // applies every migration, 014 too
     store = new ClickHouseTopicStore(client, database);
@@ -162,6 +165,14 @@ describe('ClickHouseTopicStore', () => {
       ['t2', 1, 1],
     ]);
     expect(report.totals.reduce((a, b) => a + b, 0)).toBe(4);
+    // The project's retention deletes its calls' assignments with the spans.
+    await new ClickHouseRetentionStore(client, database).deleteSpansOlderThan('p4', 0);
+    expect((await store.activity('p4', { fromMs: minute - HOUR, toMs: minute + HOUR }, 600)).topics).toEqual(
+      [],
+    );
+    expect((await store.activity('p1', { fromMs: 0, toMs: Date.now() + HOUR }, 86_400)).topics).not.toEqual(
+      [],
+    );
   });
 
   it('reads call messages from the spans and filters and labels the trace list by topic', async () => {
