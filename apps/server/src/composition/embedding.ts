@@ -67,6 +67,7 @@ export async function createEmbedding(
           modelDir: embeddings.modelDir,
           // Bundled beside main.js (scripts/build.mjs); reniced, so inference only takes CPU ingest leaves idle.
           entry: fileURLToPath(new URL('./embedder-child.js', import.meta.url)),
+          nice: embeddings.nice,
           log,
         });
   const index: VectorIndex = embeddings.weaviate
