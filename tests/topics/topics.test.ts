@@ -152,6 +152,18 @@ describe('topics of LLM call requests, with the local model', () => {
     expect((await server.fetch('/api/topics/t999999')).status).toBe(404);
     expect((await server.fetch('/api/topics/bogus')).status).toBe(400);
     expect((await server.fetch('/api/traces?topicId=x;DROP')).status).toBe(400);
+    const bad = await server.fetch('/api/topics?buckets=0');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('buckets');
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: object };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/topics',
+        '/api/topics/{topicId}',
+        '/api/topics/novel',
+        '/api/topics/refit',
+      ]),
+    );
   });
 
   it("maps the fit sample to 2-D with each point's topic and text", async () => {
