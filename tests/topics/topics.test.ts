@@ -198,12 +198,33 @@ describe('topics of LLM call requests, with the local model', () => {
   it('re-fits for an admin only, keeping topic ids', async () => {
     const before: TopicList = await topics();
     expect((await server.fetch('/api/topics/refit', { method: 'POST' })).status).toBe(403); // API key: read only
-    const login = await fetch(`${server.url}/api/auth/login`, {
+    const signIn = async (email: string, password: string) => {
+      const login = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      return (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    };
+    const cookie = await signIn('admin@localhost', ADMIN_PASSWORD);
+    // A member reads topics but may not re-fit them.
+    const member = {
+      email: 'member@example.test',
+      password: 'member-password-1',
+      role: 'member',
+      projects: ['default'],
+    };
+    const created = await fetch(`${server.url}/api/users`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'admin@localhost', password: ADMIN_PASSWORD }),
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify(member),
     });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    expect(created.status).toBe(201);
+    const memberCookie = await signIn(member.email, member.password);
+    const memberHeaders = { cookie: memberCookie, 'x-driftwatch-project': 'default' };
+    expect((await fetch(`${server.url}/api/topics`, { headers: memberHeaders })).status).toBe(200);
+    const refused = await fetch(`${server.url}/api/topics/refit`, { method: 'POST', headers: memberHeaders });
+    expect(refused.status).toBe(403);
     const response = await fetch(`${server.url}/api/topics/refit`, { method: 'POST', headers: { cookie } });
     expect(response.status, await response.clone().text()).toBe(200);
     const refit = topicRefitSchema.parse(await response.json());
