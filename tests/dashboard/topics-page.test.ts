@@ -108,9 +108,10 @@ describe('Topics page in Chromium', () => {
     const points = page.locator('.map-point');
     await expect.poll(() => points.count(), POLL).toBe(map.points.length);
     // Hovering a dot shows its request.
-    const first = map.points[0]!;
-    await page.locator(`.map-point[data-trace="${first.traceId}"]`).hover();
-    await expect.poll(() => page.locator('.map-tip').textContent(), POLL).toContain(first.text.slice(0, 30));
+    // The last dot is drawn last: nothing covers it.
+    const last = map.points[map.points.length - 1]!;
+    await page.locator(`.map-point[data-trace="${last.traceId}"]`).hover();
+    await expect.poll(() => page.locator('.map-tip').textContent(), POLL).toContain(last.text.slice(0, 30));
     const novel = page.getByRole('region', { name: 'Novel requests' });
     await expect.poll(() => novel.textContent(), POLL).toContain(data.offTopic[0]!.slice(0, 25));
     await screenshot(page, 'topics');
@@ -120,8 +121,8 @@ describe('Topics page in Chromium', () => {
 
     // A click on a dot opens its trace, with similar calls from the vector index.
     await page.mouse.move(0, 0);
-    await page.locator(`.map-point[data-trace="${first.traceId}"]`).click({ force: true });
-    await page.waitForURL(new RegExp(`/traces/${first.traceId}$`));
+    await page.locator(`.map-point[data-trace="${last.traceId}"]`).click({ force: true });
+    await page.waitForURL(new RegExp(`/traces/${last.traceId}$`));
     const similar = page.getByRole('list', { name: 'Similar calls' });
     await expect.poll(() => similar.getByRole('link').count(), POLL).toBeGreaterThan(0);
     await screenshot(page, 'trace-similar');
