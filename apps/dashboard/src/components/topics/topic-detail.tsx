@@ -1,7 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { query, type TopicDetail } from '../../lib/api';
-import { formatCount, formatTime } from '../../lib/format';
+import { formatCount, formatPercent, formatTime } from '../../lib/format';
 import { useApi } from '../../lib/use-api';
 import { ErrorState, Loading } from '../states';
 import { topicColor } from './topic-colors';
@@ -79,7 +79,9 @@ export function TopicDetailView({ topicId }: { topicId: string }) {
   );
 }
 
+/** Its requests by model (or release): counts and shares of the topic. */
 function Counts({ title, rows }: { title: string; rows: { key: string; calls: number }[] }) {
+  const total = rows.reduce((n, r) => n + r.calls, 0);
   return (
     <section className="card panel" aria-label={title}>
       <h2>{title}</h2>
@@ -89,6 +91,7 @@ function Counts({ title, rows }: { title: string; rows: { key: string; calls: nu
             <tr key={r.key}>
               <td>{r.key || '(none)'}</td>
               <td className="num">{formatCount(r.calls)}</td>
+              <td className="num">{formatPercent(total ? r.calls / total : 0)}</td>
             </tr>
           ))}
         </tbody>
