@@ -64,6 +64,7 @@ export class ChildProcessEmbedder implements Embedder {
   async start(): Promise<void> {
     if (this.state !== 'new' && this.state !== 'failed') return;
     this.state = 'starting';
+    process.off('exit', this.killOnExit); // once, when a failed start is tried again
     process.on('exit', this.killOnExit);
     try {
       await this.spawnChild();
