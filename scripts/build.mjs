@@ -6,6 +6,9 @@ await build({
     'server/main': 'apps/server/src/main.ts',
     // The detectors run in a worker thread (apps/server/src/detection/detect-in-worker.ts).
     'server/detect-worker': 'apps/server/src/detection/detect-worker.ts',
+    'server/topics-worker': 'apps/server/src/topics/fit-worker.ts',
+    // The local embedding model's own process (ChildProcessEmbedder forks it beside main.js).
+    'server/embedder-child': 'libs/embedder-local/src/embedder-child.ts',
   },
   outdir: 'dist',
   bundle: true,

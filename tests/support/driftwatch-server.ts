@@ -140,6 +140,9 @@ export class DriftwatchServer {
         // The embedding model costs ~200 MB and CPU in every server; tests of other stages measure those without
         // it, and tests/embedding turns it on.
         DRIFTWATCH_EMBEDDINGS: 'off',
+        // Tests that turn it on check what is embedded, not its priority (a unit test does): at nice 19 the model
+        // would wait for idle CPU that a shared test machine may not have for minutes.
+        DRIFTWATCH_EMBEDDING_NICE: '0',
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

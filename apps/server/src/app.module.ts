@@ -21,6 +21,7 @@ import { DatasetsController } from './datasets/datasets.controller.js';
 import type { Pipeline } from './composition/pipeline.js';
 import { OtlpController } from './otlp/otlp.controller.js';
 import type { OtlpHttpHandler } from './otlp/otlp-http-handler.js';
+import { TopicsController } from './topics/topics.controller.js';
 
 @Module({})
 export class AppModule {
@@ -52,6 +53,7 @@ export class AppModule {
             DatasetsController,
             ProblemsController,
             DetectorsController,
+            TopicsController,
           ]
         : []),
     ];

@@ -129,3 +129,21 @@ export {
   type DetectorSettingsView,
   type ProblemView,
 } from './detection.js';
+export {
+  topicCallListSchema,
+  topicCallSchema,
+  topicCallsQuerySchema,
+  topicDetailSchema,
+  topicIdParamSchema,
+  topicListQuerySchema,
+  topicListSchema,
+  topicMapSchema,
+  topicRefitSchema,
+  topicSummarySchema,
+  type TopicCall,
+  type TopicCallList,
+  type TopicDetail,
+  type TopicList,
+  type TopicMap,
+  type TopicRefit,
+} from './topics.js';

@@ -3,6 +3,7 @@ import { apiErrorSchema } from './errors.js';
 import { alertPaths } from './openapi-alerts.js';
 import { feedbackPaths } from './openapi-feedback.js';
 import { detectionPaths } from './openapi-detection.js';
+import { topicPaths } from './openapi-topics.js';
 import { metricsQuerySchema, metricsSummarySchema } from './metrics.js';
 import { traceDetailSchema, traceListPageSchema, traceListQuerySchema } from './traces.js';
 import {
@@ -206,6 +207,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       ...alertPaths({ ok, body, queryParameters, pathId, errorResponses, forbidden }),
       ...feedbackPaths({ ok, body, queryParameters, pathId, errorResponses, forbidden }),
       ...detectionPaths({ ok, body, queryParameters, pathId, errorResponses, forbidden }),
+      ...topicPaths({ ok, body, queryParameters, pathId, errorResponses, forbidden }),
       '/api/traces': {
         get: {
           summary: 'List traces',

@@ -11,6 +11,7 @@ import type {
 } from '@driftwatch/contracts';
 import { z } from 'zod';
 import { instant, withTimeRange } from './time.js';
+import { topicIdParamSchema } from './topics.js';
 
 /** About 31 years: far past any trace, and in nanoseconds well inside Int64. */
 export const MAX_DURATION_MS = 1e12;
@@ -40,6 +41,7 @@ export const traceListQuerySchema = z
     minDurationMs: z.coerce.number().min(0).max(MAX_DURATION_MS).optional(),
     /** any: with feedback; none: without; negative: judged negative; positive: judged, none negative. */
     feedback: z.enum(['any', 'none', 'negative', 'positive']).optional(),
+    topicId: topicIdParamSchema.optional(),
     sort: z.enum(['startTime', 'durationMs', 'costUsd', 'totalTokens']).default('startTime'),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -65,6 +67,7 @@ export const traceSummarySchema = z.object({
   sessionId: z.string().nullable(),
   feedbackCount: z.number().int(),
   negativeFeedback: z.boolean().nullable(),
+  topicId: z.string().nullable(),
 }) satisfies z.ZodType<TraceSummary>;
 
 export const traceListPageSchema = z.object({

@@ -18,3 +18,4 @@ export type * from './feedback.js';
 export type * from './review.js';
 export type * from './dataset.js';
 export type * from './detection-runs.js';
+export type * from './topics.js';

@@ -17,6 +17,8 @@ export interface TraceListQuery {
   minDurationMs?: number;
   /** Traces with feedback (any), without (none), judged negative, or judged and not negative (positive). */
   feedback?: 'any' | 'none' | 'negative' | 'positive';
+  /** Traces with an LLM call whose request is in this topic. */
+  topicId?: string;
   sort: TraceSortField;
   order: 'asc' | 'desc';
   limit: number;
@@ -44,6 +46,8 @@ export interface TraceSummary {
   feedbackCount: number;
   /** Some judgement is negative (true), judged and none is (false), nobody judged (null). */
   negativeFeedback: boolean | null;
+  /** Topic of the trace's first assigned LLM call request, null when none is assigned. */
+  topicId: string | null;
 }
 
 export interface TraceListPage {

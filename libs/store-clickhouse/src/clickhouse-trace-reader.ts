@@ -65,6 +65,7 @@ export class ClickHouseTraceReader implements TraceReader {
       settings,
       page.map((r) => r.trace_id),
     );
+    const topics = await this.topicsOf(projectId, page);
     return {
       items: page.map((row) => ({
         traceId: row.trace_id,
@@ -83,6 +84,7 @@ export class ClickHouseTraceReader implements TraceReader {
         sessionId: row.any_session_id || null,
         feedbackCount: Number(feedback.get(row.trace_id)?.fb_count ?? 0),
         negativeFeedback: feedback.has(row.trace_id) ? negativeOf(feedback.get(row.trace_id)!) : null,
+        topicId: topics.get(row.trace_id) ?? null,
       })),
       nextCursor:
         rows.length > query.limit && last
@@ -102,6 +104,29 @@ export class ClickHouseTraceReader implements TraceReader {
     const sql = perTraceFeedbackSql(this.database, settings, { traceIds }, params);
     const rows = await this.rows<PerTraceRow>(sql, params, 'trace list feedback query failed');
     return new Map(rows.map((r) => [r.fb_trace, r]));
+  }
+
+  /** The topic of each trace's first assigned request (topic_assignments, migration 014). */
+  private async topicsOf(projectId: string, page: readonly TraceRow[]): Promise<Map<string, string>> {
+    if (page.length === 0) return new Map();
+    const starts = page.map((r) => Number(BigInt(r.start_ns) / 1_000_000n));
+    const ends = page.map((r) => Number(BigInt(r.end_ns) / 1_000_000n));
+    const rows = await this.rows<{ trace_id: string; topic_id: string }>(
+      `SELECT trace_id, argMin(topic_id, time) AS topic_id
+       FROM ${this.database}.topic_assignments FINAL
+       WHERE project_id = {projectId:String} AND field = 'request' AND trace_id IN {ids:Array(String)}
+         AND time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
+         AND time <= fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')
+       GROUP BY trace_id`,
+      {
+        projectId,
+        ids: page.map((r) => r.trace_id),
+        fromMs: Math.min(...starts),
+        toMs: Math.max(...ends) + 1,
+      },
+      'trace topics query failed',
+    );
+    return new Map(rows.map((r) => [r.trace_id, r.topic_id]));
   }
 
   async getTrace(projectId: string, traceId: string): Promise<TraceDetail | null> {

@@ -16,6 +16,7 @@ const TTL_COLUMNS = [
   ['llm_log_events', 'time'],
   ['embedding_sampling', 'window_start'],
   ['feedback', 'received_at'],
+  ['topic_assignments', 'time'],
 ] as const;
 
 /** A span-store migration statement as the statements to run on one node or on a cluster. */

@@ -14,5 +14,11 @@ export class ClickHouseRetentionStore implements RetentionStore {
               AND start_time < now64(9) - toIntervalDay({days:UInt32})`,
       query_params: { projectId, days },
     });
+    // The topics assigned to those calls go with them (topic_assignments, migration 014).
+    await this.client.command({
+      query: `DELETE FROM ${this.database}.topic_assignments WHERE project_id = {projectId:String}
+              AND time < now64(3) - toIntervalDay({days:UInt32})`,
+      query_params: { projectId, days },
+    });
   }
 }

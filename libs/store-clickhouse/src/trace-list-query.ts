@@ -164,7 +164,7 @@ export function buildTraceListQuery(
       FROM ${database}.spans FINAL
       WHERE project_id = {projectId:String}
         AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
-        AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
+        AND start_time < fromUnixTimestamp64Milli({toMs:Int64})${topicFilter(database, query, params)}
         ${feedbackFilter}
     )
     GROUP BY trace_id
@@ -172,4 +172,16 @@ export function buildTraceListQuery(
     ORDER BY ${sort.expr} ${direction}, trace_id ${direction}
     LIMIT {limit:UInt32}`;
   return { sql, params };
+}
+
+/** Only traces with a call whose request is assigned the topic (topic_assignments, migration 014). */
+function topicFilter(database: string, query: TraceListQuery, params: Record<string, unknown>): string {
+  if (query.topicId === undefined) return '';
+  params.topicId = query.topicId;
+  return `
+        AND trace_id IN (
+          SELECT trace_id FROM ${database}.topic_assignments FINAL
+          WHERE project_id = {projectId:String} AND field = 'request' AND topic_id = {topicId:String}
+            AND time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
+            AND time < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC'))`;
 }

@@ -11,6 +11,11 @@ import type {
   traceDetailSchema,
   traceListPageSchema,
   traceSummarySchema,
+  TopicCallList,
+  TopicDetail,
+  TopicList,
+  TopicMap,
+  SimilarCalls,
 } from '@driftwatch/api-schema';
 
 // Response types come from the shared schemas (type-only: nothing of the library is bundled).
@@ -21,6 +26,7 @@ export type SpanView = z.infer<typeof spanViewSchema>;
 export type LlmView = NonNullable<SpanView['llm']>;
 export type MetricsSummary = z.infer<typeof metricsSummarySchema>;
 export type { ApiKey, CreatedApiKey, MeResponse, Project, User };
+export type { SimilarCalls, TopicCallList, TopicDetail, TopicList, TopicMap };
 
 export class ApiError extends Error {
   constructor(

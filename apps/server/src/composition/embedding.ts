@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type {
   Deadline,
@@ -5,10 +6,11 @@ import type {
   QueueConsumer,
   SamplingRateStore,
   SpanQueue,
+  VectorEntry,
   VectorIndex,
 } from '@driftwatch/contracts';
 import { deadlineIn, msLeft, PermanentError } from '@driftwatch/contracts';
-import { LocalEmbedder } from '@driftwatch/embedder-local';
+import { ChildProcessEmbedder } from '@driftwatch/embedder-local';
 import { RemoteEmbedder } from '@driftwatch/embedder-remote';
 import { KafkaSpanQueue } from '@driftwatch/queue-kafka';
 import { ClickHouseSamplingRateStore } from '@driftwatch/store-clickhouse';
@@ -49,6 +51,7 @@ export async function createEmbedding(
   vectorClient: () => ClickHouseClient,
   samplingClient: ClickHouseClient,
   log: (message: string) => void,
+  onStored?: (entries: readonly VectorEntry[]) => void,
 ): Promise<Embedding> {
   const { embeddings } = config;
   const wanted = config.roles.has('embedder') || config.roles.has('api') || config.roles.has('detector');
@@ -60,7 +63,13 @@ export async function createEmbedding(
           ...embeddings.remote,
           onRetry: (e) => log(`embedder: remote attempt ${e.attempt} failed (${e.reason}), retrying`),
         })
-      : new LocalEmbedder({ modelDir: embeddings.modelDir });
+      : new ChildProcessEmbedder({
+          modelDir: embeddings.modelDir,
+          // Bundled beside main.js (scripts/build.mjs); reniced, so inference only takes CPU ingest leaves idle.
+          entry: fileURLToPath(new URL('./embedder-child.js', import.meta.url)),
+          nice: embeddings.nice,
+          log,
+        });
   const index: VectorIndex = embeddings.weaviate
     ? new WeaviateVectorIndex({ ...embeddings.weaviate, dimensions: embedder.dimensions })
     : new ClickHouseVectorIndex(vectorClient(), {
@@ -96,6 +105,7 @@ export async function createEmbedding(
           ownQueue: kafka,
         }
       : null,
+    ...(onStored ? { onStored } : {}),
     log,
   });
 }
@@ -113,6 +123,8 @@ export interface EmbeddingParts {
   } | null;
   /** Backoff of the adapters' start and of the stage's embeds and upserts. */
   retry?: { initialMs: number; maxMs: number };
+  /** Sees the vectors the stage stored (the topics job assigns them). */
+  onStored?: (entries: readonly VectorEntry[]) => void;
   log: (message: string) => void;
 }
 
@@ -138,6 +150,7 @@ export async function assembleEmbedding(parts: EmbeddingParts): Promise<Embeddin
       sampling: parts.stage.sampling,
       capacity: parts.stage.capacity,
       adaptersStarted: starting.done,
+      ...(parts.onStored ? { onStored: parts.onStored } : {}),
       log,
       ...(parts.retry ? { retry: parts.retry } : {}),
     });

@@ -40,6 +40,7 @@ import { RetentionSweeper } from '../retention/retention-sweeper.js';
 import { type Alerts, createAlerts } from './alerts.js';
 import { createDetection, type Detection } from './detection.js';
 import { createEmbedding, type Embedding } from './embedding.js';
+import { createTopics, type Topics } from './topics.js';
 
 export interface Pipeline {
   queue: SpanQueue;
@@ -63,6 +64,8 @@ export interface Pipeline {
   embedding: Embedding;
   /** Problems, detector settings and the detection runner (on an interval in the detector role). */
   detection: Detection;
+  /** Topics of LLM call requests: the store, and the job where this process runs it. */
+  topics: Topics;
   /** What this process's roles need, checked now; /readyz answers 503 with the reasons when not ready. */
   isReady(): Promise<ReadinessReport>;
   shutdown(deadline: Deadline): Promise<void>;
@@ -116,11 +119,13 @@ export async function createPipeline(
   // Embedded, vector searches and upserts get their own chDB connection: they wait behind neither span
   // inserts nor API reads. On a ClickHouse server the pooled client serves them too.
   let vectorClient: ClickHouseClient | null = null;
+  let topics: Topics | null = null;
   const embedding = await createEmbedding(
     config,
     () => (vectorClient ??= config.clickhouse ? client : createEmbeddedClickHouse(chdbPath(config))),
     readClient,
     log,
+    (entries) => topics?.onStored(entries),
   );
   // Only the writer role consumes; an ingest-only process just produces to the queue.
   if (config.roles.has('writer')) queue.subscribe(embedding.wrapWriter(writer));
@@ -138,6 +143,8 @@ export async function createPipeline(
   const feedbackSettings = new ClickHouseFeedbackSettingsStore(readClient, config.database);
   const feedbackRules = (projectId: string) => feedbackSettings.current(projectId);
   const reader = new ClickHouseTraceReader(readClient, config.database, feedbackRules);
+  const topicsReady = createTopics(config, readClient, embedding, projects, log);
+  topics = topicsReady;
   let closed = false;
   return {
     queue,
@@ -155,7 +162,13 @@ export async function createPipeline(
     datasets: new ClickHouseDatasetStore(readClient, config.database),
     embedding,
     detection,
-    isReady: () => readiness(config.roles, readClient, queue, writer, embedding, detection),
+    topics: topicsReady,
+    isReady: async () => {
+      const report = await readiness(config.roles, readClient, queue, writer, embedding, detection);
+      // Shown, never required, like the embedder.
+      if (topicsReady.job) report.checks.topics = { ready: true, ...topicsReady.job.health() };
+      return report;
+    },
     shutdown: async (deadline) => {
       if (closed) return;
       closed = true;
@@ -164,6 +177,7 @@ export async function createPipeline(
       await alerts.shutdown(deadline);
       await queue.shutdown(deadline);
       await writer.shutdown(deadline);
+      await topicsReady.shutdown();
       await embedding.shutdown(deadline);
       await store.shutdown();
       const extra = vectorClient && vectorClient !== client ? vectorClient : null;

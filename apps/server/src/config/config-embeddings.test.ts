@@ -15,4 +15,11 @@ describe('embedding mode', () => {
     });
     expect(remote.embeddings.mode).toBe('remote');
   });
+
+  it('runs the local model at the lowest CPU priority unless told otherwise, and refuses a nice value out of range', () => {
+    expect(loadConfig({}).embeddings.nice).toBe(19);
+    expect(loadConfig({ DRIFTWATCH_EMBEDDING_NICE: '5' }).embeddings.nice).toBe(5);
+    expect(() => loadConfig({ DRIFTWATCH_EMBEDDING_NICE: '20' })).toThrow(/DRIFTWATCH_EMBEDDING_NICE/);
+    expect(() => loadConfig({ DRIFTWATCH_EMBEDDING_NICE: '-1' })).toThrow(/DRIFTWATCH_EMBEDDING_NICE/);
+  });
 });

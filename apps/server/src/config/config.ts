@@ -82,9 +82,11 @@ export const configSchema = z.object({
   DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12).optional(),
   /** Set by scripts/start.mjs when it serves the dashboard beside the server; printed in the banner. */
   DRIFTWATCH_DASHBOARD_URL: z.url().optional(),
-  /** local (MiniLM in-process), remote (DRIFTWATCH_EMBEDDINGS_URL) or off; default remote when the URL is set. */
+  /** local (MiniLM in a child process), remote (DRIFTWATCH_EMBEDDINGS_URL) or off; default remote when the URL is set. */
   DRIFTWATCH_EMBEDDINGS: z.enum(['local', 'remote', 'off']).optional(),
   DRIFTWATCH_EMBEDDINGS_URL: z.string().optional(),
+  /** Nice value of the local model's process: 19 embeds only on CPU nothing else wants; lower takes a share. */
+  DRIFTWATCH_EMBEDDING_NICE: z.coerce.number().int().min(0).max(19).default(19),
   /** LLM calls waiting to be embedded; past it the stage samples instead of growing. */
   DRIFTWATCH_EMBEDDING_QUEUE_CALLS: z.coerce.number().int().min(10).max(1_000_000).default(10_000),
   /** Weaviate's HTTP address (http://host:8080); unset: vectors go to ClickHouse's own HNSW index. */
@@ -125,8 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       'invalid configuration: with DRIFTWATCH_QUEUE=memory the embedder role runs beside the writer role (it embeds what the writer stored)',
     );
   }
-  // Off by default in the one-process embedded mode: on two cores the local model's inference and its HNSW merges
-  // cut ingest several-fold under load (issue 9 notes). Processes given their roles (distributed) embed locally.
+  // Off by default in the one-process embedded mode until bench/embeddings shows ingest within 10% with the local
+  // model on (its child process at nice 19 no longer blocks ingest; the runs so far were too noisy to settle it).
+  // Processes given their roles (distributed) embed locally.
   const embeddingsMode =
     c.DRIFTWATCH_EMBEDDINGS ??
     (c.DRIFTWATCH_EMBEDDINGS_URL ? 'remote' : env.DRIFTWATCH_ROLES ? 'local' : 'off');
@@ -183,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       remote: remoteEmbedder,
       /** The local model's directory (DRIFTWATCH_EMBEDDING_MODEL_DIR or the fetch script's cache). */
       modelDir: defaultModelDir(env),
+      nice: c.DRIFTWATCH_EMBEDDING_NICE,
       queueCalls: c.DRIFTWATCH_EMBEDDING_QUEUE_CALLS,
       weaviate: c.DRIFTWATCH_WEAVIATE_URL
         ? weaviateEndpoint(

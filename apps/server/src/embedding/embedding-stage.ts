@@ -33,6 +33,8 @@ export interface EmbeddingStageOptions {
    */
   adaptersStarted?: Promise<boolean>;
   textOptions?: Partial<CallTextOptions>;
+  /** Sees every batch of vectors once stored (topics assign them); must only enqueue, never throw or wait. */
+  onStored?: (entries: readonly VectorEntry[]) => void;
   log: (message: string) => void;
   now?: () => number;
   random?: () => number;
@@ -309,6 +311,7 @@ export class EmbeddingStage {
       return;
     }
     this.settle(batch);
+    this.options.onStored?.(entries);
     this.counts.embeddedCalls += batch.length;
     this.counts.truncatedTexts += embedded.truncated.length;
     for (const call of batch) this.ledger.embedded(call.projectId, call.timeMs);

@@ -8,6 +8,7 @@ import { usageEstimatesAndPrices } from './007-usage-estimates-and-prices.js';
 import { alerts } from './010-alerts.js';
 import { embeddingSampling } from './012-embedding-sampling.js';
 import { problems } from './013-problems.js';
+import { topics } from './014-topics.js';
 import { feedback } from './015-feedback.js';
 import { reviewAndDatasets } from './016-review-and-datasets.js';
 import { problemRoutes } from './017-problem-routes.js';
@@ -25,6 +26,7 @@ export const migrations: readonly Migration[] = [
   alerts,
   embeddingSampling,
   problems,
+  topics,
   feedback,
   reviewAndDatasets,
   problemRoutes,

@@ -18,6 +18,7 @@ const NAV = [
   { href: '/', label: 'Overview' },
   { href: '/traces', label: 'Traces' },
   { href: '/alerts', label: 'Alerts' },
+  { href: '/topics', label: 'Topics' },
   { href: '/settings', label: 'Settings' },
 ];
 

@@ -7,6 +7,7 @@ import { useApi } from '../../lib/use-api';
 import { EstimatedMark } from '../estimated-mark';
 import { ErrorState, Loading } from '../states';
 import { buildWaterfall, type WaterfallRow } from './span-tree';
+import { SimilarCalls } from './similar-calls';
 import { SpanDetail } from './span-detail';
 import { Waterfall } from './waterfall';
 
@@ -68,6 +69,9 @@ export function TraceView({ traceId }: { traceId: string }) {
         </div>
         <SpanDetail key={selected.spanId} span={selected} />
       </div>
+      {selected.llm ? (
+        <SimilarCalls key={selected.spanId} traceId={traceId} spanId={selected.spanId} />
+      ) : null}
     </div>
   );
 }

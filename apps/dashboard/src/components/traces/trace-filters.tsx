@@ -12,15 +12,19 @@ export const FILTER_KEYS = [
   'search',
   'minDurationMs',
   'feedback',
+  'topicId',
 ] as const;
 
 /** The filters of GET /api/traces; submitting writes them to the URL (a view can be shared as a link). */
 export function TraceFilters({
   values,
   onApply,
+  topics = [],
 }: {
   values: Record<string, string>;
   onApply: (next: Record<string, string>) => void;
+  /** Topics of the latest fit, for the topic filter. */
+  topics?: { id: string; label: string }[];
 }) {
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -78,6 +82,20 @@ export function TraceFilters({
           <option value="negative">negative</option>
           <option value="positive">positive</option>
           <option value="none">without feedback</option>
+        </select>
+      </label>
+      <label className="field">
+        <span>Topic</span>
+        <select name="topicId" defaultValue={values.topicId}>
+          <option value="">any</option>
+          {values.topicId && !topics.some((t) => t.id === values.topicId) ? (
+            <option value={values.topicId}>{values.topicId}</option>
+          ) : null}
+          {topics.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.label}
+            </option>
+          ))}
         </select>
       </label>
       <label className="field">

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { TraceSummary } from '../../lib/api';
 import { formatCost, formatCount, formatMs, formatTime } from '../../lib/format';
+import { topicColor } from '../topics/topic-colors';
 
 export type SortField = 'startTime' | 'durationMs' | 'costUsd' | 'totalTokens';
 
@@ -19,6 +20,7 @@ const COLUMNS: Array<{ label: string; field?: SortField; num?: boolean }> = [
   { label: 'Feedback' },
   { label: 'User' },
   { label: 'Session' },
+  { label: 'Topic' },
 ];
 
 /** Negative (👎), judged and positive (👍), or only comments and scores (the count); '—' without feedback. */
@@ -39,8 +41,10 @@ export function TracesTable({
   order,
   busy,
   onSort,
+  topics = [],
 }: {
   items: TraceSummary[];
+  topics?: { id: string; label: string }[];
   sort: SortField;
   order: 'asc' | 'desc';
   busy: boolean;
@@ -49,6 +53,7 @@ export function TracesTable({
   const router = useRouter();
   const [selected, setSelected] = useState(0);
   const rows = useRef<Array<HTMLTableRowElement | null>>([]);
+  const topicLabels = new Map(topics.map((t) => [t.id, t.label]));
 
   useEffect(() => setSelected(0), [items]);
   useEffect(() => {
@@ -135,6 +140,16 @@ export function TracesTable({
               <td className="ellipsis">
                 {t.sessionId ? (
                   <Link href={`/sessions/${encodeURIComponent(t.sessionId)}`}>{t.sessionId}</Link>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td className="ellipsis">
+                {t.topicId ? (
+                  <Link href={`/topics/${t.topicId}`} className="topic-chip">
+                    <i style={{ background: topicColor(t.topicId) }} aria-hidden="true" />
+                    {topicLabels.get(t.topicId) ?? t.topicId}
+                  </Link>
                 ) : (
                   '—'
                 )}

@@ -1,7 +1,7 @@
 'use client';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useMemo } from 'react';
-import { query, type TraceListPage } from '../../lib/api';
+import { query, type TopicList, type TraceListPage } from '../../lib/api';
 import { useApi } from '../../lib/use-api';
 import { rangeMs } from '../overview/time-range';
 import { ErrorState, Empty, Loading } from '../states';
@@ -26,6 +26,12 @@ export function TracesView() {
     return `/api/traces${query({ ...rest, from: fromMs, to: toMs, sort, order, cursor: params.get('cursor'), limit: 50 })}`;
   }, [params, sort, order]);
   const state = useApi<TraceListPage>(path);
+  // Labels for the topic filter and column (the latest fit's topics; empty before the first fit).
+  const topicList = useApi<TopicList>('/api/topics?buckets=1');
+  const topics = useMemo(
+    () => (topicList.data?.topics ?? []).map((t) => ({ id: t.id, label: t.label })),
+    [topicList.data],
+  );
 
   function navigate(next: Record<string, string | undefined>, push = true) {
     const merged = { ...Object.fromEntries(params.entries()), ...next };
@@ -43,6 +49,7 @@ export function TracesView() {
         </p>
       </div>
       <TraceFilters
+        topics={topics}
         values={filters}
         onApply={(next) => {
           const keep = { sort: get('sort'), order: get('order') };
@@ -58,6 +65,7 @@ export function TracesView() {
         <>
           <TracesTable
             items={state.data.items}
+            topics={topics}
             sort={sort}
             order={order}
             busy={state.loading}

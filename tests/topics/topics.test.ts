@@ -1,0 +1,240 @@
+import {
+  topicCallListSchema,
+  topicDetailSchema,
+  topicListSchema,
+  topicMapSchema,
+  topicRefitSchema,
+  traceListPageSchema,
+  type TopicList,
+} from '@driftwatch/api-schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DriftwatchServer } from '../support/driftwatch-server.js';
+import { otlpJson, simpleSpan, type SimpleSpan } from '../support/otlp-payloads.js';
+import { INTENTS, loadIntents } from './intents.js';
+
+const ADMIN_PASSWORD = 'admin-password-for-topic-tests';
+const PER_INTENT = 50; // 5 intents: 250 calls, past the first-fit minimum of 200
+
+function chatSpan(question: string, model = 'gpt-4o-mini'): SimpleSpan {
+  return simpleSpan({
+    attributes: {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': model,
+      'gen_ai.usage.input_tokens': 20,
+      'gen_ai.usage.output_tokens': 10,
+      'gen_ai.input.messages': JSON.stringify([
+        { role: 'system', parts: [{ type: 'text', content: 'You are a helpful assistant.' }] },
+        { role: 'user', parts: [{ type: 'text', content: question }] },
+      ]),
+      'gen_ai.output.messages': JSON.stringify([
+        { role: 'assistant', parts: [{ type: 'text', content: 'Sure.' }] },
+      ]),
+    },
+  });
+}
+
+/** Polls until `check` passes; the timeout is a guard only. */
+async function eventually<T>(
+  probe: () => Promise<T>,
+  check: (value: T) => boolean,
+  ms = 300_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (check(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describe('topics of LLM call requests, with the local model', () => {
+  const data = loadIntents(PER_INTENT);
+  let server: DriftwatchServer;
+  /** Trace id -> intent of every call sent before the first fit. */
+  const intentOf = new Map<string, string>();
+
+  const send = async (spans: SimpleSpan[]) => {
+    const response = await server.fetch('/v1/traces', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: otlpJson(spans),
+    });
+    expect(response.status).toBe(200);
+  };
+  const topics = async () => topicListSchema.parse(await server.json('/api/topics?buckets=6'));
+  /** The topic holding most of an intent's calls, read through the trace list's topic column. */
+  const majorityTopic = async (intent: string) => {
+    const page = traceListPageSchema.parse(await server.json('/api/traces?limit=500'));
+    const counts = new Map<string, number>();
+    for (const t of page.items)
+      if (intentOf.get(t.traceId) === intent && t.topicId)
+        counts.set(t.topicId, (counts.get(t.topicId) ?? 0) + 1);
+    return [...counts].sort((a, b) => b[1] - a[1])[0]!;
+  };
+
+  beforeAll(async () => {
+    server = await DriftwatchServer.start({
+      env: {
+        DRIFTWATCH_EMBEDDINGS: 'local',
+        DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        DRIFTWATCH_TOPICS_CHECK_MS: '1000',
+        DRIFTWATCH_TOPICS_MIN_CALLS: '200',
+        DRIFTWATCH_SHUTDOWN_TIMEOUT_MS: '5000',
+      },
+    });
+    const spans: SimpleSpan[] = [];
+    for (const [intent, texts] of data.intents) {
+      for (const text of texts.slice(0, PER_INTENT)) {
+        const span = chatSpan(text, intent === 'recipe' ? 'claude-3-5-haiku' : 'gpt-4o-mini');
+        intentOf.set(span.traceId, intent);
+        spans.push(span);
+      }
+    }
+    // Interleaved, as traffic would be.
+    spans.sort((a, b) => (a.spanId < b.spanId ? -1 : 1));
+    for (let i = 0; i < spans.length; i += 50) await send(spans.slice(i, i + 50));
+  }, 180_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('fits topics on its own once enough request vectors are stored, labelled with their intent words', async () => {
+    const list = await eventually(topics, (l) => l.model !== null && l.totalCalls >= 5 * PER_INTENT);
+    expect(list.model, `no fit happened:\n${server.output.join('')}`).not.toBeNull();
+    expect(list.model!.version).toBe(1);
+    expect(list.model!.sampleSize).toBeGreaterThanOrEqual(200);
+    expect(list.totalCalls).toBe(5 * PER_INTENT);
+    // At least one topic per intent and not a topic per handful of calls.
+    expect(list.topics.length).toBeGreaterThanOrEqual(5);
+    expect(list.topics.length).toBeLessThanOrEqual((5 * PER_INTENT) / 20);
+    for (const [intent, words] of Object.entries(INTENTS)) {
+      const [topicId, calls] = await majorityTopic(intent);
+      expect(calls, `${intent}: ${calls} of ${PER_INTENT} calls in ${topicId}`).toBeGreaterThanOrEqual(
+        PER_INTENT * 0.6,
+      );
+      const topic = list.topics.find((t) => t.id === topicId)!;
+      const terms = topic.terms.map((t) => t.term);
+      expect(
+        terms.some((t) => words.some((w) => t.includes(w))),
+        `${intent} -> ${terms.join(', ')}`,
+      ).toBe(true);
+      expect(topic.label.length).toBeGreaterThan(0);
+    }
+    const shares = list.topics.reduce((a, t) => a + t.share, 0);
+    expect(shares).toBeCloseTo(1, 5);
+    const recipe = list.topics.find((t) => t.topModels[0]?.model === 'claude-3-5-haiku');
+    expect(recipe, 'the recipe topic is served by claude').toBeDefined();
+    const ready = (await (await fetch(`${server.url}/readyz`)).json()) as {
+      checks: { topics?: { fits: number; assignedCalls: number; lastError: string | null } };
+    };
+    expect(ready.checks.topics).toMatchObject({ fits: 1, lastError: null });
+    expect(ready.checks.topics!.assignedCalls).toBeGreaterThanOrEqual(5 * PER_INTENT);
+    // The local model embeds the calls on a machine shared with other work: the waits are guards only.
+  }, 360_000);
+
+  it('filters the trace list by topic and shows one topic with examples, calls and models', async () => {
+    const [topicId] = await majorityTopic('weather');
+    const page = traceListPageSchema.parse(await server.json(`/api/traces?topicId=${topicId}&limit=500`));
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.items.every((t) => t.topicId === topicId)).toBe(true);
+    expect(page.items.filter((t) => intentOf.get(t.traceId) === 'weather').length).toBeGreaterThanOrEqual(
+      page.items.length * 0.8,
+    );
+    const detail = topicDetailSchema.parse(await server.json(`/api/topics/${topicId}`));
+    expect(detail.examples.length).toBeGreaterThan(0);
+    expect(detail.examples.every((e) => intentOf.get(e.traceId) === 'weather')).toBe(true);
+    expect(detail.calls.length).toBeGreaterThan(0);
+    expect(detail.calls[0]!.text.length).toBeGreaterThan(0);
+    expect(detail.byModel[0]).toEqual({ key: 'gpt-4o-mini', calls: expect.any(Number) });
+    expect(detail.lineage).toContainEqual({ version: 1, kind: 'created', from: [], into: [topicId] });
+    expect((await server.fetch('/api/topics/t999999')).status).toBe(404);
+    expect((await server.fetch('/api/topics/bogus')).status).toBe(400);
+    expect((await server.fetch('/api/traces?topicId=x;DROP')).status).toBe(400);
+    const bad = await server.fetch('/api/topics?buckets=0');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('buckets');
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: object };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/topics',
+        '/api/topics/{topicId}',
+        '/api/topics/novel',
+        '/api/topics/refit',
+      ]),
+    );
+  });
+
+  it("maps the fit sample to 2-D with each point's topic and text", async () => {
+    const map = topicMapSchema.parse(await server.json('/api/topics/map'));
+    expect(map.points).toHaveLength(map.model!.sampleSize);
+    expect(new Set(map.points.map((p) => p.topicId)).size).toBe(map.topics.length);
+    expect(map.points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && p.text !== '')).toBe(true);
+  });
+
+  it('assigns new calls online and flags off-topic ones as novel', async () => {
+    const before = await topics();
+    const held = [...data.intents.values()].flatMap((texts) => texts.slice(PER_INTENT, PER_INTENT + 2));
+    const offTopic = data.offTopic.map((text) => chatSpan(text));
+    const inTopic = held.map((text) => chatSpan(text));
+    await send([...offTopic, ...inTopic]);
+    const after = await eventually(
+      topics,
+      (l) => l.totalCalls >= before.totalCalls + offTopic.length + inTopic.length,
+    );
+    expect(after.totalCalls).toBe(before.totalCalls + offTopic.length + inTopic.length);
+    const novel = topicCallListSchema.parse(await server.json('/api/topics/novel?limit=200'));
+    const novelIds = new Set(novel.items.map((c) => c.traceId));
+    const flaggedOff = offTopic.filter((s) => novelIds.has(s.traceId)).length;
+    const flaggedIn = inTopic.filter((s) => novelIds.has(s.traceId)).length;
+    expect(flaggedOff, `off-topic flagged: ${flaggedOff} of ${offTopic.length}`).toBeGreaterThanOrEqual(4);
+    expect(flaggedIn, `held-back in-topic flagged: ${flaggedIn} of ${inTopic.length}`).toBeLessThanOrEqual(2);
+    const item = novel.items.find((c) => c.traceId === offTopic[0]!.traceId);
+    if (item) expect(item.novelty).toBeGreaterThan(1);
+    expect(after.novelCalls).toBeGreaterThanOrEqual(flaggedOff);
+  }, 360_000);
+
+  it('re-fits for an admin only, keeping topic ids', async () => {
+    const before: TopicList = await topics();
+    expect((await server.fetch('/api/topics/refit', { method: 'POST' })).status).toBe(403); // API key: read only
+    const signIn = async (email: string, password: string) => {
+      const login = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      return (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    };
+    const cookie = await signIn('admin@localhost', ADMIN_PASSWORD);
+    // A member reads topics but may not re-fit them.
+    const member = {
+      email: 'member@example.test',
+      password: 'member-password-1',
+      role: 'member',
+      projects: ['default'],
+    };
+    const created = await fetch(`${server.url}/api/users`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify(member),
+    });
+    expect(created.status).toBe(201);
+    const memberCookie = await signIn(member.email, member.password);
+    const memberHeaders = { cookie: memberCookie, 'x-driftwatch-project': 'default' };
+    expect((await fetch(`${server.url}/api/topics`, { headers: memberHeaders })).status).toBe(200);
+    const refused = await fetch(`${server.url}/api/topics/refit`, { method: 'POST', headers: memberHeaders });
+    expect(refused.status).toBe(403);
+    const response = await fetch(`${server.url}/api/topics/refit`, { method: 'POST', headers: { cookie } });
+    expect(response.status, await response.clone().text()).toBe(200);
+    const refit = topicRefitSchema.parse(await response.json());
+    expect(refit.version).toBe(2);
+    const after = await topics();
+    expect(after.model!.version).toBe(2);
+    const kept = after.topics.filter((t) => before.topics.some((b) => b.id === t.id));
+    expect(
+      kept.length,
+      `v1 ${before.topics.map((t) => t.id)} v2 ${after.topics.map((t) => t.id)}`,
+    ).toBeGreaterThanOrEqual(Math.min(before.topics.length, after.topics.length) - 1);
+  });
+});
