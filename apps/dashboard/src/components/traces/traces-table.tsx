@@ -39,18 +39,29 @@ export function TracesTable({
   order,
   busy,
   onSort,
+  marked,
+  onMark,
+  onSelected,
 }: {
   items: TraceSummary[];
   sort: SortField;
   order: 'asc' | 'desc';
   busy: boolean;
   onSort: (field: SortField) => void;
+  /** Traces marked with `x` (e.g. to add them to a review queue together). */
+  marked?: ReadonlySet<string>;
+  onMark?: (traceId: string) => void;
+  onSelected?: (traceId: string) => void;
 }) {
   const router = useRouter();
   const [selected, setSelected] = useState(0);
   const rows = useRef<Array<HTMLTableRowElement | null>>([]);
 
   useEffect(() => setSelected(0), [items]);
+  const selectedId = items[selected]?.traceId;
+  useEffect(() => {
+    if (selectedId) onSelected?.(selectedId);
+  }, [selectedId, onSelected]);
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
       const target = event.target as HTMLElement | null;
@@ -68,13 +79,16 @@ export function TracesTable({
           rows.current[next]?.focus({ preventScroll: true });
           return next;
         });
+      } else if (event.key === 'x' && items[selected] && onMark) {
+        event.preventDefault();
+        onMark(items[selected].traceId);
       } else if (event.key === 'Enter' && items[selected] && !target?.closest('a, button')) {
         router.push(`/traces/${items[selected].traceId}`);
       }
     }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [items, selected, router]);
+  }, [items, selected, router, onMark]);
 
   return (
     <div className="table-scroll card" aria-busy={busy}>
@@ -114,7 +128,14 @@ export function TracesTable({
               className={i === selected ? 'selected' : undefined}
               onClick={() => setSelected(i)}
             >
-              <td className="nowrap">{formatTime(t.startTime)}</td>
+              <td className="nowrap">
+                {marked?.has(t.traceId) ? (
+                  <span className="badge ok" title="marked (x)">
+                    ✓<span className="visually-hidden"> marked</span>
+                  </span>
+                ) : null}{' '}
+                {formatTime(t.startTime)}
+              </td>
               <td>
                 <Link href={`/traces/${t.traceId}`} className="ellipsis trace-link">
                   {t.name || t.traceId}
