@@ -29,7 +29,12 @@ export const rubricPath = (projectId: string) => `/api/projects/${encodeURICompo
 export const datasetPath = (datasetId: string) => `/api/datasets/${encodeURIComponent(datasetId)}`;
 
 /** The export as a same-origin download; the project rides in the query (a link cannot send headers). */
-export function exportHref(projectId: string, datasetId: string, version: number, format: 'openai' | 'plain') {
+export function exportHref(
+  projectId: string,
+  datasetId: string,
+  version: number,
+  format: 'openai' | 'plain',
+) {
   return `${datasetPath(datasetId)}/versions/${version}/export?format=${format}&project=${encodeURIComponent(projectId)}`;
 }
 

@@ -83,10 +83,18 @@ export function DatasetView({ datasetId }: { datasetId: string }) {
                     <td className="nowrap">{formatTime(v.createdAt)}</td>
                     <td className="muted">{v.note}</td>
                     <td className="actions">
-                      <a className="button small" download href={exportHref(project, datasetId, v.version, 'openai')}>
+                      <a
+                        className="button small"
+                        download
+                        href={exportHref(project, datasetId, v.version, 'openai')}
+                      >
                         OpenAI chat v{v.version}
                       </a>
-                      <a className="button small" download href={exportHref(project, datasetId, v.version, 'plain')}>
+                      <a
+                        className="button small"
+                        download
+                        href={exportHref(project, datasetId, v.version, 'plain')}
+                      >
                         Plain v{v.version}
                       </a>
                     </td>

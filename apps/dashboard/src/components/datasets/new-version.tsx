@@ -8,7 +8,13 @@ import { FormError } from '../list-states';
 type Built = DatasetVersion & { judged: number; skipped: number; notified: number };
 
 /** Builds a new immutable version from the judged items of one or more queues. */
-export function NewVersion({ datasetId, onBuilt }: { datasetId: string; onBuilt: (version: number) => void }) {
+export function NewVersion({
+  datasetId,
+  onBuilt,
+}: {
+  datasetId: string;
+  onBuilt: (version: number) => void;
+}) {
   const queues = useApi<{ items: QueueView[] }>('/api/review-queues');
   const [error, setError] = useState<string | null>(null);
   const [built, setBuilt] = useState<Built | null>(null);
@@ -44,8 +50,8 @@ export function NewVersion({ datasetId, onBuilt }: { datasetId: string; onBuilt:
     <section className="card panel" aria-labelledby="new-version-title">
       <h2 id="new-version-title">New version from review queues</h2>
       <p className="muted small">
-        A corrected answer becomes the expected answer; without one, a judgement with an approving label keeps the
-        model&apos;s own answer; other items are left out. Versions never change once built.
+        A corrected answer becomes the expected answer; without one, a judgement with an approving label keeps
+        the model&apos;s own answer; other items are left out. Versions never change once built.
       </p>
       <form className="form-grid" onSubmit={(e) => void submit(e)} aria-label="Create a version">
         <label className="field">
@@ -84,7 +90,8 @@ export function NewVersion({ datasetId, onBuilt }: { datasetId: string; onBuilt:
         <FormError error={error} />
         {built ? (
           <p className="form-ok" role="status">
-            Version {built.version} built: {built.itemCount} items ({built.judged} judged, {built.skipped} left out)
+            Version {built.version} built: {built.itemCount} items ({built.judged} judged, {built.skipped}{' '}
+            left out)
             {built.notified ? `, ${built.notified} webhooks queued` : ''}.
           </p>
         ) : null}

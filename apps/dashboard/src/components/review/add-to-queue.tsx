@@ -33,7 +33,11 @@ export function AddToQueue({ traceIds, compact = false }: { traceIds: string[]; 
 
   if (queues.error || (queues.data && list.length === 0)) return null;
   return (
-    <form className="inline-form add-to-queue" onSubmit={(e) => void add(e)} aria-label="Add to a review queue">
+    <form
+      className="inline-form add-to-queue"
+      onSubmit={(e) => void add(e)}
+      aria-label="Add to a review queue"
+    >
       <label className={compact ? 'inline-field' : 'field'}>
         <span>Review queue</span>
         <select name="queueId" key={list.length} defaultValue={list[0]?.queueId}>

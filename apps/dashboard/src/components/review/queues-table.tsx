@@ -8,7 +8,13 @@ import { useAction } from '../../lib/use-action';
 import { FormError, ListStates } from '../list-states';
 
 /** The project's queues with progress and agreement; members review and run a queue's rule. */
-export function QueuesTable({ state, canReview }: { state: ApiState<{ items: QueueView[] }>; canReview: boolean }) {
+export function QueuesTable({
+  state,
+  canReview,
+}: {
+  state: ApiState<{ items: QueueView[] }>;
+  canReview: boolean;
+}) {
   const { error, act } = useAction(state.reload);
   return (
     <section className="card panel" aria-labelledby="queues-title">

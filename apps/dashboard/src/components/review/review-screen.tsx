@@ -97,7 +97,8 @@ export function ReviewScreen({ queueId }: { queueId: string }) {
   if (queue.error) return <ErrorState error={queue.error} onRetry={queue.reload} />;
   if (!queue.data) return null;
   const q = queue.data;
-  const call = current && current !== 'done' && current.trace ? judgedCall(current.trace, current.item.spanId) : null;
+  const call =
+    current && current !== 'done' && current.trace ? judgedCall(current.trace, current.item.spanId) : null;
 
   return (
     <div className="stack">

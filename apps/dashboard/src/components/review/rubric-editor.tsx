@@ -50,8 +50,8 @@ export function RubricEditor({ projectId, canEdit }: { projectId: string; canEdi
         <form onSubmit={save} aria-label="Edit the rubric" className="stack">
           <p className="muted small">
             Criteria are typed like feedback names: <code>numeric</code> (min, max), <code>boolean</code>,{' '}
-            <code>categorical</code> (labels, negativeLabels). Labels are the judgement&apos;s overall verdict;
-            agreement between reviewers is computed on them.
+            <code>categorical</code> (labels, negativeLabels). Labels are the judgement&apos;s overall
+            verdict; agreement between reviewers is computed on them.
           </p>
           <label className="field">
             <span>Rubric (JSON)</span>

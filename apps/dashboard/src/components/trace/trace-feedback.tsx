@@ -34,7 +34,13 @@ export function TraceFeedback({ traceId }: { traceId: string }) {
     try {
       await api('/api/feedback', {
         method: 'POST',
-        body: { traceId, name: 'thumbs', value: thumb, ...(comment ? { comment } : {}), userId: me.user.email },
+        body: {
+          traceId,
+          name: 'thumbs',
+          value: thumb,
+          ...(comment ? { comment } : {}),
+          userId: me.user.email,
+        },
       });
       element.reset();
       setThumb(null);
@@ -73,7 +79,9 @@ export function TraceFeedback({ traceId }: { traceId: string }) {
                   </td>
                   <td className="mono">{f.name}</td>
                   <td>
-                    <span className={`badge ${f.negative === true ? 'error' : f.negative === false ? 'ok' : ''}`}>
+                    <span
+                      className={`badge ${f.negative === true ? 'error' : f.negative === false ? 'ok' : ''}`}
+                    >
                       {valueText(f.value)}
                     </span>
                   </td>
@@ -95,10 +103,22 @@ export function TraceFeedback({ traceId }: { traceId: string }) {
       {me.role !== 'viewer' ? (
         <form className="inline-form" onSubmit={(e) => void send(e)} aria-label="Give feedback">
           <div className="segmented" role="radiogroup" aria-label="Thumbs">
-            <button type="button" role="radio" aria-checked={thumb === true} className={thumb === true ? 'active' : undefined} onClick={() => setThumb(true)}>
+            <button
+              type="button"
+              role="radio"
+              aria-checked={thumb === true}
+              className={thumb === true ? 'active' : undefined}
+              onClick={() => setThumb(true)}
+            >
               👍 Good
             </button>
-            <button type="button" role="radio" aria-checked={thumb === false} className={thumb === false ? 'active' : undefined} onClick={() => setThumb(false)}>
+            <button
+              type="button"
+              role="radio"
+              aria-checked={thumb === false}
+              className={thumb === false ? 'active' : undefined}
+              onClick={() => setThumb(false)}
+            >
               👎 Bad
             </button>
           </div>
