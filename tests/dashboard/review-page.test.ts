@@ -286,6 +286,16 @@ describe('review queues and datasets in Chromium', () => {
     await page.getByRole('link', { name: 'weather answers' }).click();
     await page.getByRole('list', { name: 'Items of version 1' }).waitFor();
     await screenshot(page, 'dataset-version-phone');
+
+    const created = await World.call(world.server.url, adminCookie, 'POST', '/api/review-queues', {
+      name: 'Phone check',
+      items: agentTraces.map((traceId) => ({ traceId })),
+    });
+    const { queueId } = (await created.json()) as { queueId: string };
+    await page.goto(`${world.dashboard.url}/review/${queueId}`);
+    await page.getByRole('region', { name: 'Your judgement' }).getByText('Corrected answer').waitFor();
+    await screenshot(page, 'review-screen-phone');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.context().close();
   });
 
@@ -294,7 +304,7 @@ describe('review queues and datasets in Chromium', () => {
     await page.goto(`${world.dashboard.url}/traces/${agentTraces[0]}`);
     const feedback = page.getByRole('region', { name: 'Feedback' });
     await feedback.getByText('No feedback on this trace yet').waitFor();
-    await feedback.getByRole('radio', { name: '👎 Bad' }).focus();
+    await feedback.getByRole('radio', { name: 'Bad', exact: true }).focus();
     await page.keyboard.press('Enter');
     await typeInto(page, 'Comment', 'wrong city');
     await page.keyboard.press('Enter');
@@ -303,7 +313,7 @@ describe('review queues and datasets in Chromium', () => {
       .getByRole('row', { name: /wrong city/ });
     await row.getByText(MEMBER.email).waitFor();
     await row.getByText('dashboard').waitFor();
-    await row.getByText('👎 false').waitFor();
+    await row.getByText('thumbs down').waitFor();
     const stored = await world.server.json<{
       items: Array<{ value: unknown; comment: string; negative: boolean }>;
     }>(`/api/traces/${agentTraces[0]}/feedback`);
@@ -312,6 +322,7 @@ describe('review queues and datasets in Chromium', () => {
     ]);
 
     const add = page.getByRole('form', { name: 'Add to a review queue' });
+    await add.getByLabel('Review queue').selectOption({ label: queueName });
     await add.getByRole('button', { name: 'Add to queue' }).click();
     await add.getByText(`0 added to ${queueName}, 1 already there.`).waitFor();
     await screenshot(page, 'trace-feedback');

@@ -82,7 +82,7 @@ export function DatasetView({ datasetId }: { datasetId: string }) {
                     <td className="num">{v.itemCount}</td>
                     <td className="nowrap">{formatTime(v.createdAt)}</td>
                     <td className="muted">{v.note}</td>
-                    <td className="actions">
+                    <td className="row-actions">
                       <a
                         className="button small"
                         download

@@ -48,7 +48,7 @@ export function CreateQueue({ reload }: { reload: () => void }) {
         <label className="field">
           <span>Filled by</span>
           <select name="rule" value={rule} onChange={(e) => setRule(e.target.value)}>
-            <option value="manual">Hand (traces list, trace page, problems)</option>
+            <option value="manual">By hand</option>
             <option value="negative_feedback">Rule: negative feedback</option>
             <option value="sample">Rule: random sample of traffic</option>
           </select>

@@ -34,9 +34,8 @@ export function QueuesTable({
                 <th scope="col">Filled</th>
                 <th scope="col">Progress</th>
                 <th scope="col">Agreement (label)</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+                {/* No visually hidden span here: absolutely placed, it would widen a phone page past the scroller. */}
+                <th scope="col" aria-label="Actions" />
               </tr>
             </thead>
             <tbody>
@@ -55,7 +54,7 @@ export function QueuesTable({
                   <td>
                     <QueueKappa queueId={q.queueId} />
                   </td>
-                  <td className="actions">
+                  <td className="row-actions">
                     {canReview ? (
                       <Link className="button small primary" href={`/review/${q.queueId}`}>
                         Review

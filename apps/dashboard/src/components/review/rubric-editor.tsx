@@ -57,7 +57,7 @@ export function RubricEditor({ projectId, canEdit }: { projectId: string; canEdi
             <span>Rubric (JSON)</span>
             <textarea
               className="code-input"
-              rows={12}
+              rows={16}
               value={text}
               spellCheck={false}
               onChange={(e) => setText(e.target.value)}

@@ -110,7 +110,7 @@ export function TraceFeedback({ traceId }: { traceId: string }) {
               className={thumb === true ? 'active' : undefined}
               onClick={() => setThumb(true)}
             >
-              👍 Good
+              Good
             </button>
             <button
               type="button"
@@ -119,7 +119,7 @@ export function TraceFeedback({ traceId }: { traceId: string }) {
               className={thumb === false ? 'active' : undefined}
               onClick={() => setThumb(false)}
             >
-              👎 Bad
+              Bad
             </button>
           </div>
           <label className="field grow">
@@ -137,6 +137,7 @@ export function TraceFeedback({ traceId }: { traceId: string }) {
 }
 
 function valueText(value: StoredFeedback['value']): string {
-  if (typeof value === 'boolean') return value ? '👍 true' : '👎 false';
+  // Words, not emoji: a browser without an emoji font would show empty boxes.
+  if (typeof value === 'boolean') return value ? 'thumbs up' : 'thumbs down';
   return String(value);
 }
