@@ -4,7 +4,6 @@ import type {
   DatasetItem,
   DatasetVersion,
   FeedbackNameConfig,
-  Judgement,
   QueueProgress,
   ReviewItem,
   ReviewQueue,
@@ -13,7 +12,7 @@ import type {
 } from '@driftwatch/contracts';
 import type { TraceDetail } from './api';
 
-export type { Dataset, DatasetItem, DatasetVersion, FeedbackNameConfig, Judgement, ReviewItem, Rubric };
+export type { Dataset, DatasetItem, DatasetVersion, FeedbackNameConfig, ReviewItem, Rubric };
 export type { StoredFeedback };
 export type QueueView = ReviewQueue & { progress: QueueProgress };
 export type NextItem = { item: ReviewItem; trace: TraceDetail | null };
