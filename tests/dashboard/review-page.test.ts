@@ -328,4 +328,32 @@ describe('review queues and datasets in Chromium', () => {
     await screenshot(page, 'trace-feedback');
     await page.context().close();
   });
+
+  it('marks two rows of the traces list with x and adds them to a queue', async () => {
+    const created = await World.call(world.server.url, adminCookie, 'POST', '/api/review-queues', {
+      name: 'From the list',
+    });
+    const { queueId } = (await created.json()) as { queueId: string };
+    const page = await pageAs(MEMBER);
+    await page.goto(`${world.dashboard.url}/traces`);
+    const rows = page.getByRole('table', { name: 'Traces' }).locator('tbody tr');
+    await rows.first().waitFor();
+    const hrefs = await rows.evaluateAll((trs) =>
+      trs.slice(0, 2).map((tr) => tr.querySelector('a.trace-link')!.getAttribute('href')!.split('/').pop()!),
+    );
+    await page.keyboard.press('x');
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    const add = page.getByRole('form', { name: 'Add to a review queue' });
+    await add.getByLabel('Review queue').selectOption({ label: 'From the list' });
+    await add.getByRole('button', { name: 'Add 2 traces' }).focus();
+    await page.keyboard.press('Enter');
+    await add.getByText('2 added to From the list.').waitFor();
+    const items = (await (
+      await World.call(world.server.url, adminCookie, 'GET', `/api/review-queues/${queueId}/items`)
+    ).json()) as { items: Array<{ traceId: string }> };
+    expect(items.items.map((i) => i.traceId).sort()).toEqual([...hrefs].sort());
+    await screenshot(page, 'traces-add-to-queue');
+    await page.context().close();
+  });
 });
