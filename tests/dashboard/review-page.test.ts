@@ -356,4 +356,49 @@ describe('review queues and datasets in Chromium', () => {
     await screenshot(page, 'traces-add-to-queue');
     await page.context().close();
   });
+
+  it('shows the agreement of two reviewers and the API message for a wrong rubric', async () => {
+    const memberCookie = await World.login(world.server.url, MEMBER);
+    const created = await World.call(world.server.url, adminCookie, 'POST', '/api/review-queues', {
+      name: 'Double read',
+      judgementsPerItem: 2,
+      items: agentTraces.slice(0, 2).map((traceId) => ({ traceId })),
+    });
+    const { queueId } = (await created.json()) as { queueId: string };
+    // Both reviewers give the same label to the same trace: kappa 1 over the two items.
+    for (const cookie of [adminCookie, memberCookie])
+      for (let i = 0; i < 2; i++) {
+        const next = await World.call(world.server.url, cookie, 'POST', `/api/review-queues/${queueId}/next`);
+        const { item } = (await next.json()) as { item: { itemId: string; traceId: string } };
+        const label = item.traceId === agentTraces[0] ? 'correct' : 'wrong';
+        const judged = await World.call(
+          world.server.url,
+          cookie,
+          'PUT',
+          `/api/review-queues/${queueId}/items/${item.itemId}/judgement`,
+          { label },
+        );
+        expect(judged.status).toBe(200);
+      }
+    const page = await pageAs(ADMIN);
+    await page.goto(`${world.dashboard.url}/review`);
+    const row = page.getByRole('table', { name: 'Review queues' }).getByRole('row', { name: /Double read/ });
+    await row.getByText('2 / 2 done').waitFor();
+    await row.getByText('κ 1.00 (2 items)').waitFor();
+
+    const editor = page.getByRole('form', { name: 'Edit the rubric' });
+    await editor
+      .getByLabel('Rubric (JSON)')
+      .fill(
+        JSON.stringify({
+          criteria: [{ name: 'accuracy', type: 'numeric', min: 1, max: 5 }],
+          labels: ['ok', 'ok'],
+        }),
+      );
+    await editor.getByRole('button', { name: 'Save rubric' }).click();
+    await editor.getByRole('alert').getByText('a label is listed twice').waitFor();
+    const rubric = await World.call(world.server.url, adminCookie, 'GET', '/api/projects/default/rubric');
+    expect(((await rubric.json()) as { labels: string[] }).labels).toEqual(['correct', 'wrong']);
+    await page.context().close();
+  });
 });
