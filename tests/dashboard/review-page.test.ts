@@ -386,15 +386,25 @@ describe('review queues and datasets in Chromium', () => {
     await row.getByText('2 / 2 done').waitFor();
     await row.getByText('κ 1.00 (2 items)').waitFor();
 
+    // A queue filled by rule: the trace given a thumbs down earlier is the one negative-feedback trace.
+    const form = page.getByRole('form', { name: 'Create a queue' });
+    await form.getByLabel('Name').fill('Thumbs down');
+    await form.getByLabel('Filled by').selectOption('negative_feedback');
+    await form.getByRole('button', { name: 'Create queue' }).click();
+    const ruled = page
+      .getByRole('table', { name: 'Review queues' })
+      .getByRole('row', { name: /Thumbs down/ });
+    await ruled.getByText('negative feedback').waitFor();
+    await ruled.getByRole('button', { name: 'Fill from last 24 h' }).click();
+    await ruled.getByText('0 / 1 done').waitFor();
+
     const editor = page.getByRole('form', { name: 'Edit the rubric' });
-    await editor
-      .getByLabel('Rubric (JSON)')
-      .fill(
-        JSON.stringify({
-          criteria: [{ name: 'accuracy', type: 'numeric', min: 1, max: 5 }],
-          labels: ['ok', 'ok'],
-        }),
-      );
+    await editor.getByLabel('Rubric (JSON)').fill(
+      JSON.stringify({
+        criteria: [{ name: 'accuracy', type: 'numeric', min: 1, max: 5 }],
+        labels: ['ok', 'ok'],
+      }),
+    );
     await editor.getByRole('button', { name: 'Save rubric' }).click();
     await editor.getByRole('alert').getByText('a label is listed twice').waitFor();
     const rubric = await World.call(world.server.url, adminCookie, 'GET', '/api/projects/default/rubric');

@@ -66,7 +66,7 @@ export function NewVersion({
           >
             {list.map((q) => (
               <option key={q.queueId} value={q.queueId}>
-                {q.name} ({q.progress.done}/{q.progress.items} done)
+                {q.name} · {q.progress.done}/{q.progress.items}
               </option>
             ))}
           </select>
