@@ -17,6 +17,8 @@ import { SessionContext } from './session-context';
 const NAV = [
   { href: '/', label: 'Overview' },
   { href: '/traces', label: 'Traces' },
+  { href: '/review', label: 'Review' },
+  { href: '/datasets', label: 'Datasets' },
   { href: '/alerts', label: 'Alerts' },
   { href: '/topics', label: 'Topics' },
   { href: '/settings', label: 'Settings' },

@@ -5,16 +5,20 @@ import type { TraceDetail } from '../../lib/api';
 import { formatCost, formatMs, formatTime } from '../../lib/format';
 import { useApi } from '../../lib/use-api';
 import { EstimatedMark } from '../estimated-mark';
+import { AddToQueue } from '../review/add-to-queue';
+import { useSession } from '../shell/session-context';
 import { ErrorState, Loading } from '../states';
 import { buildWaterfall, type WaterfallRow } from './span-tree';
 import { SimilarCalls } from './similar-calls';
 import { SpanDetail } from './span-detail';
+import { TraceFeedback } from './trace-feedback';
 import { Waterfall } from './waterfall';
 
 export function TraceView({ traceId }: { traceId: string }) {
   const state = useApi<TraceDetail>(`/api/traces/${encodeURIComponent(traceId)}`);
   const tree = useMemo(() => (state.data ? buildWaterfall(state.data.spans) : null), [state.data]);
   const [chosen, setChosen] = useState<string | null>(null);
+  const { me } = useSession();
   if (state.loading) return <Loading label="Loading trace" />;
   if (state.error) return <ErrorState error={state.error} onRetry={state.reload} />;
   if (!state.data || !tree || tree.rows.length === 0)
@@ -53,6 +57,7 @@ export function TraceView({ traceId }: { traceId: string }) {
             ) : null}
           </p>
         </div>
+        {me.role !== 'viewer' ? <AddToQueue traceIds={[traceId]} compact /> : null}
       </div>
       <div className="trace-layout">
         <div className="waterfall-box">
@@ -72,6 +77,7 @@ export function TraceView({ traceId }: { traceId: string }) {
       {selected.llm ? (
         <SimilarCalls key={selected.spanId} traceId={traceId} spanId={selected.spanId} />
       ) : null}
+      <TraceFeedback traceId={traceId} />
     </div>
   );
 }

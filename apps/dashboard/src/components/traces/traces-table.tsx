@@ -42,6 +42,9 @@ export function TracesTable({
   busy,
   onSort,
   topics = [],
+  marked,
+  onMark,
+  onSelected,
 }: {
   items: TraceSummary[];
   topics?: { id: string; label: string }[];
@@ -49,6 +52,10 @@ export function TracesTable({
   order: 'asc' | 'desc';
   busy: boolean;
   onSort: (field: SortField) => void;
+  /** Traces marked with `x` (e.g. to add them to a review queue together). */
+  marked?: ReadonlySet<string>;
+  onMark?: (traceId: string) => void;
+  onSelected?: (traceId: string) => void;
 }) {
   const router = useRouter();
   const [selected, setSelected] = useState(0);
@@ -56,6 +63,10 @@ export function TracesTable({
   const topicLabels = new Map(topics.map((t) => [t.id, t.label]));
 
   useEffect(() => setSelected(0), [items]);
+  const selectedId = items[selected]?.traceId;
+  useEffect(() => {
+    if (selectedId) onSelected?.(selectedId);
+  }, [selectedId, onSelected]);
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
       const target = event.target as HTMLElement | null;
@@ -73,13 +84,16 @@ export function TracesTable({
           rows.current[next]?.focus({ preventScroll: true });
           return next;
         });
+      } else if (event.key === 'x' && items[selected] && onMark) {
+        event.preventDefault();
+        onMark(items[selected].traceId);
       } else if (event.key === 'Enter' && items[selected] && !target?.closest('a, button')) {
         router.push(`/traces/${items[selected].traceId}`);
       }
     }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [items, selected, router]);
+  }, [items, selected, router, onMark]);
 
   return (
     <div className="table-scroll card" aria-busy={busy}>
@@ -119,7 +133,14 @@ export function TracesTable({
               className={i === selected ? 'selected' : undefined}
               onClick={() => setSelected(i)}
             >
-              <td className="nowrap">{formatTime(t.startTime)}</td>
+              <td className="nowrap">
+                {marked?.has(t.traceId) ? (
+                  <span className="badge ok" title="marked (x)">
+                    ✓<span className="visually-hidden"> marked</span>
+                  </span>
+                ) : null}{' '}
+                {formatTime(t.startTime)}
+              </td>
               <td>
                 <Link href={`/traces/${t.traceId}`} className="ellipsis trace-link">
                   {t.name || t.traceId}

@@ -1,9 +1,11 @@
 'use client';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { query, type TopicList, type TraceListPage } from '../../lib/api';
 import { useApi } from '../../lib/use-api';
 import { rangeMs } from '../overview/time-range';
+import { AddToQueue } from '../review/add-to-queue';
+import { useSession } from '../shell/session-context';
 import { ErrorState, Empty, Loading } from '../states';
 import { FILTER_KEYS, TraceFilters } from './trace-filters';
 import { TracesTable, type SortField } from './traces-table';
@@ -32,6 +34,18 @@ export function TracesView() {
     () => (topicList.data?.topics ?? []).map((t) => ({ id: t.id, label: t.label })),
     [topicList.data],
   );
+  const { me } = useSession();
+  const [selected, setSelected] = useState<string | null>(null);
+  const [marked, setMarked] = useState<ReadonlySet<string>>(new Set());
+  const toggleMark = useCallback(
+    (traceId: string) =>
+      setMarked((m) => {
+        const next = new Set(m);
+        if (!next.delete(traceId)) next.add(traceId);
+        return next;
+      }),
+    [],
+  );
 
   function navigate(next: Record<string, string | undefined>, push = true) {
     const merged = { ...Object.fromEntries(params.entries()), ...next };
@@ -45,9 +59,12 @@ export function TracesView() {
       <div className="page-head">
         <h1>Traces</h1>
         <p className="muted small hide-narrow">
-          Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens
+          Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>x</kbd> marks, <kbd>Enter</kbd> opens
         </p>
       </div>
+      {me.role !== 'viewer' && state.data && state.data.items.length > 0 ? (
+        <AddToQueue traceIds={marked.size > 0 ? [...marked] : selected ? [selected] : []} compact />
+      ) : null}
       <TraceFilters
         topics={topics}
         values={filters}
@@ -69,6 +86,9 @@ export function TracesView() {
             sort={sort}
             order={order}
             busy={state.loading}
+            marked={marked}
+            onMark={toggleMark}
+            onSelected={setSelected}
             onSort={(field) =>
               navigate(
                 {

@@ -22,7 +22,13 @@ async function forward(request: Request): Promise<Response> {
       cache: 'no-store',
     });
     const out = new Headers();
-    for (const name of ['content-type', 'retry-after', 'set-cookie', 'cache-control']) {
+    for (const name of [
+      'content-type',
+      'content-disposition',
+      'retry-after',
+      'set-cookie',
+      'cache-control',
+    ]) {
       const value = upstream.headers.get(name);
       if (value) out.set(name, value);
     }
@@ -45,4 +51,5 @@ async function forward(request: Request): Promise<Response> {
 export const GET = forward;
 export const POST = forward;
 export const PATCH = forward;
+export const PUT = forward;
 export const DELETE = forward;
