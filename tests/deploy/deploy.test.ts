@@ -31,9 +31,9 @@ const SECRET_KEYS = [
   'DRIFTWATCH_SECRET_KEY',
 ];
 /** Every server role; each runs as its own compose service and Kubernetes Deployment. */
-const ROLES = ['api', 'embedder', 'ingest', 'notifier', 'writer'];
+const ROLES = ['api', 'detector', 'embedder', 'ingest', 'notifier', 'writer'];
 /** The roles that read or write vectors: they, and only they, reach Weaviate with its key. */
-const VECTOR_ROLES = ['api', 'embedder'];
+const VECTOR_ROLES = ['api', 'detector', 'embedder'];
 /** Peak RSS measured for a server process with the local embedding model loaded. */
 const EMBEDDER_PEAK_MIB = 700;
 const isPlaceholder = (value: string) => /change-me/i.test(value);
@@ -204,6 +204,7 @@ describe('deploy/docker-compose.yml', () => {
         'clickhouse',
         'dashboard',
         'driftwatch-api',
+        'driftwatch-detector',
         'driftwatch-embedder',
         'driftwatch-ingest',
         'driftwatch-notifier',
@@ -351,6 +352,7 @@ describe('deploy/kubernetes', () => {
       [
         'driftwatch-api',
         'driftwatch-dashboard',
+        'driftwatch-detector',
         'driftwatch-embedder',
         'driftwatch-ingest',
         'driftwatch-notifier',
@@ -444,7 +446,7 @@ describe('deploy/kubernetes', () => {
         expect(c.livenessProbe?.httpGet?.path, `${d.metadata.name} liveness`).toBe('/healthz');
         expect(c.readinessProbe?.httpGet?.path, `${d.metadata.name} readiness`).toBe('/readyz');
         expect(c.env?.find((e) => e.name === 'DRIFTWATCH_ROLES')?.value, d.metadata.name).toMatch(
-          /^(ingest|writer|api|notifier|embedder)(,(ingest|writer|api|notifier|embedder))*$/,
+          /^(ingest|writer|api|notifier|embedder|detector)(,(ingest|writer|api|notifier|embedder|detector))*$/,
         );
       }
     }
