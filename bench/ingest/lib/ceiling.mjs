@@ -13,7 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 
-export async function loadLibs(root) {
+/** `extraExports`: more `export ... from ...;` lines for the entry (other scripts' needs). */
+export async function loadLibs(root, extraExports = []) {
   const dir = mkdtempSync(join(tmpdir(), 'driftwatch-bench-libs-'));
   const requireFromRoot = createRequire(join(root, 'package.json'));
   const contents = [
@@ -21,6 +22,7 @@ export async function loadLibs(root) {
     `export { normalizeTraceRequest } from '@driftwatch/normalize';`,
     `export { toSpanRow } from '${join(root, 'libs/store-clickhouse/src/span-row.ts')}';`,
     `export { encodeSpansRowBinary } from '${join(root, 'libs/store-clickhouse/src/span-row-binary.ts')}';`,
+    ...extraExports,
     '',
   ].join('\n');
   const outfile = join(dir, 'libs.mjs');
