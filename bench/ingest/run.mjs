@@ -368,6 +368,7 @@ const METRICS = [
   ['decodeSpansPerSec', 'ceiling: decode only, spans per CPU-s', 0, +1],
   ['decodeNormalizeSpansPerSec', 'ceiling: decode + normalize, spans per CPU-s', 0, +1],
   ['decodeNormalizeEncodeSpansPerSec', 'ceiling: + insert JSON encoding, spans per CPU-s', 0, +1],
+  ['decodeNormalizeRowBinarySpansPerSec', 'ceiling: + RowBinary encoding, spans per CPU-s', 0, +1],
 ];
 
 function fmt(value, digits) {
@@ -465,6 +466,7 @@ async function main() {
     metrics.decodeSpansPerSec = ceilings.decode.perCpuSecond;
     metrics.decodeNormalizeSpansPerSec = ceilings.decodeNormalize.perCpuSecond;
     metrics.decodeNormalizeEncodeSpansPerSec = ceilings.decodeNormalizeEncode.perCpuSecond;
+    metrics.decodeNormalizeRowBinarySpansPerSec = ceilings.decodeNormalizeRowBinary.perCpuSecond;
     ceilingWall = Object.fromEntries(
       Object.entries(ceilings).map(([k, v]) => [k, Math.round(v.perWallSecond)]),
     );

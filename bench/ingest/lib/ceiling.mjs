@@ -13,13 +13,16 @@ import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 
-export async function loadLibs(root) {
+/** `extraExports`: more `export ... from ...;` lines for the entry (other scripts' needs). */
+export async function loadLibs(root, extraExports = []) {
   const dir = mkdtempSync(join(tmpdir(), 'driftwatch-bench-libs-'));
   const requireFromRoot = createRequire(join(root, 'package.json'));
   const contents = [
     `export { decodeTraceRequestProtobuf } from '@driftwatch/otlp';`,
     `export { normalizeTraceRequest } from '@driftwatch/normalize';`,
     `export { toSpanRow } from '${join(root, 'libs/store-clickhouse/src/span-row.ts')}';`,
+    `export { encodeSpansRowBinary } from '${join(root, 'libs/store-clickhouse/src/span-row-binary.ts')}';`,
+    ...extraExports,
     '',
   ].join('\n');
   const outfile = join(dir, 'libs.mjs');
@@ -56,7 +59,8 @@ export async function loadLibs(root) {
 /**
  * Runs each stage over `bodies` (round robin) for `seconds`; returns spans per CPU-second and per wall second:
  * decode; decode+normalize; decode+normalize+insert encoding (toSpanRow + JSON.stringify per row, as the
- * ClickHouse client builds a JSONEachRow body).
+ * ClickHouse client builds a JSONEachRow body for a ClickHouse server); decode+normalize+RowBinary (the
+ * embedded writer's insert body).
  */
 export async function measureCeilings(root, bodies, seconds) {
   const libs = await loadLibs(root);
@@ -72,6 +76,13 @@ export async function measureCeilings(root, bodies, seconds) {
       let bytes = 0;
       for (const record of records) bytes += JSON.stringify(libs.toSpanRow(record)).length + 1;
       return bytes > 0 ? records.length : 0;
+    },
+    // What the embedded writer builds now: one RowBinary buffer per insert.
+    decodeNormalizeRowBinary: (body) => {
+      const { records } = libs.normalizeTraceRequest(libs.decodeTraceRequestProtobuf(body), {
+        projectId: 'bench',
+      });
+      return libs.encodeSpansRowBinary(records).length > 0 ? records.length : 0;
     },
   };
   const out = {};

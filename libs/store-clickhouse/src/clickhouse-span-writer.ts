@@ -6,8 +6,11 @@ import type {
   SpanRecord,
   SpanWriter,
 } from '@driftwatch/contracts';
+import { PermanentError } from '@driftwatch/contracts';
 import { classifyClickHouseError } from './errors.js';
 import { migrate, type SchemaOptions } from './migrate.js';
+import { rawInsertFor } from './raw-insert.js';
+import { encodeSpansRowBinary, SPAN_COLUMNS } from './span-row-binary.js';
 import { toLlmEventRow, toSpanRow, utcDay } from './span-row.js';
 
 /**
@@ -55,15 +58,25 @@ export class ClickHouseSpanWriter implements SpanWriter, DeadLetterSink, LlmEven
    */
   async insert(records: readonly SpanRecord[]): Promise<void> {
     if (records.length === 0) return;
+    const table = `${this.schema.database}.spans`;
+    const raw = rawInsertFor(this.client);
     try {
       for (const chunk of byDays(records, (r) => utcDay(r.startTimeUnixNano))) {
+        // Embedded: RowBinary, built straight into one Buffer (no row objects, no JSON to build or parse).
+        // A ClickHouse server keeps JSONEachRow, which also tolerates older servers' column types.
+        if (raw) {
+          await raw.rowBinary(table, SPAN_COLUMNS, encodeSpansRowBinary(chunk));
+          continue;
+        }
         await this.client.insert({
-          table: `${this.schema.database}.spans`,
+          table,
           values: chunk.map(toSpanRow),
           format: 'JSONEachRow',
         });
       }
     } catch (error) {
+      // The RowBinary encoder refuses a value the column cannot hold, as ClickHouse refused it in JSON.
+      if (error instanceof PermanentError) throw error;
       throw classifyClickHouseError(error, `insert of ${records.length} spans failed`);
     }
   }

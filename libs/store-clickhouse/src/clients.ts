@@ -1,5 +1,6 @@
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
+import { createEmbeddedRawInsert, registerRawInsert } from './raw-insert.js';
 
 /** 64-bit integers (nanosecond times, counts) come back as strings so JavaScript keeps every digit. */
 const SETTINGS = { output_format_json_quote_64bit_integers: 1 } as const;
@@ -10,7 +11,16 @@ export function createEmbeddedClickHouse(path: string): ClickHouseClient {
   // another path; the shapes are the same, only the declarations differ.
   const connection = createChdbConnection({ path }) as unknown as ClientConnection;
   // A fresh object per client: the driver merges settings from the URL into it in place.
-  return createClient({ connection, clickhouse_settings: { ...SETTINGS } });
+  const client = createClient({ connection, clickhouse_settings: { ...SETTINGS } });
+  // Span inserts in RowBinary go through a file in the data directory (see raw-insert.ts).
+  const raw = createEmbeddedRawInsert(client, path);
+  registerRawInsert(client, raw);
+  const close = client.close.bind(client);
+  client.close = async () => {
+    await raw.close();
+    await close();
+  };
+  return client;
 }
 
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;

@@ -85,7 +85,7 @@ function texts(values: readonly string[]): string[] {
   return values.map(text);
 }
 
-function textMap(values: Record<string, string>): Record<string, string> {
+export function textMap(values: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key in values) out[text(key)] = text(values[key] ?? '');
   return out;
@@ -108,9 +108,7 @@ export function toSpanRow(record: SpanRecord): SpanRow {
     service_name: text(record.serviceName),
     scope_name: text(record.scopeName),
     scope_version: text(record.scopeVersion),
-    attributes: JSON.stringify(
-      llm && hasMessages(llm) ? withoutRawContent(record.attributes) : record.attributes,
-    ),
+    attributes: attributesJson(record),
     resource: resourceJson(record.resource),
     events: record.events.length ? JSON.stringify(record.events) : '',
     is_llm: llm ? 1 : 0,
@@ -144,15 +142,21 @@ export function toSpanRow(record: SpanRecord): SpanRow {
   };
 }
 
+/** The attributes column: without the raw message copies once they are parsed into the message columns. */
+export function attributesJson(record: SpanRecord): string {
+  const llm = record.llm;
+  return JSON.stringify(llm && hasMessages(llm) ? withoutRawContent(record.attributes) : record.attributes);
+}
+
 /** Token columns are UInt32: anything that is not a plausible count is stored as unknown, not as a bad row. */
-function tokenCount(value: number | null | undefined): number | null {
+export function tokenCount(value: number | null | undefined): number | null {
   if (value == null || !Number.isInteger(value) || value < 0 || value > 0xffffffff) return null;
   return value;
 }
 
 /** Spans of one export share their resource object: serialize it once. */
 const resourceJsonCache = new WeakMap<object, string>();
-function resourceJson(resource: Attributes): string {
+export function resourceJson(resource: Attributes): string {
   let json = resourceJsonCache.get(resource);
   if (json === undefined) {
     json = JSON.stringify(resource);
@@ -161,7 +165,7 @@ function resourceJson(resource: Attributes): string {
   return json;
 }
 
-function hasMessages(llm: LlmCall): boolean {
+export function hasMessages(llm: LlmCall): boolean {
   return llm.inputMessages.length > 0 || llm.outputMessages.length > 0 || llm.systemInstructions.length > 0;
 }
 
@@ -191,7 +195,7 @@ const RAW_CONTENT_PREFIXES = [
  * Once the conversation is parsed into the message columns, the raw copies in the attributes only double the
  * row (message text is most of a span's bytes); the structured form is what the API and UI show.
  */
-function withoutRawContent(attributes: Attributes): Attributes {
+export function withoutRawContent(attributes: Attributes): Attributes {
   const kept: Attributes = {};
   for (const key in attributes) {
     if (RAW_CONTENT_KEYS.has(key) || RAW_CONTENT_PREFIXES.some((p) => key.startsWith(p))) continue;
