@@ -20,4 +20,4 @@ await build({
   tsconfig: 'tsconfig.json',
   logLevel: 'warning',
 });
-console.log('built dist/server/main.js and dist/server/detect-worker.js');
+console.log('built dist/server/main.js and its workers');
