@@ -195,6 +195,43 @@ describe('topics of LLM call requests, with the local model', () => {
     expect(after.novelCalls).toBeGreaterThanOrEqual(flaggedOff);
   }, 360_000);
 
+  it('fills review queues from novel calls and from one topic', async () => {
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@localhost', password: ADMIN_PASSWORD }),
+    });
+    const headers = {
+      cookie: (login.headers.get('set-cookie') ?? '').split(';')[0]!,
+      'content-type': 'application/json',
+      'x-driftwatch-project': 'default',
+    };
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      expect(response.status, text).toBeLessThan(300);
+      return JSON.parse(text) as { queueId: string; matched: number; added: number };
+    };
+    const novel = topicCallListSchema.parse(await server.json('/api/topics/novel?limit=200'));
+    const novelTraces = new Set(novel.items.map((c) => c.traceId));
+    const novelQueue = await post('/api/review-queues', { name: 'new kinds', rule: { kind: 'novel_calls' } });
+    const filled = await post(`/api/review-queues/${novelQueue.queueId}/fill`, {});
+    expect(filled.added).toBe(novelTraces.size);
+    expect(filled.added).toBeGreaterThan(0);
+
+    const [topicId, calls] = await majorityTopic('weather');
+    const topicQueue = await post('/api/review-queues', {
+      name: 'weather',
+      rule: { kind: 'traces_filter', filter: { topicId } },
+    });
+    const fromTopic = await post(`/api/review-queues/${topicQueue.queueId}/fill`, {});
+    expect(fromTopic.added).toBeGreaterThanOrEqual(calls);
+  });
+
   it('re-fits for an admin only, keeping topic ids', async () => {
     const before: TopicList = await topics();
     expect((await server.fetch('/api/topics/refit', { method: 'POST' })).status).toBe(403); // API key: read only

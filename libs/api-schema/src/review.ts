@@ -2,6 +2,7 @@ import type { QueueRule, Rubric } from '@driftwatch/contracts';
 import { z } from 'zod';
 import { feedbackNameConfigSchema } from './feedback.js';
 import { instant, withTimeRange } from './time.js';
+import { topicIdParamSchema } from './topics.js';
 
 const label = z.string().trim().min(1).max(256);
 
@@ -40,6 +41,8 @@ const savedTraceFilterSchema = z
     search: z.string().min(1).max(500).optional(),
     minDurationMs: z.number().min(0).optional(),
     feedback: z.enum(['any', 'none', 'negative', 'positive']).optional(),
+    /** Calls of one topic (a topic's traces become a queue). */
+    topicId: topicIdParamSchema.optional(),
   })
   .strict();
 
@@ -48,6 +51,7 @@ const queueRuleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('negative_feedback') }).strict(),
   z.object({ kind: z.literal('sample'), rate: z.number().gt(0).max(1) }).strict(),
   z.object({ kind: z.literal('traces_filter'), filter: savedTraceFilterSchema }).strict(),
+  z.object({ kind: z.literal('novel_calls') }).strict(),
 ]) satisfies z.ZodType<QueueRule, unknown>;
 
 const queueTargetSchema = z.object({ traceId: hexId(32), spanId: hexId(16).optional() }).strict();

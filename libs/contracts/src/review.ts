@@ -24,7 +24,9 @@ export type QueueRule =
   | { kind: 'manual' }
   | { kind: 'negative_feedback' }
   | { kind: 'sample'; rate: number }
-  | { kind: 'traces_filter'; filter: SavedTraceFilter };
+  | { kind: 'traces_filter'; filter: SavedTraceFilter }
+  /** Calls the topic model flags as novel (new kinds of requests), the most unusual first. */
+  | { kind: 'novel_calls' };
 
 export interface ReviewQueue {
   queueId: string;

@@ -41,6 +41,7 @@ export function ruleText(rule: ReviewQueue['rule']): string {
   if (rule.kind === 'manual') return 'by hand';
   if (rule.kind === 'negative_feedback') return 'negative feedback';
   if (rule.kind === 'sample') return `sample ${Math.round(rule.rate * 1000) / 10}% of traces`;
+  if (rule.kind === 'novel_calls') return 'novel calls (new kinds of requests)';
   return `traces filter ${Object.entries(rule.filter)
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(' ')}`;

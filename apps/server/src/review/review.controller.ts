@@ -230,6 +230,14 @@ export class ReviewQueuesController {
         rule.rate,
         range.limit,
       );
+    if (rule.kind === 'novel_calls') {
+      const novel = await this.pipeline.topics.store.assignments(
+        queue.projectId,
+        { fromMs: range.fromMs, toMs: range.toMs },
+        { novel: true, limit: range.limit },
+      );
+      return [...new Set(novel.map((a) => a.traceId))];
+    }
     const filter = rule.kind === 'negative_feedback' ? { feedback: 'negative' as const } : rule.filter;
     const traceIds: string[] = [];
     let cursor: string | undefined;

@@ -24,7 +24,7 @@ export function CreateQueue({ reload }: { reload: () => void }) {
       rule:
         rule === 'sample'
           ? { kind: 'sample', rate: Number(form.get('rate')) / 100 }
-          : { kind: rule === 'negative_feedback' ? 'negative_feedback' : 'manual' },
+          : { kind: rule === 'negative_feedback' || rule === 'novel_calls' ? rule : 'manual' },
       assignment: form.get('assignment'),
       reviewers,
       judgementsPerItem: Number(form.get('judgementsPerItem')),
@@ -51,6 +51,7 @@ export function CreateQueue({ reload }: { reload: () => void }) {
             <option value="manual">By hand</option>
             <option value="negative_feedback">Rule: negative feedback</option>
             <option value="sample">Rule: random sample of traffic</option>
+            <option value="novel_calls">Rule: novel calls</option>
           </select>
         </label>
         {rule === 'sample' ? (
