@@ -4,6 +4,7 @@ import { AlertRulesController } from './alerts/alert-rules.controller.js';
 import { HealthController } from './api/health.controller.js';
 import { MetricsController } from './api/metrics.controller.js';
 import { PricesController } from './api/prices.controller.js';
+import { SessionsController } from './api/sessions.controller.js';
 import { TracesController } from './api/traces.controller.js';
 import { AccessGuard } from './auth/access.guard.js';
 import { AUTH, type AuthServices } from './auth/auth.constants.js';
@@ -32,6 +33,7 @@ export class AppModule {
       ...(deps.roles.has('api')
         ? [
             TracesController,
+            SessionsController,
             MetricsController,
             AuthController,
             UsersController,

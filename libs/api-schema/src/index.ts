@@ -82,3 +82,17 @@ export {
   type CreateAlertDestinationRequest,
   type CreatedAlertDestination,
 } from './alerts.js';
+export {
+  endUserDetailSchema,
+  endUserListSchema,
+  endUserSummarySchema,
+  groupIdParamSchema,
+  groupListQuerySchema,
+  groupRangeQuerySchema,
+  sessionDetailSchema,
+  sessionListSchema,
+  sessionSummarySchema,
+  sessionTurnSchema,
+  type EndUserDetail,
+  type SessionDetail,
+} from './sessions.js';

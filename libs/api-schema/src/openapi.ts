@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiErrorSchema } from './errors.js';
 import { alertPaths } from './openapi-alerts.js';
+import { sessionPaths } from './openapi-sessions.js';
 import { metricsQuerySchema, metricsSummarySchema } from './metrics.js';
 import { traceDetailSchema, traceListPageSchema, traceListQuerySchema } from './traces.js';
 import {
@@ -202,6 +203,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     paths: {
       ...accountPaths(),
       ...alertPaths({ ok, body, queryParameters, pathId, errorResponses, forbidden }),
+      ...sessionPaths({ ok, body, queryParameters, pathId, errorResponses, forbidden }),
       '/api/traces': {
         get: {
           summary: 'List traces',

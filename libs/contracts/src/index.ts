@@ -14,3 +14,4 @@ export type * from './vector-index.js';
 export * from './vector-checks.js';
 export type * from './embedding-sampling.js';
 export type * from './detection.js';
+export type * from './sessions.js';

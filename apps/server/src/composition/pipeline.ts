@@ -8,6 +8,7 @@ import type {
   PriceOverrideStore,
   ProjectStore,
   RetentionStore,
+  SessionReader,
   SpanQueue,
   TraceReader,
   UserStore,
@@ -21,6 +22,7 @@ import {
   ClickHousePriceOverrideStore,
   ClickHouseProjectStore,
   ClickHouseRetentionStore,
+  ClickHouseSessionReader,
   ClickHouseSpanWriter,
   ClickHouseTraceReader,
   ClickHouseUserStore,
@@ -36,6 +38,8 @@ export interface Pipeline {
   queue: SpanQueue;
   events: LlmEventWriter;
   reader: TraceReader;
+  /** Sessions and end users with their totals. */
+  sessions: SessionReader;
   keys: ApiKeyStore;
   projects: ProjectStore;
   retention: RetentionStore;
@@ -122,6 +126,7 @@ export async function createPipeline(
     queue,
     events: store,
     reader,
+    sessions: new ClickHouseSessionReader(readClient, config.database),
     keys,
     projects,
     retention,
