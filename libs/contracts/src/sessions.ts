@@ -56,7 +56,10 @@ export interface GroupPage<T> {
   totalCapped: boolean;
 }
 
-/** One trace of a session as a conversation turn: the last user message and the reply, cut for display. */
+/**
+ * One trace of a session as a conversation turn: the last user message of its first model call and the reply
+ * of its last, cut for display (messages sent only as OTel log events are not read here).
+ */
 export interface SessionTurn {
   traceId: string;
   name: string;

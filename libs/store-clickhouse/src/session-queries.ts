@@ -186,14 +186,15 @@ export function buildSessionTurnsQueries(
     limit: query.limit,
     offset: query.offset,
   };
-  // The per-trace aggregates again, plus the root name, models and messages of the trace's last model call.
+  // The per-trace aggregates again, plus the root name, models, the request of the trace's first model call
+  // (what the user asked) and the reply of the call that ended last (what they were answered).
   const inner = perTraceSql(database, 'session').replace(
     'trace_id,',
     `trace_id,
       argMin(name, (parent_span_id != '', start_time)) AS root_name,
       arrayFilter(m -> m != '', groupUniqArray(if(is_llm = 1, if(response_model != '', response_model, request_model), ''))) AS models,
-      argMaxIf(input_messages, start_time, is_llm = 1 AND input_messages != '') AS input_messages,
-      argMaxIf(output_messages, start_time, is_llm = 1 AND output_messages != '') AS output_messages,`,
+      argMinIf(input_messages, start_time, is_llm = 1 AND input_messages NOT IN ('', '[]')) AS input_messages,
+      argMaxIf(output_messages, end_time, is_llm = 1 AND output_messages NOT IN ('', '[]')) AS output_messages,`,
   );
   return {
     pageSql: `SELECT trace_id, root_name, toString(t_start) AS t_start, toString(t_end) AS t_end, failed, models, uid,

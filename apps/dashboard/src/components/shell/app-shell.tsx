@@ -17,6 +17,9 @@ import { SessionContext } from './session-context';
 const NAV = [
   { href: '/', label: 'Overview' },
   { href: '/traces', label: 'Traces' },
+  { href: '/sessions', label: 'Sessions' },
+  // End users of the traced applications; Driftwatch's own accounts are the admins' "Team".
+  { href: '/end-users', label: 'Users' },
   { href: '/alerts', label: 'Alerts' },
   { href: '/settings', label: 'Settings' },
 ];
@@ -81,7 +84,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       </main>
     );
 
-  const nav = session.me.role === 'admin' ? [...NAV, { href: '/users', label: 'Users' }] : NAV;
+  const nav = session.me.role === 'admin' ? [...NAV, { href: '/team', label: 'Team' }] : NAV;
   return (
     <SessionContext.Provider value={session}>
       <header className="topbar">

@@ -5,6 +5,7 @@ import type { TraceDetail } from '../../lib/api';
 import { formatCost, formatMs, formatTime } from '../../lib/format';
 import { useApi } from '../../lib/use-api';
 import { EstimatedMark } from '../estimated-mark';
+import { SessionLink, UserLink } from '../groups/id-links';
 import { ErrorState, Loading } from '../states';
 import { buildWaterfall, type WaterfallRow } from './span-tree';
 import { SpanDetail } from './span-detail';
@@ -31,6 +32,7 @@ export function TraceView({ traceId }: { traceId: string }) {
   const sessionId = state.data.spans
     .map((s) => s.attributes['session.id'])
     .find((v) => typeof v === 'string');
+  const userId = state.data.spans.map((s) => s.attributes['user.id']).find((v) => typeof v === 'string');
 
   return (
     <div className="stack">
@@ -47,7 +49,13 @@ export function TraceView({ traceId }: { traceId: string }) {
             {typeof sessionId === 'string' ? (
               <>
                 {' '}
-                · session <Link href={`/sessions/${encodeURIComponent(sessionId)}`}>{sessionId}</Link>
+                · session <SessionLink id={sessionId} />
+              </>
+            ) : null}
+            {typeof userId === 'string' ? (
+              <>
+                {' '}
+                · user <UserLink id={userId} />
               </>
             ) : null}
           </p>

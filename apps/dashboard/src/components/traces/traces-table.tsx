@@ -4,7 +4,8 @@ import { EstimatedMark } from '../estimated-mark';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { TraceSummary } from '../../lib/api';
-import { formatCost, formatCount, formatMs, formatTime } from '../../lib/format';
+import { formatCost, formatMs, formatTime, formatTokens } from '../../lib/format';
+import { SessionLink, UserLink } from '../groups/id-links';
 
 export type SortField = 'startTime' | 'durationMs' | 'costUsd' | 'totalTokens';
 
@@ -114,17 +115,15 @@ export function TracesTable({
               </td>
               <td className="num">{formatMs(t.durationMs)}</td>
               <td className="num">
-                {formatCount(t.inputTokens + t.outputTokens)}
+                {t.llmCallCount > 0 ? formatTokens(t.inputTokens + t.outputTokens) : '—'}
                 {t.usageEstimated ? <EstimatedMark /> : null}
               </td>
               <td className="num">{formatCost(t.costUsd)}</td>
-              <td className="ellipsis">{t.userId ?? '—'}</td>
               <td className="ellipsis">
-                {t.sessionId ? (
-                  <Link href={`/sessions/${encodeURIComponent(t.sessionId)}`}>{t.sessionId}</Link>
-                ) : (
-                  '—'
-                )}
+                <UserLink id={t.userId} />
+              </td>
+              <td className="ellipsis">
+                <SessionLink id={t.sessionId} />
               </td>
             </tr>
           ))}
