@@ -96,9 +96,9 @@ describe('sessions and end users in Chromium', () => {
     await expect.poll(() => page.locator('.bubble.role-assistant').count()).toBeGreaterThan(0);
     const totals = page.getByRole('definition');
     expect(await totals.first().textContent()).toBe(formatCount(session.traceCount));
-    await screenshot(page, 'session');
+    await screenshot(page, 'session-conversation');
     await page.setViewportSize({ width: 390, height: 844 });
-    await screenshot(page, 'session-phone');
+    await screenshot(page, 'session-conversation-phone');
     await page.context().close();
   });
 
