@@ -12,7 +12,9 @@ import {
   type MeResponse,
 } from '../../lib/api';
 import { ErrorState, Loading } from '../states';
+import { KeyboardHelp } from './keyboard-help';
 import { SessionContext } from './session-context';
+import { ThemeSwitch } from './theme-switch';
 
 const NAV = [
   { href: '/', label: 'Overview' },
@@ -70,7 +72,13 @@ export function AppShell({ children }: { children: ReactNode }) {
     [me, project, switchProject],
   );
 
-  if (publicPage) return <main className="center-page">{children}</main>;
+  if (publicPage)
+    return (
+      <main className="center-page">
+        {children}
+        <ThemeSwitch />
+      </main>
+    );
   if (error)
     return (
       <main className="page">
@@ -104,6 +112,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           ))}
         </nav>
         <div className="topbar-end">
+          <ThemeSwitch />
           <label className="project-picker">
             <span className="visually-hidden">Project</span>
             <select
@@ -137,6 +146,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       <main className="page" key={session.project}>
         {children}
       </main>
+      <KeyboardHelp />
     </SessionContext.Provider>
   );
 }

@@ -5,6 +5,7 @@ import { formatCost, formatCount, formatMs, formatTime } from '../../lib/format'
 import { ChatView } from '../chat/chat-view';
 import { EstimatedMark } from '../estimated-mark';
 import { PartBoundary } from '../chat/part-boundary';
+import { UserText } from '../user-text';
 
 /** The selected span: for an LLM call its figures and conversation; for any span its raw attributes. */
 export function SpanDetail({ span }: { span: SpanView }) {
@@ -12,7 +13,9 @@ export function SpanDetail({ span }: { span: SpanView }) {
   return (
     <section className="span-detail card" aria-label={`Span ${span.name}`}>
       <header className="span-head">
-        <h2 className="ellipsis">{span.name}</h2>
+        <h2 className="ellipsis">
+          <UserText text={span.name} />
+        </h2>
         <span className={`badge ${span.status === 'unset' ? '' : span.status}`}>{span.status}</span>
       </header>
       {span.statusMessage ? <p className="form-error">{span.statusMessage}</p> : null}

@@ -10,6 +10,7 @@ import { ErrorState, Loading } from '../states';
 import { buildWaterfall, type WaterfallRow } from './span-tree';
 import { SpanDetail } from './span-detail';
 import { Waterfall } from './waterfall';
+import { UserText } from '../user-text';
 
 export function TraceView({ traceId }: { traceId: string }) {
   const state = useApi<TraceDetail>(`/api/traces/${encodeURIComponent(traceId)}`);
@@ -41,7 +42,9 @@ export function TraceView({ traceId }: { traceId: string }) {
           <p className="crumbs">
             <Link href="/traces">Traces</Link> / <span className="mono">{traceId.slice(0, 12)}…</span>
           </p>
-          <h1 className="ellipsis">{root.name}</h1>
+          <h1 className="ellipsis">
+            <UserText text={root.name} />
+          </h1>
           <p className="muted small">
             {formatTime(root.startTime)} · {formatMs(tree.totalMs)} · {tree.rows.length} spans ·{' '}
             {state.data.spans.filter((s) => s.llm).length} LLM calls · {formatCost(cost)}

@@ -2,6 +2,7 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { formatMs } from '../../lib/format';
 import type { WaterfallRow } from './span-tree';
+import { UserText } from '../user-text';
 
 const ROW_HEIGHT = 30;
 const OVERSCAN = 10;
@@ -84,7 +85,9 @@ export function Waterfall({
             >
               <span className="wf-name" style={{ paddingLeft: Math.min(row.depth, 20) * 14 + 6 }}>
                 {s.llm ? <span className="llm-dot" title="LLM call" aria-hidden="true" /> : null}
-                <span className="ellipsis">{s.name}</span>
+                <span className="ellipsis">
+                  <UserText text={s.name} />
+                </span>
               </span>
               <span className="wf-track">
                 <span

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { TraceSummary } from '../../lib/api';
 import { formatCost, formatMs, formatTime, formatTokens } from '../../lib/format';
 import { SessionLink, UserLink } from '../groups/id-links';
+import { UserText } from '../user-text';
 
 export type SortField = 'startTime' | 'durationMs' | 'costUsd' | 'totalTokens';
 
@@ -106,7 +107,7 @@ export function TracesTable({
               <td className="nowrap">{formatTime(t.startTime)}</td>
               <td>
                 <Link href={`/traces/${t.traceId}`} className="ellipsis trace-link">
-                  {t.name || t.traceId}
+                  <UserText text={t.name || t.traceId} />
                 </Link>
               </td>
               <td className="ellipsis">{t.models.join(', ') || '—'}</td>
