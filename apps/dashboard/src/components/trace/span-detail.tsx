@@ -6,6 +6,7 @@ import { ChatView } from '../chat/chat-view';
 import { EstimatedMark } from '../estimated-mark';
 import { PartBoundary } from '../chat/part-boundary';
 import { UserText } from '../user-text';
+import { CopyButton } from '../copy-button';
 
 /** The selected span: for an LLM call its figures and conversation; for any span its raw attributes. */
 export function SpanDetail({ span }: { span: SpanView }) {
@@ -17,6 +18,8 @@ export function SpanDetail({ span }: { span: SpanView }) {
           <UserText text={span.name} />
         </h2>
         <span className={`badge ${span.status === 'unset' ? '' : span.status}`}>{span.status}</span>
+        <span className="mono small muted">{span.spanId}</span>
+        <CopyButton text={span.spanId} label="span id" />
       </header>
       {span.statusMessage ? <p className="form-error">{span.statusMessage}</p> : null}
       <dl className="facts">
