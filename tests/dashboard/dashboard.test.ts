@@ -132,9 +132,9 @@ describe('dashboard in Chromium', () => {
     const session = await page.goto(`${world.dashboard.url}/sessions/session-1`);
     expect(session?.status()).toBe(200);
     await page.getByRole('list', { name: 'Conversation' }).waitFor();
-    expect(
-      await page.getByRole('list', { name: 'Conversation' }).getByRole('listitem').count(),
-    ).toBe(world.traceIds.filter((id, i, ids) => ids.indexOf(id) === i).length);
+    expect(await page.getByRole('list', { name: 'Conversation' }).getByRole('listitem').count()).toBe(
+      world.traceIds.filter((id, i, ids) => ids.indexOf(id) === i).length,
+    );
     await screenshot(page, 'session-phone');
     await page.context().close();
   });

@@ -8,6 +8,9 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, screenshot, signIn } from './support/browser.js';
 import { VIEWER, World } from './support/world.js';
 
+/** Polls a page value; a loaded machine can take seconds to render after a navigation. */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
+
 let world: World;
 let browser: Browser;
 
@@ -92,7 +95,7 @@ describe('overview charts in Chromium', () => {
     await page.mouse.click(zoomed.x + zoomed.width - 1, zoomed.y + zoomed.height / 2);
     await page.waitForURL(/\/traces\?from=\d+&to=\d+/);
     const rows = page.getByRole('table', { name: 'Traces' }).getByRole('row');
-    await expect.poll(() => rows.count()).toBeGreaterThan(1);
+    await poll(() => rows.count()).toBeGreaterThan(1);
     await page.context().close();
   });
 
@@ -110,7 +113,7 @@ describe('overview charts in Chromium', () => {
     await page.getByLabel('Group by').selectOption('model');
     await page.waitForURL(/groupBy=model/);
     const legend = chart(page, 'Requests').locator('.legend');
-    await expect.poll(() => legend.textContent()).toContain('gpt-4o-mini');
+    await poll(() => legend.textContent()).toContain('gpt-4o-mini');
     await screenshot(page, 'overview-grouped');
     await page.context().close();
   });

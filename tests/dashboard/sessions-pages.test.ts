@@ -10,6 +10,9 @@ import { otlpProtobuf, simpleSpan } from '../support/otlp-payloads.js';
 import { launchChromium, screenshot, signIn } from './support/browser.js';
 import { ADMIN, VIEWER, World } from './support/world.js';
 
+/** Polls a page value; a loaded machine can take seconds to render after a navigation. */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
+
 interface SessionRow {
   sessionId: string;
   traceCount: number;
@@ -81,19 +84,17 @@ describe('sessions and end users in Chromium', () => {
 
     await table.getByRole('button', { name: 'Traces' }).click();
     await page.waitForURL(/sort=traceCount/);
-    await expect
-      .poll(() => table.getByRole('row').nth(1).getByRole('link').first().textContent())
-      .toBe('session-1');
+    await poll(() => table.getByRole('row').nth(1).getByRole('link').first().textContent()).toBe('session-1');
 
     // The row, not only its link, opens the session.
     await row.getByRole('cell').nth(3).click();
     await page.waitForURL(/\/sessions\/session-1$/);
     await page.getByRole('heading', { name: /Session session-1/ }).waitFor();
     const turns = page.getByRole('list', { name: 'Conversation' }).getByRole('listitem');
-    await expect.poll(() => turns.count()).toBe(session.traceCount);
+    await poll(() => turns.count()).toBe(session.traceCount);
     // The conversation: each turn's user message and reply, oldest first.
-    await expect.poll(() => page.locator('.bubble.role-user').count()).toBeGreaterThan(0);
-    await expect.poll(() => page.locator('.bubble.role-assistant').count()).toBeGreaterThan(0);
+    await poll(() => page.locator('.bubble.role-user').count()).toBeGreaterThan(0);
+    await poll(() => page.locator('.bubble.role-assistant').count()).toBeGreaterThan(0);
     const totals = page.getByRole('definition');
     expect(await totals.first().textContent()).toBe(formatCount(session.traceCount));
     await screenshot(page, 'session-conversation');

@@ -9,6 +9,9 @@ import { formatCost } from '../../apps/dashboard/src/lib/format.js';
 import { launchChromium, screenshot, signIn } from './support/browser.js';
 import { VIEWER, World } from './support/world.js';
 
+/** Polls a page value; a loaded machine can take seconds to render after a navigation. */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
+
 interface Detail {
   spans: Array<{
     spanId: string;
@@ -75,9 +78,9 @@ describe('trace page in Chromium', () => {
     await p.waitForURL(/\?span=[0-9a-f]{16}$/);
     const spanId = new URL(p.url()).searchParams.get('span')!;
     await p.reload();
-    await expect
-      .poll(() => waterfall.getByRole('option', { selected: true }).getAttribute('aria-label'))
-      .toMatch(/^execute_tool/);
+    await poll(() => waterfall.getByRole('option', { selected: true }).getAttribute('aria-label')).toMatch(
+      /^execute_tool/,
+    );
     expect(await p.getByRole('region', { name: /^Span / }).textContent()).toContain(spanId);
     await p.context().close();
   });

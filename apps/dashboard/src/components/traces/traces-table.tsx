@@ -101,8 +101,13 @@ export function TracesTable({
               }}
               tabIndex={-1}
               aria-selected={i === selected}
-              className={i === selected ? 'selected' : undefined}
-              onClick={() => setSelected(i)}
+              className={i === selected ? 'selected clickable' : 'clickable'}
+              onClick={(event) => {
+                // The whole row opens the trace; links inside it (user, session) keep their own target.
+                if ((event.target as HTMLElement).closest('a, button')) return;
+                setSelected(i);
+                router.push(`/traces/${t.traceId}`);
+              }}
             >
               <td className="nowrap">{formatTime(t.startTime)}</td>
               <td>
