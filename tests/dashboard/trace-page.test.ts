@@ -82,6 +82,16 @@ describe('trace page in Chromium', () => {
       /^execute_tool/,
     );
     expect(await p.getByRole('region', { name: /^Span / }).textContent()).toContain(spanId);
+    // A tool span shows its arguments and result, not empty model fields.
+    const tool = p.getByRole('region', { name: 'Tool call' });
+    await tool.waitFor();
+    expect(await tool.textContent()).toContain('get_weather');
+    expect(await tool.locator('pre').first().textContent()).toContain('Paris');
+    expect(await tool.locator('pre').nth(1).textContent()).toContain('sunny');
+    expect(await p.getByText('Input tokens').count()).toBe(0);
+    expect(await waterfall.locator('.kind-icon.kind-tool').count()).toBe(1);
+    expect(await waterfall.locator('.kind-icon.kind-agent').count()).toBe(1);
+    await screenshot(p, 'trace-tool-span');
     await p.context().close();
   });
 
