@@ -41,7 +41,9 @@ export function LineChart({
 }) {
   const box = useRef<HTMLDivElement>(null);
   const clipId = `plot-${useId().replace(/:/g, '')}`;
-  const [width, setWidth] = useState(600);
+  // Measured before the first drawing, so labels and pointer positions never change size under the reader.
+  const [measured, setWidth] = useState<number | null>(null);
+  const width = measured ?? 600;
   const [hover, setHover] = useState<number | null>(null);
   const [drag, setDrag] = useState<{ x0: number; x1: number } | null>(null);
   useEffect(() => {
@@ -79,7 +81,11 @@ export function LineChart({
     setDrag(null);
     if (Math.abs(x1 - drag.x0) >= DRAG_PX && onZoom) {
       const [a, b] = [tAt(Math.min(drag.x0, x1)), tAt(Math.max(drag.x0, x1))];
-      onZoom(Math.max(fromMs, Math.floor(a)), Math.min(toMs, Math.ceil(b)));
+      // Whole buckets: the range covers every bucket the drag touched (a drag to the edge keeps the newest).
+      const start = times.filter((t) => t <= a).pop() ?? fromMs;
+      const last = times.filter((t) => t <= b).pop();
+      const end = last === undefined ? b : last + bucketMs;
+      onZoom(Math.max(fromMs, Math.floor(start)), Math.min(toMs, Math.ceil(end)));
     } else if (onPick) {
       const t = nearest(x1);
       if (t !== null) onPick(t, t + bucketMs);
@@ -102,94 +108,98 @@ export function LineChart({
         </span>
       </figcaption>
       <div className="chart-box" ref={box}>
-        <svg
-          width={width}
-          height={H}
-          style={{ width, height: H }}
-          role="img"
-          aria-label={`${title}: latest ${latest}`}
-        >
-          {[0, 0.5, 1].map((f) => (
-            <g key={f}>
-              <line x1={PAD.left} x2={width - PAD.right} y1={y(top * f)} y2={y(top * f)} className="grid" />
-              <text x={PAD.left - 6} y={y(top * f) + 4} textAnchor="end" className="axis">
-                {format(top * f)}
-              </text>
-            </g>
-          ))}
-          {ticks.map((tick) => (
-            <g key={tick.t}>
-              <line
-                x1={x(tick.t)}
-                x2={x(tick.t)}
-                y1={H - PAD.bottom}
-                y2={H - PAD.bottom + 4}
-                className="grid"
-              />
-              <text x={x(tick.t)} y={H - PAD.bottom + 16} textAnchor="middle" className="axis">
-                {tick.label}
-              </text>
-              {tick.date ? (
-                <text x={x(tick.t)} y={H - PAD.bottom + 31} textAnchor="middle" className="axis date">
-                  {tick.date}
+        {measured === null ? (
+          <div style={{ height: H }} />
+        ) : (
+          <svg
+            width={width}
+            height={H}
+            style={{ width, height: H }}
+            role="img"
+            aria-label={`${title}: latest ${latest}`}
+          >
+            {[0, 0.5, 1].map((f) => (
+              <g key={f}>
+                <line x1={PAD.left} x2={width - PAD.right} y1={y(top * f)} y2={y(top * f)} className="grid" />
+                <text x={PAD.left - 6} y={y(top * f) + 4} textAnchor="end" className="axis">
+                  {format(top * f)}
                 </text>
-              ) : null}
+              </g>
+            ))}
+            {ticks.map((tick) => (
+              <g key={tick.t}>
+                <line
+                  x1={x(tick.t)}
+                  x2={x(tick.t)}
+                  y1={H - PAD.bottom}
+                  y2={H - PAD.bottom + 4}
+                  className="grid"
+                />
+                <text x={x(tick.t)} y={H - PAD.bottom + 16} textAnchor="middle" className="axis">
+                  {tick.label}
+                </text>
+                {tick.date ? (
+                  <text x={x(tick.t)} y={H - PAD.bottom + 31} textAnchor="middle" className="axis date">
+                    {tick.date}
+                  </text>
+                ) : null}
+              </g>
+            ))}
+            <clipPath id={clipId}>
+              <rect x={PAD.left - 3} y={0} width={plotW + 6} height={H - PAD.bottom + 3} />
+            </clipPath>
+            <g clipPath={`url(#${clipId})`}>
+              {series.map((s) => {
+                const sorted = [...s.points].sort((a, b) => a.t - b.t);
+                const d = sorted
+                  .map((p, i) => `${i ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`)
+                  .join('');
+                return (
+                  <g key={s.label}>
+                    <path d={d} fill="none" stroke={s.color} strokeWidth={2} />
+                    {sorted.length < 60
+                      ? sorted.map((p) => <circle key={p.t} cx={x(p.t)} cy={y(p.v)} r={2.5} fill={s.color} />)
+                      : null}
+                  </g>
+                );
+              })}
             </g>
-          ))}
-          <clipPath id={clipId}>
-            <rect x={PAD.left - 3} y={0} width={plotW + 6} height={H - PAD.bottom + 3} />
-          </clipPath>
-          <g clipPath={`url(#${clipId})`}>
-            {series.map((s) => {
-              const sorted = [...s.points].sort((a, b) => a.t - b.t);
-              const d = sorted
-                .map((p, i) => `${i ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`)
-                .join('');
-              return (
-                <g key={s.label}>
-                  <path d={d} fill="none" stroke={s.color} strokeWidth={2} />
-                  {sorted.length < 60
-                    ? sorted.map((p) => <circle key={p.t} cx={x(p.t)} cy={y(p.v)} r={2.5} fill={s.color} />)
-                    : null}
-                </g>
-              );
-            })}
-          </g>
-          {hovered !== null ? (
-            <line x1={x(hovered)} x2={x(hovered)} y1={PAD.top} y2={H - PAD.bottom} className="cursor" />
-          ) : null}
-          {drag ? (
+            {hovered !== null ? (
+              <line x1={x(hovered)} x2={x(hovered)} y1={PAD.top} y2={H - PAD.bottom} className="cursor" />
+            ) : null}
+            {drag ? (
+              <rect
+                x={Math.min(drag.x0, drag.x1)}
+                y={PAD.top}
+                width={Math.abs(drag.x1 - drag.x0)}
+                height={H - PAD.top - PAD.bottom}
+                className="selection"
+              />
+            ) : null}
             <rect
-              x={Math.min(drag.x0, drag.x1)}
+              x={PAD.left}
               y={PAD.top}
-              width={Math.abs(drag.x1 - drag.x0)}
+              width={plotW}
               height={H - PAD.top - PAD.bottom}
-              className="selection"
+              className="hit"
+              data-testid="chart-area"
+              onPointerMove={(event) => {
+                const px = localX(event);
+                setHover(nearest(px));
+                if (drag) setDrag({ ...drag, x1: px });
+              }}
+              onPointerLeave={() => {
+                setHover(null);
+                setDrag(null);
+              }}
+              onPointerDown={(event) => {
+                const px = localX(event);
+                setDrag({ x0: px, x1: px });
+              }}
+              onPointerUp={up}
             />
-          ) : null}
-          <rect
-            x={PAD.left}
-            y={PAD.top}
-            width={plotW}
-            height={H - PAD.top - PAD.bottom}
-            className="hit"
-            data-testid="chart-area"
-            onPointerMove={(event) => {
-              const px = localX(event);
-              setHover(nearest(px));
-              if (drag) setDrag({ ...drag, x1: px });
-            }}
-            onPointerLeave={() => {
-              setHover(null);
-              setDrag(null);
-            }}
-            onPointerDown={(event) => {
-              const px = localX(event);
-              setDrag({ x0: px, x1: px });
-            }}
-            onPointerUp={up}
-          />
-        </svg>
+          </svg>
+        )}
         {hovered !== null ? (
           <div className="chart-tip" role="tooltip" style={{ left: tipLeft }}>
             <strong>{bucketLabel(hovered, bucketMs)}</strong>
