@@ -6,6 +6,7 @@ import { MetricsController } from './api/metrics.controller.js';
 import { PricesController } from './api/prices.controller.js';
 import { DetectorsController } from './detection/detectors.controller.js';
 import { ProblemsController } from './detection/problems.controller.js';
+import { SessionsController } from './api/sessions.controller.js';
 import { TracesController } from './api/traces.controller.js';
 import { AccessGuard } from './auth/access.guard.js';
 import { AUTH, type AuthServices } from './auth/auth.constants.js';
@@ -39,6 +40,7 @@ export class AppModule {
       ...(deps.roles.has('api')
         ? [
             TracesController,
+            SessionsController,
             MetricsController,
             AuthController,
             UsersController,

@@ -31,9 +31,19 @@ export const meResponseSchema = z.object({
 });
 export type MeResponse = z.infer<typeof meResponseSchema>;
 
+/**
+ * An email as sign-in accepts it: one @ with text on both sides, no spaces. Local domains (admin@localhost,
+ * the bootstrap admin) are valid here as they are at sign-in.
+ */
+export const accountEmailSchema = z
+  .string()
+  .trim()
+  .max(320, 'must be at most 320 characters')
+  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address like name@example.com or admin@localhost');
+
 export const createUserRequestSchema = z
   .object({
-    email: z.email().max(320),
+    email: accountEmailSchema,
     name: z.string().trim().max(200).default(''),
     password: z.string().min(12, 'at least 12 characters').max(1000),
     role: roleSchema,

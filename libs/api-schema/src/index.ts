@@ -147,3 +147,17 @@ export {
   type TopicMap,
   type TopicRefit,
 } from './topics.js';
+export {
+  endUserDetailSchema,
+  endUserListSchema,
+  endUserSummarySchema,
+  groupIdParamSchema,
+  groupListQuerySchema,
+  groupRangeQuerySchema,
+  sessionDetailSchema,
+  sessionListSchema,
+  sessionSummarySchema,
+  sessionTurnSchema,
+  type EndUserDetail,
+  type SessionDetail,
+} from './sessions.js';

@@ -4,6 +4,7 @@ import { alertPaths } from './openapi-alerts.js';
 import { feedbackPaths } from './openapi-feedback.js';
 import { detectionPaths } from './openapi-detection.js';
 import { topicPaths } from './openapi-topics.js';
+import { sessionPaths } from './openapi-sessions.js';
 import { metricsQuerySchema, metricsSummarySchema } from './metrics.js';
 import { traceDetailSchema, traceListPageSchema, traceListQuerySchema } from './traces.js';
 import {
@@ -208,6 +209,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       ...feedbackPaths({ ok, body, queryParameters, pathId, errorResponses, forbidden }),
       ...detectionPaths({ ok, body, queryParameters, pathId, errorResponses, forbidden }),
       ...topicPaths({ ok, body, queryParameters, pathId, errorResponses, forbidden }),
+      ...sessionPaths({ ok, body, queryParameters, pathId, errorResponses, forbidden }),
       '/api/traces': {
         get: {
           summary: 'List traces',

@@ -19,3 +19,4 @@ export type * from './review.js';
 export type * from './dataset.js';
 export type * from './detection-runs.js';
 export type * from './topics.js';
+export type * from './sessions.js';

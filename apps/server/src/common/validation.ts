@@ -1,6 +1,7 @@
 import { type ArgumentsHost, BadRequestException, Catch, HttpException } from '@nestjs/common';
 import { APP_FILTER, BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
 import type { z } from 'zod';
+import { plainIssue } from './plain-issues.js';
 
 /** Parses a request part with its schema; a failure is a 400 that names each wrong field. */
 export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
@@ -9,7 +10,7 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what:
     throw new BadRequestException(`invalid ${what}: send JSON with content-type: application/json`);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`).join('; ');
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || what}: ${plainIssue(i)}`).join('; ');
   throw new BadRequestException(`invalid ${what}: ${problems}`);
 }
 

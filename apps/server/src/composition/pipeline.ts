@@ -12,6 +12,7 @@ import type {
   ProjectStore,
   RetentionStore,
   ReviewStore,
+  SessionReader,
   SpanQueue,
   TraceReader,
   UserStore,
@@ -29,6 +30,7 @@ import {
   ClickHouseProjectStore,
   ClickHouseRetentionStore,
   ClickHouseReviewStore,
+  ClickHouseSessionReader,
   ClickHouseSpanWriter,
   ClickHouseTraceReader,
   ClickHouseUserStore,
@@ -46,6 +48,8 @@ export interface Pipeline {
   queue: SpanQueue;
   events: LlmEventWriter;
   reader: TraceReader;
+  /** Sessions and end users with their totals. */
+  sessions: SessionReader;
   keys: ApiKeyStore;
   projects: ProjectStore;
   retention: RetentionStore;
@@ -150,6 +154,7 @@ export async function createPipeline(
     queue,
     events: store,
     reader,
+    sessions: new ClickHouseSessionReader(readClient, config.database),
     keys,
     projects,
     retention,

@@ -1,11 +1,11 @@
 'use client';
-import { UsersAdmin } from '../../components/users/users-admin';
-import { useSession } from '../../components/shell/session-context';
-import { ErrorState } from '../../components/states';
-import { ApiError } from '../../lib/api';
+import { useRouter } from 'next/navigation';
+import { useEffect } from 'react';
+import { Loading } from '../../components/states';
 
-export default function UsersPage() {
-  const { me } = useSession();
-  if (me.role !== 'admin') return <ErrorState error={new ApiError(403, 'Only admins manage users.')} />;
-  return <UsersAdmin />;
+/** Accounts moved to /team ("Users" now means the end users of traced applications, at /end-users). */
+export default function UsersRedirect() {
+  const router = useRouter();
+  useEffect(() => router.replace('/team'), [router]);
+  return <Loading label="Opening Team" />;
 }

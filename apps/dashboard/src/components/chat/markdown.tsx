@@ -1,11 +1,14 @@
 import { Fragment, type ReactNode } from 'react';
+import { stripBidiControls } from '../../lib/bidi';
 
 /**
  * A small Markdown subset rendered to React elements: fenced code, headings, lists, paragraphs, inline code,
  * bold, italic and http(s)/mailto links. Everything from the trace becomes text nodes, never HTML, so a
  * `<script>` or an `onerror=` in a message is shown, not run.
  */
-export function Markdown({ text }: { text: string }) {
+export function Markdown({ text: raw }: { text: string }) {
+  // Bidi overrides in a message could reorder the page around it; the paragraphs are isolated in CSS too.
+  const text = stripBidiControls(raw);
   const blocks: ReactNode[] = [];
   const parts = text.split(/^```([^\n`]*)\n([\s\S]*?)^```[ \t]*$/m);
   // split with 2 capture groups: [text, lang, code, text, lang, code, ..., text]

@@ -9,7 +9,7 @@ import { LineChart, type Series } from '../charts/line-chart';
 import { Empty, ErrorState, Loading } from '../states';
 import { TopModels } from './top-models';
 import { TraceShortList } from './trace-short-list';
-import { RANGES, rangeMs } from './time-range';
+import { bucketWidth, customWindow, groupSeries, lastWindow, OverviewControls } from './overview-controls';
 
 /** Health of the LLM app over a time range: totals, charts with automatic buckets, top models, outliers. */
 export function Overview() {
@@ -17,11 +17,10 @@ export function Overview() {
   const router = useRouter();
   const pathname = usePathname();
   const range = params.get('range') ?? '24h';
-  // The window is fixed when the range is chosen, so every panel reads the same instants.
-  const { fromMs, toMs } = useMemo(() => {
-    const to = Date.now();
-    return { fromMs: to - rangeMs(range), toMs: to };
-  }, [range]);
+  const groupBy = params.get('groupBy') === 'model' ? 'model' : null;
+  // The window is fixed when the range is chosen, so every panel reads the same instants. A custom or zoomed
+  // window comes as from/to in the URL.
+  const { fromMs, toMs } = useMemo(() => customWindow(params) ?? lastWindow(range), [params, range]);
   const rangeQuery = query({ from: fromMs, to: toMs });
   const summary = useApi<MetricsSummary>(`/api/metrics/summary${rangeQuery}`);
   const byModel = useApi<MetricsSummary>(`/api/metrics/summary${rangeQuery}&groupBy=model`);
@@ -29,34 +28,47 @@ export function Overview() {
   const priciest = useApi<TraceListPage>(`/api/traces${rangeQuery}&sort=costUsd&limit=5`);
 
   const total = summary.data?.totals[0];
+  const grouped = groupBy ? byModel.data : null;
   const series = (
-    pick: (p: MetricsSummary['buckets'][number]) => number,
+    pick: (p: MetricsSummary['buckets'][number]) => number | null,
     label: string,
     color: string,
-  ): Series => ({
-    label,
-    color,
-    points: (summary.data?.buckets ?? []).map((b) => ({ t: Date.parse(b.bucketStart), v: pick(b) })),
-  });
+  ): Series[] =>
+    grouped
+      ? groupSeries(grouped.buckets, pick)
+      : [
+          {
+            label,
+            color,
+            points: known(
+              (summary.data?.buckets ?? []).map((b) => ({ t: Date.parse(b.bucketStart), v: pick(b) })),
+            ),
+          },
+        ];
+  const bucketMs = bucketWidth(summary.data?.buckets ?? [], toMs - fromMs);
+  const navigate = (next: Record<string, string | number | null>) =>
+    router.push(`${pathname}${query({ range: params.get('range'), groupBy, ...next })}`);
+  const chart = {
+    fromMs,
+    toMs,
+    bucketMs,
+    onZoom: (from: number, to: number) => navigate({ from, to, range: null }),
+    onPick: (from: number, to: number) => router.push(`/traces${query({ from, to })}`),
+  };
 
   return (
     <div className="stack">
       <div className="page-head">
         <h1>Overview</h1>
-        <label className="inline-field">
-          <span>Time range</span>
-          <select
-            aria-label="Time range"
-            value={range}
-            onChange={(e) => router.replace(`${pathname}?range=${e.target.value}`)}
-          >
-            {RANGES.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <OverviewControls
+          range={customWindow(params) ? 'custom' : range}
+          fromMs={fromMs}
+          toMs={toMs}
+          groupBy={groupBy}
+          onRange={(id) => navigate({ range: id, from: null, to: null })}
+          onCustom={(from, to) => navigate({ from, to, range: null })}
+          onGroupBy={(g) => navigate({ groupBy: g, from: params.get('from'), to: params.get('to') })}
+        />
       </div>
       {summary.loading ? <Loading label="Loading metrics" /> : null}
       {summary.error ? <ErrorState error={summary.error} onRetry={summary.reload} /> : null}
@@ -80,45 +92,48 @@ export function Overview() {
           <div className="charts">
             <LineChart
               title="Requests"
-              fromMs={fromMs}
-              toMs={toMs}
+              {...chart}
               format={formatCount}
-              series={[series((b) => b.requests, 'requests', 'var(--c1)')]}
+              series={series((b) => b.requests, 'requests', 'var(--c1)')}
             />
             <LineChart
               title="Error rate"
-              fromMs={fromMs}
-              toMs={toMs}
+              {...chart}
               format={formatPercent}
-              series={[series((b) => b.errorRate, 'errors', 'var(--c4)')]}
+              series={series((b) => (b.requests ? b.errorRate : null), 'errors', 'var(--c4)')}
             />
             <LineChart
-              title="Latency"
-              fromMs={fromMs}
-              toMs={toMs}
+              title={grouped ? 'Latency p95' : 'Latency'}
+              {...chart}
               format={formatMs}
-              series={[
-                series((b) => b.latencyP50Ms, 'p50', 'var(--c1)'),
-                series((b) => b.latencyP95Ms, 'p95', 'var(--c2)'),
-                series((b) => b.latencyP99Ms, 'p99', 'var(--c4)'),
-              ]}
+              series={
+                grouped
+                  ? series((b) => (b.requests ? b.latencyP95Ms : null), 'p95', 'var(--c2)')
+                  : [
+                      ...series((b) => (b.requests ? b.latencyP50Ms : null), 'p50', 'var(--c1)'),
+                      ...series((b) => (b.requests ? b.latencyP95Ms : null), 'p95', 'var(--c2)'),
+                      ...series((b) => (b.requests ? b.latencyP99Ms : null), 'p99', 'var(--c4)'),
+                    ]
+              }
             />
             <LineChart
               title="Tokens"
-              fromMs={fromMs}
-              toMs={toMs}
+              {...chart}
               format={formatCount}
-              series={[
-                series((b) => b.inputTokens, 'input', 'var(--c1)'),
-                series((b) => b.outputTokens, 'output', 'var(--c3)'),
-              ]}
+              series={
+                grouped
+                  ? series((b) => b.inputTokens + b.outputTokens, 'tokens', 'var(--c1)')
+                  : [
+                      ...series((b) => b.inputTokens, 'input', 'var(--c1)'),
+                      ...series((b) => b.outputTokens, 'output', 'var(--c3)'),
+                    ]
+              }
             />
             <LineChart
               title="Cost"
-              fromMs={fromMs}
-              toMs={toMs}
+              {...chart}
               format={formatCost}
-              series={[series((b) => b.costUsd, 'cost (USD)', 'var(--c2)')]}
+              series={series((b) => b.costUsd, 'cost (USD)', 'var(--c2)')}
             />
           </div>
         </>
@@ -135,6 +150,11 @@ export function Overview() {
       </div>
     </div>
   );
+}
+
+/** Buckets without requests have no latency or error rate: left out, not drawn as 0. */
+function known(points: Array<{ t: number; v: number | null }>): Array<{ t: number; v: number }> {
+  return points.filter((p): p is { t: number; v: number } => p.v !== null);
 }
 
 function Stat({ label, value, id }: { label: string; value: string; id: string }) {

@@ -4,6 +4,7 @@ import type { TraceListPage } from '../../lib/api';
 import { formatCost, formatMs, formatTime } from '../../lib/format';
 import type { ApiState } from '../../lib/use-api';
 import { Empty, ErrorState, Loading } from '../states';
+import { UserText } from '../user-text';
 
 export function TraceShortList({
   title,
@@ -25,7 +26,9 @@ export function TraceShortList({
         {items.map((t) => (
           <li key={t.traceId}>
             <Link href={`/traces/${t.traceId}`}>
-              <span className="ellipsis">{t.name || t.traceId}</span>
+              <span className="ellipsis">
+                <UserText text={t.name || t.traceId} />
+              </span>
               <span className="muted small">{formatTime(t.startTime)}</span>
               <strong className="num">
                 {metric === 'duration' ? formatMs(t.durationMs) : formatCost(t.costUsd)}

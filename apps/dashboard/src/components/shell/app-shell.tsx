@@ -12,13 +12,18 @@ import {
   type MeResponse,
 } from '../../lib/api';
 import { ErrorState, Loading } from '../states';
+import { KeyboardHelp } from './keyboard-help';
 import { SessionContext } from './session-context';
+import { ThemeSwitch } from './theme-switch';
 
 const NAV = [
   { href: '/', label: 'Overview' },
   { href: '/traces', label: 'Traces' },
   { href: '/review', label: 'Review' },
   { href: '/datasets', label: 'Datasets' },
+  { href: '/sessions', label: 'Sessions' },
+  // End users of the traced applications; Driftwatch's own accounts are the admins' "Team".
+  { href: '/end-users', label: 'Users' },
   { href: '/alerts', label: 'Alerts' },
   { href: '/topics', label: 'Topics' },
   { href: '/settings', label: 'Settings' },
@@ -70,7 +75,13 @@ export function AppShell({ children }: { children: ReactNode }) {
     [me, project, switchProject],
   );
 
-  if (publicPage) return <main className="center-page">{children}</main>;
+  if (publicPage)
+    return (
+      <main className="center-page">
+        {children}
+        <ThemeSwitch />
+      </main>
+    );
   if (error)
     return (
       <main className="page">
@@ -84,7 +95,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       </main>
     );
 
-  const nav = session.me.role === 'admin' ? [...NAV, { href: '/users', label: 'Users' }] : NAV;
+  const nav = session.me.role === 'admin' ? [...NAV, { href: '/team', label: 'Team' }] : NAV;
   return (
     <SessionContext.Provider value={session}>
       <header className="topbar">
@@ -104,6 +115,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           ))}
         </nav>
         <div className="topbar-end">
+          <ThemeSwitch />
           <label className="project-picker">
             <span className="visually-hidden">Project</span>
             <select
@@ -137,6 +149,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       <main className="page" key={session.project}>
         {children}
       </main>
+      <KeyboardHelp />
     </SessionContext.Provider>
   );
 }

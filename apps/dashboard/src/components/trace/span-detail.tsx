@@ -5,21 +5,30 @@ import { formatCost, formatCount, formatMs, formatTime } from '../../lib/format'
 import { ChatView } from '../chat/chat-view';
 import { EstimatedMark } from '../estimated-mark';
 import { PartBoundary } from '../chat/part-boundary';
+import { UserText } from '../user-text';
+import { CopyButton } from '../copy-button';
+import { SPAN_KIND_LABEL, spanKindOf } from './span-kind';
 
 /** The selected span: for an LLM call its figures and conversation; for any span its raw attributes. */
 export function SpanDetail({ span }: { span: SpanView }) {
-  const llm = span.llm;
+  const kind = spanKindOf(span);
+  // A tool span has no model figures or conversation: its arguments and result are what a reader needs.
+  const llm = kind === 'tool' ? null : span.llm;
   return (
     <section className="span-detail card" aria-label={`Span ${span.name}`}>
       <header className="span-head">
-        <h2 className="ellipsis">{span.name}</h2>
+        <h2 className="ellipsis">
+          <UserText text={span.name} />
+        </h2>
         <span className={`badge ${span.status === 'unset' ? '' : span.status}`}>{span.status}</span>
+        <span className="mono small muted">{span.spanId}</span>
+        <CopyButton text={span.spanId} label="span id" />
       </header>
       {span.statusMessage ? <p className="form-error">{span.statusMessage}</p> : null}
       <dl className="facts">
         <Fact label="Started" value={formatTime(span.startTime)} />
         <Fact label="Latency" value={formatMs(span.durationMs)} />
-        <Fact label="Kind" value={span.kind} />
+        <Fact label="Kind" value={`${SPAN_KIND_LABEL[kind].label} (${span.kind})`} />
         {llm ? (
           <>
             <Fact label="Model" value={llm.responseModel || llm.requestModel || '—'} />
@@ -45,6 +54,7 @@ export function SpanDetail({ span }: { span: SpanView }) {
           </>
         ) : null}
       </dl>
+      {kind === 'tool' ? <ToolCall span={span} /> : null}
       {llm ? (
         <PartBoundary>
           <ChatView llm={llm} />
@@ -52,6 +62,39 @@ export function SpanDetail({ span }: { span: SpanView }) {
       ) : null}
       <RawPanel title="Attributes" value={span.attributes} />
       <RawPanel title="Resource" value={span.resource} />
+    </section>
+  );
+}
+
+/** A tool span: its name, call id, arguments and result, from the GenAI tool attributes. */
+function ToolCall({ span }: { span: SpanView }) {
+  const a = span.attributes;
+  const text = (v: unknown) =>
+    v === undefined || v === null || v === '' ? null : typeof v === 'string' ? v : JSON.stringify(v);
+  const pretty = (v: string | null) => {
+    if (v === null) return null;
+    try {
+      return JSON.stringify(JSON.parse(v), null, 2);
+    } catch {
+      return v;
+    }
+  };
+  const args = pretty(text(a['gen_ai.tool.call.arguments'] ?? a['input.value']));
+  const result = pretty(text(a['gen_ai.tool.call.result'] ?? a['output.value']));
+  return (
+    <section className="tool-detail" aria-label="Tool call">
+      <dl className="facts">
+        <Fact label="Tool" value={text(a['gen_ai.tool.name'] ?? a['tool.name']) ?? '—'} />
+        <Fact label="Call id" value={text(a['gen_ai.tool.call.id']) ?? '—'} />
+      </dl>
+      <h3 className="small muted">Arguments</h3>
+      {args ? <pre className="code">{args}</pre> : <p className="muted small">Not recorded on this span.</p>}
+      <h3 className="small muted">Result</h3>
+      {result ? (
+        <pre className="code">{result}</pre>
+      ) : (
+        <p className="muted small">Not recorded on this span.</p>
+      )}
     </section>
   );
 }

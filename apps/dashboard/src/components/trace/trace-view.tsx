@@ -1,10 +1,9 @@
 'use client';
-import Link from 'next/link';
-import { useMemo, useState } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useCallback, useMemo } from 'react';
 import type { TraceDetail } from '../../lib/api';
-import { formatCost, formatMs, formatTime } from '../../lib/format';
+import { formatMs } from '../../lib/format';
 import { useApi } from '../../lib/use-api';
-import { EstimatedMark } from '../estimated-mark';
 import { AddToQueue } from '../review/add-to-queue';
 import { useSession } from '../shell/session-context';
 import { ErrorState, Loading } from '../states';
@@ -12,53 +11,41 @@ import { buildWaterfall, type WaterfallRow } from './span-tree';
 import { SimilarCalls } from './similar-calls';
 import { SpanDetail } from './span-detail';
 import { TraceFeedback } from './trace-feedback';
+import { TraceHeader } from './trace-header';
 import { Waterfall } from './waterfall';
 
 export function TraceView({ traceId }: { traceId: string }) {
   const state = useApi<TraceDetail>(`/api/traces/${encodeURIComponent(traceId)}`);
   const tree = useMemo(() => (state.data ? buildWaterfall(state.data.spans) : null), [state.data]);
-  const [chosen, setChosen] = useState<string | null>(null);
+  // The selected span lives in the URL (?span=), so a link opens the trace at that span.
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const chosen = params.get('span');
+  const setChosen = useCallback(
+    (spanId: string) => router.replace(`${pathname}?span=${encodeURIComponent(spanId)}`, { scroll: false }),
+    [router, pathname],
+  );
   const { me } = useSession();
   if (state.loading) return <Loading label="Loading trace" />;
-  if (state.error) return <ErrorState error={state.error} onRetry={state.reload} />;
+  if (state.error)
+    return (
+      <ErrorState
+        error={state.error}
+        notFoundHint={`No trace ${traceId} in this project. It may be in another project, or older than its retention.`}
+        onRetry={state.reload}
+      />
+    );
   if (!state.data || !tree || tree.rows.length === 0)
     return <ErrorState error={new Error('This trace has no spans.')} />;
 
   const selectedId = chosen ?? defaultSpan(tree.rows);
   const selected = tree.rows.find((r) => r.span.spanId === selectedId)?.span ?? tree.rows[0]!.span;
   const root = tree.rows[0]!.span;
-  // Only counted calls: a wrapper span repeats the usage (and cost) of the call inside it.
-  const counted = state.data.spans.filter((s) => s.llm?.usageCounted);
-  const cost = counted.some((s) => s.llm?.costUsd != null)
-    ? counted.reduce((sum, s) => sum + (s.llm?.costUsd ?? 0), 0)
-    : null;
-  const estimated = counted.some((s) => s.llm?.usage.estimated);
-  const sessionId = state.data.spans
-    .map((s) => s.attributes['session.id'])
-    .find((v) => typeof v === 'string');
-
   return (
     <div className="stack">
-      <div className="page-head">
-        <div>
-          <p className="crumbs">
-            <Link href="/traces">Traces</Link> / <span className="mono">{traceId.slice(0, 12)}…</span>
-          </p>
-          <h1 className="ellipsis">{root.name}</h1>
-          <p className="muted small">
-            {formatTime(root.startTime)} · {formatMs(tree.totalMs)} · {tree.rows.length} spans ·{' '}
-            {state.data.spans.filter((s) => s.llm).length} LLM calls · {formatCost(cost)}
-            {estimated ? <EstimatedMark /> : null}
-            {typeof sessionId === 'string' ? (
-              <>
-                {' '}
-                · session <Link href={`/sessions/${encodeURIComponent(sessionId)}`}>{sessionId}</Link>
-              </>
-            ) : null}
-          </p>
-        </div>
-        {me.role !== 'viewer' ? <AddToQueue traceIds={[traceId]} compact /> : null}
-      </div>
+      <TraceHeader traceId={traceId} spans={state.data.spans} root={root} totalMs={tree.totalMs} />
+      {me.role !== 'viewer' ? <AddToQueue traceIds={[traceId]} compact /> : null}
       <div className="trace-layout">
         <div className="waterfall-box">
           <div className="wf-axis" aria-hidden="true">

@@ -2,6 +2,8 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { formatMs } from '../../lib/format';
 import type { WaterfallRow } from './span-tree';
+import { UserText } from '../user-text';
+import { SPAN_KIND_LABEL, spanKindOf, type SpanKindName } from './span-kind';
 
 const ROW_HEIGHT = 30;
 const OVERSCAN = 10;
@@ -83,12 +85,14 @@ export function Waterfall({
               onClick={() => onSelect(s.spanId)}
             >
               <span className="wf-name" style={{ paddingLeft: Math.min(row.depth, 20) * 14 + 6 }}>
-                {s.llm ? <span className="llm-dot" title="LLM call" aria-hidden="true" /> : null}
-                <span className="ellipsis">{s.name}</span>
+                <KindIcon kind={spanKindOf(s)} />
+                <span className="ellipsis">
+                  <UserText text={s.name} />
+                </span>
               </span>
               <span className="wf-track">
                 <span
-                  className={`wf-bar${s.llm ? ' llm' : ''}`}
+                  className={`wf-bar kind-${spanKindOf(s)}`}
                   style={{ left: `${Math.min(left, 99.7)}%`, width: `${width}%` }}
                 />
               </span>
@@ -98,5 +102,14 @@ export function Waterfall({
         })}
       </div>
     </div>
+  );
+}
+
+function KindIcon({ kind }: { kind: SpanKindName }) {
+  const { icon, label } = SPAN_KIND_LABEL[kind];
+  return (
+    <span className={`kind-icon kind-${kind}`} title={label} aria-hidden="true">
+      {icon}
+    </span>
   );
 }

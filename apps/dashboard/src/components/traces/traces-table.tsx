@@ -4,8 +4,10 @@ import { EstimatedMark } from '../estimated-mark';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { TraceSummary } from '../../lib/api';
-import { formatCost, formatCount, formatMs, formatTime } from '../../lib/format';
+import { formatCost, formatMs, formatTime, formatTokens } from '../../lib/format';
 import { topicColor } from '../topics/topic-colors';
+import { SessionLink, UserLink } from '../groups/id-links';
+import { UserText } from '../user-text';
 
 export type SortField = 'startTime' | 'durationMs' | 'costUsd' | 'totalTokens';
 
@@ -23,13 +25,14 @@ const COLUMNS: Array<{ label: string; field?: SortField; num?: boolean }> = [
   { label: 'Topic' },
 ];
 
-/** Negative (👎), judged and positive (👍), or only comments and scores (the count); '—' without feedback. */
+/** Negative, judged and positive, or only comments and scores (the count); '—' without feedback. Words, not
+ * emoji: not every system has an emoji font. */
 function feedbackCell(t: TraceSummary) {
   if (t.feedbackCount === 0) return '—';
   const mark = t.negativeFeedback === true ? 'negative' : t.negativeFeedback === false ? 'positive' : 'noted';
   return (
     <span className={`badge feedback-${mark}`} title={`${t.feedbackCount} feedback item(s): ${mark}`}>
-      {mark === 'negative' ? '👎' : mark === 'positive' ? '👍' : '•'} {t.feedbackCount}
+      {mark} · {t.feedbackCount}
     </span>
   );
 }
@@ -130,8 +133,13 @@ export function TracesTable({
               }}
               tabIndex={-1}
               aria-selected={i === selected}
-              className={i === selected ? 'selected' : undefined}
-              onClick={() => setSelected(i)}
+              className={i === selected ? 'selected clickable' : 'clickable'}
+              onClick={(event) => {
+                // The whole row opens the trace; links inside it (user, session) keep their own target.
+                if ((event.target as HTMLElement).closest('a, button')) return;
+                setSelected(i);
+                router.push(`/traces/${t.traceId}`);
+              }}
             >
               <td className="nowrap">
                 {marked?.has(t.traceId) ? (
@@ -143,7 +151,7 @@ export function TracesTable({
               </td>
               <td>
                 <Link href={`/traces/${t.traceId}`} className="ellipsis trace-link">
-                  {t.name || t.traceId}
+                  <UserText text={t.name || t.traceId} />
                 </Link>
               </td>
               <td className="ellipsis">{t.models.join(', ') || '—'}</td>
@@ -152,18 +160,16 @@ export function TracesTable({
               </td>
               <td className="num">{formatMs(t.durationMs)}</td>
               <td className="num">
-                {formatCount(t.inputTokens + t.outputTokens)}
+                {t.llmCallCount > 0 ? formatTokens(t.inputTokens + t.outputTokens) : '—'}
                 {t.usageEstimated ? <EstimatedMark /> : null}
               </td>
               <td className="num">{formatCost(t.costUsd)}</td>
               <td className="nowrap">{feedbackCell(t)}</td>
-              <td className="ellipsis">{t.userId ?? '—'}</td>
               <td className="ellipsis">
-                {t.sessionId ? (
-                  <Link href={`/sessions/${encodeURIComponent(t.sessionId)}`}>{t.sessionId}</Link>
-                ) : (
-                  '—'
-                )}
+                <UserLink id={t.userId} />
+              </td>
+              <td className="ellipsis">
+                <SessionLink id={t.sessionId} />
               </td>
               <td className="ellipsis">
                 {t.topicId ? (

@@ -95,6 +95,7 @@ export function TracesView() {
                   sort: field,
                   order: field === sort && order === 'desc' ? 'asc' : 'desc',
                   cursor: undefined,
+                  back: undefined,
                 },
                 false,
               )
@@ -105,15 +106,38 @@ export function TracesView() {
               type="button"
               className="button"
               disabled={!cursor}
-              onClick={() => navigate({ cursor: undefined })}
+              onClick={() => navigate({ cursor: undefined, back: undefined })}
             >
               First page
             </button>
             <button
               type="button"
               className="button"
-              disabled={!state.data.nextCursor}
-              onClick={() => navigate({ cursor: state.data?.nextCursor ?? undefined })}
+              disabled={!cursor || state.loading}
+              onClick={() => {
+                // `back` holds the cursors of the pages before this one (the first page has none).
+                const trail = get('back') ? get('back').split('.') : [];
+                const previous = trail.pop();
+                navigate({
+                  cursor: previous && previous !== FIRST ? previous : undefined,
+                  back: trail.join('.') || undefined,
+                });
+              }}
+            >
+              Previous page
+            </button>
+            <span className="muted small" aria-live="polite">
+              {pageLabel(get('back'), cursor, state.data.items.length, !!state.data.nextCursor)}
+            </span>
+            <button
+              type="button"
+              className="button"
+              disabled={!state.data.nextCursor || state.loading}
+              onClick={() => {
+                const trail = get('back') ? get('back').split('.') : [];
+                trail.push(cursor || FIRST);
+                navigate({ cursor: state.data?.nextCursor ?? undefined, back: trail.join('.') });
+              }}
             >
               Next page
             </button>
@@ -122,4 +146,16 @@ export function TracesView() {
       ) : null}
     </div>
   );
+}
+
+const PAGE_SIZE = 50;
+
+/** In `back`, the first page (which has no cursor). */
+const FIRST = '~';
+
+/** "Traces 51–100" and "more after" when there is a next page: the API pages by cursor, without a total. */
+function pageLabel(back: string, cursor: string, shown: number, more: boolean): string {
+  const page = cursor && back ? back.split('.').length : 0;
+  const first = page * PAGE_SIZE + 1;
+  return `Traces ${first}–${first + shown - 1}${more ? ', more after' : ''}`;
 }

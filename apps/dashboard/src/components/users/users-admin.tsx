@@ -38,7 +38,7 @@ export function UsersAdmin() {
   return (
     <div className="stack">
       <div className="page-head">
-        <h1>Users and projects</h1>
+        <h1>Team: accounts and projects</h1>
       </div>
       <section className="card panel" aria-labelledby="users-title">
         <h2 id="users-title">Users</h2>

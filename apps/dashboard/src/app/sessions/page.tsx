@@ -1,0 +1,12 @@
+'use client';
+import { Suspense } from 'react';
+import { GroupListView } from '../../components/groups/group-list-view';
+import { Loading } from '../../components/states';
+
+export default function SessionsPage() {
+  return (
+    <Suspense fallback={<Loading />}>
+      <GroupListView kind="sessions" />
+    </Suspense>
+  );
+}
