@@ -19,6 +19,7 @@ const NAV = [
   { href: '/traces', label: 'Traces' },
   { href: '/review', label: 'Review' },
   { href: '/datasets', label: 'Datasets' },
+  { href: '/problems', label: 'Problems' },
   { href: '/alerts', label: 'Alerts' },
   { href: '/topics', label: 'Topics' },
   { href: '/settings', label: 'Settings' },
