@@ -113,7 +113,7 @@ export function ProblemsList() {
       ) : null}
       {list.data?.nextCursor ? (
         <button type="button" className="button" onClick={() => go({ cursor: list.data!.nextCursor })}>
-          More problems
+          Next page
         </button>
       ) : null}
     </div>
