@@ -6,6 +6,7 @@ import { query, type MetricsSummary, type TraceListPage } from '../../lib/api';
 import { formatCost, formatCount, formatMs, formatPercent } from '../../lib/format';
 import { useApi } from '../../lib/use-api';
 import { LineChart, type Series } from '../charts/line-chart';
+import { ProblemsCard } from '../problems/problems-card';
 import { Empty, ErrorState, Loading } from '../states';
 import { TopModels } from './top-models';
 import { TraceShortList } from './trace-short-list';
@@ -70,6 +71,7 @@ export function Overview() {
           onGroupBy={(g) => navigate({ groupBy: g, from: params.get('from'), to: params.get('to') })}
         />
       </div>
+      <ProblemsCard />
       {summary.loading ? <Loading label="Loading metrics" /> : null}
       {summary.error ? <ErrorState error={summary.error} onRetry={summary.reload} /> : null}
       {summary.data && !total?.requests ? (

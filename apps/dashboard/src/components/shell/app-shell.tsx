@@ -21,6 +21,7 @@ const NAV = [
   { href: '/traces', label: 'Traces' },
   { href: '/review', label: 'Review' },
   { href: '/datasets', label: 'Datasets' },
+  { href: '/problems', label: 'Problems' },
   { href: '/sessions', label: 'Sessions' },
   // End users of the traced applications; Driftwatch's own accounts are the admins' "Team".
   { href: '/end-users', label: 'Users' },
