@@ -18,15 +18,15 @@ import { ThemeSwitch } from './theme-switch';
 
 const NAV = [
   { href: '/', label: 'Overview' },
-  { href: '/traces', label: 'Traces' },
-  { href: '/review', label: 'Review' },
-  { href: '/datasets', label: 'Datasets' },
   { href: '/problems', label: 'Problems' },
+  { href: '/traces', label: 'Traces' },
   { href: '/sessions', label: 'Sessions' },
   // End users of the traced applications; Driftwatch's own accounts are the admins' "Team".
   { href: '/end-users', label: 'Users' },
-  { href: '/alerts', label: 'Alerts' },
   { href: '/topics', label: 'Topics' },
+  { href: '/review', label: 'Review' },
+  { href: '/datasets', label: 'Datasets' },
+  { href: '/alerts', label: 'Alerts' },
   { href: '/settings', label: 'Settings' },
 ];
 
