@@ -3,6 +3,8 @@ import type { DetectorSettings, VectorEntry, VectorIndex, VectorSampleRequest } 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ClickHouseSpanWriter } from './clickhouse-span-writer.js';
 import { ClickHouseDetectionInputReader } from './detection-input-reader.js';
+import { DEFAULT_FEEDBACK_SETTINGS } from './feedback-settings-store.js';
+import { ClickHouseFeedbackStore } from './feedback-store.js';
 import { embeddedForTests } from './test-support.js';
 
 const HOUR = 3_600_000;
@@ -131,6 +133,30 @@ describe('ClickHouseDetectionInputReader', () => {
     });
     expect(input.baselineCalls.map((c) => c.release).sort()).toEqual(['2.3.0', '2.4.0']);
     expect(input.currentVectors).toEqual([]);
+  });
+
+  it("puts each trace's end-user feedback and scores on its calls, and none on calls nobody judged", async () => {
+    const feedback = new ClickHouseFeedbackStore(client, database, async () => DEFAULT_FEEDBACK_SETTINGS);
+    await feedback.record(
+      P,
+      [
+        { traceId: root.traceId, name: 'thumbs', value: false, idempotencyKey: 'k1' },
+        { traceId: root.traceId, name: 'accuracy', value: 0.25, idempotencyKey: 'k2' },
+        // A judgement of another trace stays with that trace.
+        { traceId: root.traceId.replace(/^./, 'f'), name: 'thumbs', value: true, idempotencyKey: 'k3' },
+      ],
+      'api_key',
+    );
+    const reader = new ClickHouseDetectionInputReader(client, database, {
+      index: () => null,
+      feedback: (projectId, traceIds) => feedback.byTrace(projectId, { traceIds }),
+    });
+    const input = await reader.read(P, current, settings);
+    const judged = input.currentCalls.find((c) => c.traceId === root.traceId)!;
+    expect(judged.negativeFeedback).toBe(true);
+    expect(judged.scores).toEqual({ thumbs: 0, accuracy: 0.25 });
+    const unjudged = input.currentCalls.find((c) => c.traceId !== root.traceId)!;
+    expect([unjudged.negativeFeedback, unjudged.scores]).toEqual([null, {}]);
   });
 
   it("takes the previous releases' calls as the baseline when asked", async () => {

@@ -24,12 +24,20 @@ export interface DetectionInputReaderOptions {
   maxVectorsPerWindow?: number;
   /** A sample() that failed: the run goes on with the metric regressions only. */
   onVectorError?: (error: unknown) => void;
+  /** End-user feedback per trace (negative or not, mean numeric scores by name); absent: calls carry none. */
+  feedback?: (projectId: string, traceIds: string[]) => Promise<Map<string, TraceJudgement>>;
 }
 
-/**
- * FEEDBACK JOIN POINT: the one place negative feedback and scores enter CallMetrics. Until the feedback table
- * (another branch) lands, every call has no feedback and no scores; then this becomes a LEFT JOIN on the trace.
- */
+/** What the regressions need of a trace's feedback (FeedbackStore.byTrace answers it). */
+export interface TraceJudgement {
+  negativeFeedback: boolean | null;
+  scores: Record<string, number>;
+}
+
+/** Trace ids per feedback query: a bound on the query's size; feedback is sparse, so few rows come back. */
+const FEEDBACK_CHUNK = 5_000;
+
+/** Feedback and scores are added per trace after the read (addFeedback), through the feedback store's query. */
 const FEEDBACK_COLUMNS = `CAST(NULL AS Nullable(UInt8)) AS negative_feedback, '{}' AS scores`;
 
 const COLUMNS = `trace_id, span_id, toUnixTimestamp64Milli(start_time) AS time_ms, duration_ns,
@@ -120,7 +128,26 @@ export class ClickHouseDetectionInputReader implements DetectionInputReader {
     } catch (error) {
       throw classifyClickHouseError(error, 'reading calls for detection failed');
     }
-    return rows.map(toCall).sort((a, b) => a.timeMs - b.timeMs);
+    const calls = rows.map(toCall).sort((a, b) => a.timeMs - b.timeMs);
+    await this.addFeedback(projectId, calls);
+    return calls;
+  }
+
+  /** The trace's feedback onto each of its calls (a judgement is of the answer the trace gave). */
+  private async addFeedback(projectId: string, calls: CallMetrics[]): Promise<void> {
+    const feedback = this.options.feedback;
+    if (!feedback || calls.length === 0) return;
+    const traceIds = [...new Set(calls.map((c) => c.traceId))];
+    const judged = new Map<string, TraceJudgement>();
+    for (let i = 0; i < traceIds.length; i += FEEDBACK_CHUNK)
+      for (const [id, j] of await feedback(projectId, traceIds.slice(i, i + FEEDBACK_CHUNK)))
+        judged.set(id, j);
+    for (const call of calls) {
+      const j = judged.get(call.traceId);
+      if (!j) continue;
+      call.negativeFeedback = j.negativeFeedback;
+      call.scores = j.scores;
+    }
   }
 
   private async vectors(projectId: string, window: TimeWindow): Promise<EmbeddedCall[]> {

@@ -28,5 +28,9 @@ export { ClickHouseReviewStore, reviewItemIdOf } from './review-store.js';
 export { ClickHouseDatasetStore } from './dataset-store.js';
 export { AUTO_RESOLVE_WINDOWS, ClickHouseProblemStore } from './problem-store.js';
 export { ClickHouseDetectionLedger, ClickHouseDetectorSettingsStore } from './detection-ledger.js';
-export { ClickHouseDetectionInputReader, baselineWindow } from './detection-input-reader.js';
+export {
+  ClickHouseDetectionInputReader,
+  baselineWindow,
+  type DetectionInputReaderOptions,
+} from './detection-input-reader.js';
 export { ClickHouseTopicStore } from './topic-store.js';

@@ -16,6 +16,7 @@ import {
   ClickHouseDetectionLedger,
   ClickHouseDetectorSettingsStore,
   ClickHouseProblemStore,
+  type DetectionInputReaderOptions,
 } from '@driftwatch/store-clickhouse';
 import type { DriftwatchConfig } from '../config/config.js';
 import { DetectInWorker } from '../detection/detect-in-worker.js';
@@ -39,6 +40,7 @@ export function createDetection(
   projects: ProjectStore,
   index: () => VectorIndex | null,
   log: (message: string) => void,
+  feedback?: DetectionInputReaderOptions['feedback'],
 ): Detection {
   const problems = new ClickHouseProblemStore(client, config.database);
   const settings = new ClickHouseDetectorSettingsStore(client, config.database);
@@ -52,6 +54,7 @@ export function createDetection(
       index,
       onVectorError: (error) =>
         log(`detector: vector sample failed, metric regressions only: ${(error as Error).message}`),
+      ...(feedback ? { feedback } : {}),
     }),
     problems,
     ledger,

@@ -142,10 +142,18 @@ export async function createPipeline(
   await users.start();
   const sweeper = new RetentionSweeper(projects, retention, log);
   sweeper.start();
-  const detection = createDetection(config, readClient, projects, () => embedding.index, log);
-  const alerts = await createAlerts(config, readClient, projects, detection.problems, log);
   const feedbackSettings = new ClickHouseFeedbackSettingsStore(readClient, config.database);
   const feedbackRules = (projectId: string) => feedbackSettings.current(projectId);
+  const feedback = new ClickHouseFeedbackStore(readClient, config.database, feedbackRules);
+  const detection = createDetection(
+    config,
+    readClient,
+    projects,
+    () => embedding.index,
+    log,
+    (projectId, ids) => feedback.byTrace(projectId, { traceIds: ids }),
+  );
+  const alerts = await createAlerts(config, readClient, projects, detection.problems, log);
   const reader = new ClickHouseTraceReader(readClient, config.database, feedbackRules);
   const topicsReady = createTopics(config, readClient, embedding, projects, log);
   topics = topicsReady;
@@ -161,7 +169,7 @@ export async function createPipeline(
     users,
     prices: new ClickHousePriceOverrideStore(readClient, config.database),
     alerts,
-    feedback: new ClickHouseFeedbackStore(readClient, config.database, feedbackRules),
+    feedback,
     feedbackSettings,
     review: new ClickHouseReviewStore(readClient, config.database),
     datasets: new ClickHouseDatasetStore(readClient, config.database),
