@@ -1,5 +1,6 @@
 import type { Outbox, Problem, ProblemRouteStore, ProblemStore, ProjectStore } from '@driftwatch/contracts';
 import { problemMessage, problemNotifications } from '@driftwatch/alerts';
+import { IntervalLoop } from './interval-loop.js';
 
 export interface ProblemRouterOptions {
   problems: ProblemStore;
@@ -24,27 +25,29 @@ const RESOLVED_HORIZON_MS = 24 * 3_600_000;
  * and a problem recorded while the notifier was down is told when it comes back.
  */
 export class ProblemRouter {
-  private timer: NodeJS.Timeout | null = null;
-  private round: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop: IntervalLoop;
 
-  constructor(private readonly options: ProblemRouterOptions) {}
-
-  start(): void {
-    this.schedule();
+  constructor(private readonly options: ProblemRouterOptions) {
+    this.loop = new IntervalLoop(
+      options.intervalMs,
+      () => this.routeAll(),
+      (error) => options.log(`problem routing failed: ${error.message}`),
+    );
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.round;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over every project (exposed for tests; the timer calls it). Returns the notifications recorded. */
   async routeAll(nowMs = Date.now()): Promise<number> {
     let recorded = 0;
     for (const project of await this.options.projects.listProjects()) {
-      if (this.stopped) break;
+      if (this.loop.isStopped) break;
       recorded += await this.routeProject(project.projectId, nowMs).catch((error: unknown) => {
         this.options.log(`problem routing (project ${project.projectId}): ${(error as Error).message}`);
         return 0;
@@ -78,19 +81,5 @@ export class ProblemRouter {
       }
     }
     return recorded;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.round = this.routeAll()
-        .then(() => undefined)
-        .catch((error: unknown) => this.options.log(`problem routing failed: ${(error as Error).message}`))
-        .finally(() => {
-          this.round = null;
-          this.schedule();
-        });
-    }, this.options.intervalMs);
-    this.timer.unref();
   }
 }

@@ -6,6 +6,7 @@ import type {
   ProjectStore,
 } from '@driftwatch/contracts';
 import { episodeOf, evaluateRule, ruleMessage, ruleNotificationId } from '@driftwatch/alerts';
+import { IntervalLoop } from './interval-loop.js';
 
 export interface RuleRunnerOptions {
   rules: MetricRuleStore;
@@ -26,46 +27,35 @@ export interface RuleRunnerOptions {
  * evaluation, as the same notifications, never as new ones.
  */
 export class RuleRunner {
-  private timer: NodeJS.Timeout | null = null;
-  private round: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop: IntervalLoop;
 
-  constructor(private readonly options: RuleRunnerOptions) {}
-
-  start(): void {
-    this.schedule();
+  constructor(private readonly options: RuleRunnerOptions) {
+    this.loop = new IntervalLoop(
+      options.intervalMs,
+      () => this.evaluateAll(),
+      (error) => options.log(`rule evaluation failed: ${error.message}`),
+    );
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.round;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One evaluation of every rule (exposed for tests; the timer calls it). */
   async evaluateAll(nowMs = Date.now()): Promise<void> {
     for (const project of await this.options.projects.listProjects()) {
       for (const rule of await this.options.rules.list(project.projectId)) {
-        if (this.stopped) return;
+        if (this.loop.isStopped) return;
         if (!rule.enabled) continue;
         await this.evaluate(rule, nowMs).catch((error: unknown) =>
           this.options.log(`rule ${rule.ruleId} (project ${rule.projectId}): ${(error as Error).message}`),
         );
       }
     }
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.round = this.evaluateAll()
-        .catch((error: unknown) => this.options.log(`rule evaluation failed: ${(error as Error).message}`))
-        .finally(() => {
-          this.round = null;
-          this.schedule();
-        });
-    }, this.options.intervalMs);
-    this.timer.unref();
   }
 
   private async evaluate(rule: MetricRule, nowMs: number): Promise<void> {
