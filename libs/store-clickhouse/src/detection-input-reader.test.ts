@@ -5,6 +5,7 @@ import { ClickHouseSpanWriter } from './clickhouse-span-writer.js';
 import { ClickHouseDetectionInputReader } from './detection-input-reader.js';
 import { DEFAULT_FEEDBACK_SETTINGS } from './feedback-settings-store.js';
 import { ClickHouseFeedbackStore } from './feedback-store.js';
+import { ClickHouseTopicStore } from './topic-store.js';
 import { embeddedForTests } from './test-support.js';
 
 const HOUR = 3_600_000;
@@ -157,6 +158,51 @@ describe('ClickHouseDetectionInputReader', () => {
     expect(judged.scores).toEqual({ thumbs: 0, accuracy: 0.25 });
     const unjudged = input.currentCalls.find((c) => c.traceId !== root.traceId)!;
     expect([unjudged.negativeFeedback, unjudged.scores]).toEqual([null, {}]);
+  });
+
+  it('gives each call the topic its request was assigned, and none when novel or unassigned', async () => {
+    const topics = new ClickHouseTopicStore(client, database);
+    const assignment = {
+      projectId: P,
+      traceId: root.traceId,
+      spanId: failedCall.spanId,
+      field: 'request' as const,
+      timeMs: current.fromMs + 2000,
+      model: 'gpt-4o-mini',
+      release: '2.4.0',
+      topicId: 't3',
+      modelVersion: 1,
+      distance: 0.2,
+      novelty: 0.5,
+      novel: false,
+    };
+    const other = (
+      await new ClickHouseDetectionInputReader(client, database, { index: () => null }).read(
+        P,
+        current,
+        settings,
+      )
+    ).currentCalls.find((c) => c.spanId !== failedCall.spanId)!;
+    await topics.assign([
+      assignment,
+      // The response side does not name the call's topic; a novel request has none.
+      { ...assignment, field: 'response', topicId: 't9' },
+      {
+        ...assignment,
+        spanId: other.spanId,
+        traceId: other.traceId,
+        topicId: 't4',
+        novel: true,
+        novelty: 1.4,
+      },
+    ]);
+    const input = await new ClickHouseDetectionInputReader(client, database, { index: () => null }).read(
+      P,
+      current,
+      settings,
+    );
+    expect(input.currentCalls.find((c) => c.spanId === failedCall.spanId)!.topicId).toBe('t3');
+    expect(input.currentCalls.find((c) => c.spanId === other.spanId)!.topicId).toBeNull();
   });
 
   it("takes the previous releases' calls as the baseline when asked", async () => {

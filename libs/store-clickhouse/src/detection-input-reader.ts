@@ -129,8 +129,32 @@ export class ClickHouseDetectionInputReader implements DetectionInputReader {
       throw classifyClickHouseError(error, 'reading calls for detection failed');
     }
     const calls = rows.map(toCall).sort((a, b) => a.timeMs - b.timeMs);
-    await this.addFeedback(projectId, calls);
+    await Promise.all([this.addFeedback(projectId, calls), this.addTopics(projectId, window, calls)]);
     return calls;
+  }
+
+  /**
+   * Each call's topic from the topics job's assignments of its request (migration 014); a call flagged novel or not
+   * assigned yet has none, so regressions by topic compare a topic's own calls.
+   */
+  private async addTopics(projectId: string, window: TimeWindow, calls: CallMetrics[]): Promise<void> {
+    if (calls.length === 0) return;
+    let rows: [string, string][];
+    try {
+      const result = await this.client.query({
+        query: `SELECT span_id, topic_id FROM ${this.database}.topic_assignments FINAL
+          WHERE project_id = {projectId:String} AND field = 'request' AND novel = 0
+            AND time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
+            AND time < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')`,
+        query_params: { projectId, fromMs: window.fromMs, toMs: window.toMs },
+        format: 'JSONCompactEachRow',
+      });
+      rows = await result.json<[string, string]>();
+    } catch (error) {
+      throw classifyClickHouseError(error, 'reading topic assignments for detection failed');
+    }
+    const topicOf = new Map(rows);
+    for (const call of calls) call.topicId = topicOf.get(call.spanId) ?? null;
   }
 
   /** The trace's feedback onto each of its calls (a judgement is of the answer the trace gave). */
