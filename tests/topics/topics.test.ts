@@ -232,6 +232,36 @@ describe('topics of LLM call requests, with the local model', () => {
     expect(fromTopic.added).toBeGreaterThanOrEqual(calls);
   });
 
+  it("shows each topic's negative-feedback rate from end users' judgements of its traces", async () => {
+    const weather = [...intentOf].filter(([, intent]) => intent === 'weather').map(([traceId]) => traceId);
+    const recipe = [...intentOf].filter(([, intent]) => intent === 'recipe').map(([traceId]) => traceId);
+    const items = [
+      ...weather.slice(0, 4).map((traceId) => ({ traceId, name: 'thumbs', value: false })),
+      ...weather.slice(4, 6).map((traceId) => ({ traceId, name: 'thumbs', value: true })),
+      ...recipe.slice(0, 3).map((traceId) => ({ traceId, name: 'thumbs', value: true })),
+    ];
+    const posted = await server.fetch('/api/feedback', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ items }),
+    });
+    expect(posted.status, await posted.clone().text()).toBe(200);
+    const list = await topics();
+    const [weatherTopic] = await majorityTopic('weather');
+    const [recipeTopic] = await majorityTopic('recipe');
+    const byId = new Map(list.topics.map((t) => [t.id, t]));
+    // Judged traces count under the topic their request was assigned (most weather calls are in its topic).
+    const w = byId.get(weatherTopic)!;
+    expect(w.judgedTraces).toBeGreaterThanOrEqual(4);
+    expect(w.negativeFeedbackRate).toBeGreaterThan(0.5);
+    expect(byId.get(recipeTopic)!.negativeFeedbackRate).toBe(0);
+    const unjudged = list.topics.filter(
+      (t) => t.id !== weatherTopic && t.id !== recipeTopic && t.judgedTraces === 0,
+    );
+    expect(unjudged.length).toBeGreaterThan(0);
+    expect(unjudged.every((t) => t.negativeFeedbackRate === null)).toBe(true);
+  });
+
   it('re-fits for an admin only, keeping topic ids', async () => {
     const before: TopicList = await topics();
     expect((await server.fetch('/api/topics/refit', { method: 'POST' })).status).toBe(403); // API key: read only

@@ -51,6 +51,9 @@ export const topicSummarySchema = z.object({
   /** Novel calls / calls (0 without calls). */
   noveltyRate: z.number(),
   topModels: z.array(z.object({ model: z.string(), calls: z.number().int() })),
+  /** Traces of the topic that end users judged in the window, and the share of them judged negative (null: none). */
+  judgedTraces: z.number().int(),
+  negativeFeedbackRate: z.number().nullable(),
 });
 
 export const topicListSchema = z.object({

@@ -143,6 +143,8 @@ export interface TopicStore {
     window: TopicWindow,
     filter: { topicId?: string; novel?: boolean; limit: number },
   ): Promise<TopicAssignment[]>;
+  /** The topic of each trace's first request that is assigned and not novel; traces without one are absent. */
+  topicsOfTraces(projectId: string, traceIds: readonly string[]): Promise<Map<string, string>>;
   /** Calls of one topic in the window per LLM model and per release. */
   breakdown(
     projectId: string,

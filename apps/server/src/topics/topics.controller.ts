@@ -52,9 +52,11 @@ export class TopicsController {
     // Shares from estimated calls: each assigned call weighs its minute's sampling rate (unbiased when sampled).
     const estimatedTotal = activity.topics.reduce((n, t) => n + t.estimatedCalls, 0);
     const byId = new Map(activity.topics.map((t) => [t.topicId, t]));
+    const feedback = await this.feedbackByTopic(projectId, fromMs, toMs);
     const topics = (model?.topics ?? []).map((t) => {
       const seen = byId.get(t.id);
       const calls = seen?.calls ?? 0;
+      const judged = feedback.get(t.id);
       return {
         id: t.id,
         label: t.label,
@@ -67,6 +69,8 @@ export class TopicsController {
         novelCalls: seen?.novelCalls ?? 0,
         noveltyRate: calls ? (seen?.novelCalls ?? 0) / calls : 0,
         topModels: (seen?.models ?? []).slice(0, 3),
+        judgedTraces: judged?.judged ?? 0,
+        negativeFeedbackRate: judged?.judged ? judged.negative / judged.judged : null,
       };
     });
     topics.sort((a, b) => b.calls - a.calls || b.size - a.size);
@@ -77,6 +81,27 @@ export class TopicsController {
       novelCalls: activity.topics.reduce((n, t) => n + t.novelCalls, 0),
       topics,
     };
+  }
+
+  /** End users' judgements of the window's traces, per topic of the trace's request (the one negativity rule). */
+  private async feedbackByTopic(projectId: string, fromMs: number, toMs: number) {
+    const judged = [...(await this.pipeline.feedback.byTrace(projectId, { fromMs, toMs }))].filter(
+      ([, f]) => f.negativeFeedback !== null,
+    );
+    const topicOf = await this.pipeline.topics.store.topicsOfTraces(
+      projectId,
+      judged.map(([traceId]) => traceId),
+    );
+    const byTopic = new Map<string, { judged: number; negative: number }>();
+    for (const [traceId, f] of judged) {
+      const topicId = topicOf.get(traceId);
+      if (!topicId) continue;
+      const counts = byTopic.get(topicId) ?? { judged: 0, negative: 0 };
+      counts.judged += 1;
+      if (f.negativeFeedback) counts.negative += 1;
+      byTopic.set(topicId, counts);
+    }
+    return byTopic;
   }
 
   @Get('map')

@@ -115,6 +115,13 @@ function TopicTable({ list, fromMs, toMs }: { list: TopicList; fromMs: number; t
               <th scope="col" className="num">
                 Novel
               </th>
+              <th
+                scope="col"
+                className="num"
+                title="Share of the judged traces that end users judged negative"
+              >
+                Negative feedback
+              </th>
               <th scope="col">Top model</th>
             </tr>
           </thead>
@@ -142,6 +149,9 @@ function TopicTable({ list, fromMs, toMs }: { list: TopicList; fromMs: number; t
                   />
                 </td>
                 <td className="num">{formatPercent(t.noveltyRate)}</td>
+                <td className="num" title={`${t.judgedTraces} judged`}>
+                  {t.negativeFeedbackRate === null ? '—' : formatPercent(t.negativeFeedbackRate)}
+                </td>
                 <td className="ellipsis">{t.topModels[0]?.model ?? '—'}</td>
               </tr>
             ))}
