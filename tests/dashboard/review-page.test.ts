@@ -182,7 +182,13 @@ describe('review queues and datasets in Chromium', () => {
         .getByRole('region', { name: 'Conversation' })
         .waitFor();
       const link = page.getByRole('link', { name: /^trace [0-9a-f]{12}/ });
-      const traceId = (await link.getAttribute('href'))!.split('/').pop()!;
+      // The progress line moves before the next item is drawn: wait for the item to change.
+      let traceId = '';
+      for (let wait = 0; wait < 200; wait++) {
+        traceId = ((await link.getAttribute('href')) ?? '').split('/').pop()!;
+        if (traceId && !judged.some((j) => j.traceId === traceId)) break;
+        await page.waitForTimeout(50);
+      }
       if (i === 2) await screenshot(page, 'review-screen');
       await page.keyboard.press(step.label);
       await page.keyboard.press('s');

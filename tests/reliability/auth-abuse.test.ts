@@ -185,7 +185,7 @@ describe('sign-in abuse (default configuration: no trusted proxy, a dashboard se
     const cases: Array<[string, string | undefined, RegExp]> = [
       ['{"email":', 'application/json', /not valid JSON/],
       ['{"email": "a@b.c", "password": }', 'application/json', /not valid JSON/],
-      ['"just a string"', 'application/json', /expected object/],
+      ['"just a string"', 'application/json', /must be an object/],
       ['{"email": 5, "password": "x"}', 'application/json', /email/],
       ['{"email": "a@b.c", "password": "x", "admin": true}', 'application/json', /admin/],
       ['email=a@b.c&password=x', 'application/x-www-form-urlencoded', /body/],

@@ -23,7 +23,7 @@ export function plainIssue(issue: z.core.$ZodIssue): string {
       if (/received undefined$/.test(issue.message)) return 'is required';
       return issue.expected === 'number' || issue.expected === 'int'
         ? 'must be a number'
-        : `must be a ${issue.expected}`;
+        : `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
     case 'too_small':
       if (issue.origin === 'string') return `must be at least ${issue.minimum} characters`;
       if (issue.origin === 'array') return `must have at least ${issue.minimum} items`;
