@@ -2,6 +2,7 @@ import { topicListSchema, topicMapSchema, topicCallListSchema } from '@driftwatc
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriftwatchServer } from '../support/driftwatch-server.js';
+import { formatPercent } from '../../apps/dashboard/src/lib/format.js';
 import { otlpJson, simpleSpan, type SimpleSpan } from '../support/otlp-payloads.js';
 import { loadIntents } from '../topics/intents.js';
 import { DashboardApp } from './support/dashboard-app.js';
@@ -148,7 +149,7 @@ describe('Topics page in Chromium', () => {
     await page.getByRole('heading', { name: 'Most typical requests' }).waitFor();
     const byModel = page.getByRole('region', { name: 'By model' });
     expect(await byModel.textContent()).toContain('gpt-4o-mini');
-    expect(await byModel.textContent()).toContain('100.0%'); // one model serves every request here
+    expect(await byModel.textContent()).toContain(formatPercent(1)); // one model serves every request here
     await screenshot(page, 'topic-detail');
   });
 });
