@@ -150,7 +150,7 @@ describe('ClickHouseDetectionInputReader', () => {
     );
     const reader = new ClickHouseDetectionInputReader(client, database, {
       index: () => null,
-      feedback: (projectId, traceIds) => feedback.byTrace(projectId, { traceIds }),
+      feedback: (projectId, window) => feedback.byTrace(projectId, window),
     });
     const input = await reader.read(P, current, settings);
     const judged = input.currentCalls.find((c) => c.traceId === root.traceId)!;

@@ -25,7 +25,7 @@ export interface DetectionInputReaderOptions {
   /** A sample() that failed: the run goes on with the metric regressions only. */
   onVectorError?: (error: unknown) => void;
   /** End-user feedback per trace (negative or not, mean numeric scores by name); absent: calls carry none. */
-  feedback?: (projectId: string, traceIds: string[]) => Promise<Map<string, TraceJudgement>>;
+  feedback?: (projectId: string, window: TimeWindow) => Promise<Map<string, TraceJudgement>>;
 }
 
 /** What the regressions need of a trace's feedback (FeedbackStore.byTrace answers it). */
@@ -33,9 +33,6 @@ export interface TraceJudgement {
   negativeFeedback: boolean | null;
   scores: Record<string, number>;
 }
-
-/** Trace ids per feedback query: a bound on the query's size; feedback is sparse, so few rows come back. */
-const FEEDBACK_CHUNK = 5_000;
 
 /** Feedback and scores are added per trace after the read (addFeedback), through the feedback store's query. */
 const FEEDBACK_COLUMNS = `CAST(NULL AS Nullable(UInt8)) AS negative_feedback, '{}' AS scores`;
@@ -129,7 +126,7 @@ export class ClickHouseDetectionInputReader implements DetectionInputReader {
       throw classifyClickHouseError(error, 'reading calls for detection failed');
     }
     const calls = rows.map(toCall).sort((a, b) => a.timeMs - b.timeMs);
-    await Promise.all([this.addFeedback(projectId, calls), this.addTopics(projectId, window, calls)]);
+    await Promise.all([this.addFeedback(projectId, window, calls), this.addTopics(projectId, window, calls)]);
     return calls;
   }
 
@@ -158,14 +155,11 @@ export class ClickHouseDetectionInputReader implements DetectionInputReader {
   }
 
   /** The trace's feedback onto each of its calls (a judgement is of the answer the trace gave). */
-  private async addFeedback(projectId: string, calls: CallMetrics[]): Promise<void> {
+  private async addFeedback(projectId: string, window: TimeWindow, calls: CallMetrics[]): Promise<void> {
     const feedback = this.options.feedback;
     if (!feedback || calls.length === 0) return;
-    const traceIds = [...new Set(calls.map((c) => c.traceId))];
-    const judged = new Map<string, TraceJudgement>();
-    for (let i = 0; i < traceIds.length; i += FEEDBACK_CHUNK)
-      for (const [id, j] of await feedback(projectId, traceIds.slice(i, i + FEEDBACK_CHUNK)))
-        judged.set(id, j);
+    // By the window's time: one query (a list of trace ids would travel in the request's URL).
+    const judged = await feedback(projectId, window);
     for (const call of calls) {
       const j = judged.get(call.traceId);
       if (!j) continue;

@@ -151,7 +151,7 @@ export async function createPipeline(
     projects,
     () => embedding.index,
     log,
-    (projectId, ids) => feedback.byTrace(projectId, { traceIds: ids }),
+    (projectId, window) => feedback.byTrace(projectId, window),
   );
   const alerts = await createAlerts(config, readClient, projects, detection.problems, log);
   const reader = new ClickHouseTraceReader(readClient, config.database, feedbackRules);
