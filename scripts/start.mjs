@@ -86,9 +86,7 @@ server.on('exit', (code, signal) => {
  */
 function fetchEmbeddingModel() {
   const env = process.env;
-  const mode =
-    env.DRIFTWATCH_EMBEDDINGS ??
-    (env.DRIFTWATCH_EMBEDDINGS_URL ? 'remote' : env.DRIFTWATCH_ROLES ? 'local' : 'off');
+  const mode = env.DRIFTWATCH_EMBEDDINGS ?? (env.DRIFTWATCH_EMBEDDINGS_URL ? 'remote' : 'local');
   if (mode !== 'local') return;
   console.log('[driftwatch] embedding model all-MiniLM-L6-v2 (fetched once, then only checked) ...');
   const fetched = spawnSync('bash', [join(root, 'scripts', 'models', 'fetch-minilm.sh')], {

@@ -4,8 +4,9 @@ import { loadConfig as load } from './config.js';
 const loadConfig = (vars: Record<string, string>) => load(vars as NodeJS.ProcessEnv);
 
 describe('embedding mode', () => {
-  it('is off in the one-process mode unless asked for, local for processes given their roles, remote with a URL', () => {
-    expect(loadConfig({}).embeddings.mode).toBe('off');
+  it('is local unless turned off or given an embedding URL (remote), in one process and per role alike', () => {
+    expect(loadConfig({}).embeddings.mode).toBe('local');
+    expect(loadConfig({ DRIFTWATCH_EMBEDDINGS: 'off' }).embeddings.mode).toBe('off');
     expect(loadConfig({ DRIFTWATCH_EMBEDDINGS: 'local' }).embeddings.mode).toBe('local');
     expect(loadConfig({ DRIFTWATCH_ROLES: 'ingest,writer,api,embedder' }).embeddings.mode).toBe('local');
     const remote = loadConfig({

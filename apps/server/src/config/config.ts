@@ -127,12 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       'invalid configuration: with DRIFTWATCH_QUEUE=memory the embedder role runs beside the writer role (it embeds what the writer stored)',
     );
   }
-  // Off by default in the one-process embedded mode until bench/embeddings shows ingest within 10% with the local
-  // model on (its child process at nice 19 no longer blocks ingest; the runs so far were too noisy to settle it).
-  // Processes given their roles (distributed) embed locally.
-  const embeddingsMode =
-    c.DRIFTWATCH_EMBEDDINGS ??
-    (c.DRIFTWATCH_EMBEDDINGS_URL ? 'remote' : env.DRIFTWATCH_ROLES ? 'local' : 'off');
+  // Local by default: the model runs in a child process at nice 19, so it only takes CPU that ingest leaves idle
+  // (bench/embeddings/ingest-on-off.mjs compares ingest with it on and off); an embedding URL means remote.
+  const embeddingsMode = c.DRIFTWATCH_EMBEDDINGS ?? (c.DRIFTWATCH_EMBEDDINGS_URL ? 'remote' : 'local');
   let remoteEmbedder: ReturnType<typeof remoteEmbedderOptionsFromEnv> | null = null;
   if (embeddingsMode === 'remote') {
     try {
