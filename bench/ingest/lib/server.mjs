@@ -49,6 +49,8 @@ export async function startServer({ root, cpuProfDir, extraEnv = {} }) {
       DRIFTWATCH_OTLP_GRPC_PORT: '0',
       DRIFTWATCH_BOOTSTRAP_API_KEY: apiKey,
       DRIFTWATCH_LOG_LEVEL: process.env.DRIFTWATCH_LOG_LEVEL ?? 'warn',
+      // Ingest alone, comparable with earlier runs; bench/embeddings/ingest-on-off.mjs sets it to compare.
+      DRIFTWATCH_EMBEDDINGS: extraEnv.DRIFTWATCH_EMBEDDINGS ?? process.env.DRIFTWATCH_EMBEDDINGS ?? 'off',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
