@@ -8,7 +8,7 @@ import type {
   ReviewedItem,
 } from '@driftwatch/contracts';
 import { fromClickHouseTime, toClickHouseTime } from './clickhouse-time.js';
-import { classifyClickHouseError } from './errors.js';
+import { insertJsonRows, queryJsonRows } from './json-rows.js';
 
 /** Items written per insert while creating a version, and reviewed items read per page. */
 const CHUNK = 1000;
@@ -52,22 +52,12 @@ export class ClickHouseDatasetStore implements DatasetStore {
     private readonly chunk = CHUNK,
   ) {}
 
-  private async rows<T>(sql: string, params: Record<string, unknown>, what: string): Promise<T[]> {
-    try {
-      const result = await this.client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
-      return await result.json<T>();
-    } catch (error) {
-      throw classifyClickHouseError(error, what);
-    }
+  private rows<T>(query: string, params: Record<string, unknown>, what: string): Promise<T[]> {
+    return queryJsonRows<T>(this.client, query, params, what);
   }
 
-  private async insert(table: string, values: Record<string, unknown>[], what: string): Promise<void> {
-    if (values.length === 0) return;
-    try {
-      await this.client.insert({ table: `${this.database}.${table}`, values, format: 'JSONEachRow' });
-    } catch (error) {
-      throw classifyClickHouseError(error, what);
-    }
+  private insert(table: string, values: Record<string, unknown>[], what: string): Promise<void> {
+    return insertJsonRows(this.client, this.database, table, values, what);
   }
 
   async createDataset(dataset: Dataset): Promise<void> {

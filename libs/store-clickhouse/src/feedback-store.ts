@@ -13,6 +13,7 @@ import type {
 } from '@driftwatch/contracts';
 import { fromClickHouseTime, toClickHouseTime } from './clickhouse-time.js';
 import { classifyClickHouseError } from './errors.js';
+import { queryJsonRows } from './json-rows.js';
 import { negativeExpression, perTraceNameFeedbackSql } from './feedback-sql.js';
 
 /** JSON with object keys sorted, so the same item always hashes the same. */
@@ -73,13 +74,8 @@ export class ClickHouseFeedbackStore implements FeedbackStore {
     private readonly settings: (projectId: string) => Promise<FeedbackSettings>,
   ) {}
 
-  private async rows<T>(sql: string, params: Record<string, unknown>, what: string): Promise<T[]> {
-    try {
-      const result = await this.client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
-      return await result.json<T>();
-    } catch (error) {
-      throw classifyClickHouseError(error, what);
-    }
+  private rows<T>(query: string, params: Record<string, unknown>, what: string): Promise<T[]> {
+    return queryJsonRows<T>(this.client, query, params, what);
   }
 
   async record(

@@ -11,7 +11,7 @@ import type {
   Rubric,
 } from '@driftwatch/contracts';
 import { fromClickHouseTime, toClickHouseTime } from './clickhouse-time.js';
-import { classifyClickHouseError } from './errors.js';
+import { insertJsonRows, queryJsonRows } from './json-rows.js';
 
 /** A claim not judged within this time is free again (a reviewer who walked away does not hold an item forever). */
 export const CLAIM_EXPIRY_MS = 30 * 60_000;
@@ -76,22 +76,12 @@ export class ClickHouseReviewStore implements ReviewStore {
     private readonly database: string,
   ) {}
 
-  private async rows<T>(sql: string, params: Record<string, unknown>, what: string): Promise<T[]> {
-    try {
-      const result = await this.client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
-      return await result.json<T>();
-    } catch (error) {
-      throw classifyClickHouseError(error, what);
-    }
+  private rows<T>(query: string, params: Record<string, unknown>, what: string): Promise<T[]> {
+    return queryJsonRows<T>(this.client, query, params, what);
   }
 
-  private async insert(table: string, values: Record<string, unknown>[], what: string): Promise<void> {
-    if (values.length === 0) return;
-    try {
-      await this.client.insert({ table: `${this.database}.${table}`, values, format: 'JSONEachRow' });
-    } catch (error) {
-      throw classifyClickHouseError(error, what);
-    }
+  private insert(table: string, values: Record<string, unknown>[], what: string): Promise<void> {
+    return insertJsonRows(this.client, this.database, table, values, what);
   }
 
   async getRubric(projectId: string): Promise<Rubric> {

@@ -11,7 +11,7 @@ import type {
   TopicWindow,
 } from '@driftwatch/contracts';
 import { currentHolder } from './alert-lease.js';
-import { classifyClickHouseError } from './errors.js';
+import { insertJsonRows, queryJsonRows } from './json-rows.js';
 
 interface ModelRow {
   version: number;
@@ -387,22 +387,18 @@ export class ClickHouseTopicStore implements TopicStore {
     return { projectId, fromMs: Math.floor(window.fromMs), toMs: Math.ceil(window.toMs) };
   }
 
-  private async insert(table: string, values: Record<string, unknown>[]): Promise<void> {
-    if (values.length === 0) return;
-    try {
-      await this.client.insert({ table: `${this.database}.${table}`, values, format: 'JSONEachRow' });
-    } catch (error) {
-      throw classifyClickHouseError(error, `storing ${values.length} rows in ${table} failed`);
-    }
+  private insert(table: string, values: Record<string, unknown>[]): Promise<void> {
+    return insertJsonRows(
+      this.client,
+      this.database,
+      table,
+      values,
+      `storing ${values.length} rows in ${table} failed`,
+    );
   }
 
-  private async rows<T>(query: string, params: Record<string, unknown>, what: string): Promise<T[]> {
-    try {
-      const result = await this.client.query({ query, query_params: params, format: 'JSONEachRow' });
-      return await result.json<T>();
-    } catch (error) {
-      throw classifyClickHouseError(error, what);
-    }
+  private rows<T>(query: string, params: Record<string, unknown>, what: string): Promise<T[]> {
+    return queryJsonRows<T>(this.client, query, params, what);
   }
 }
 
