@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callAs, login as loginAt, ok } from '../support/api-session.js';
 import { DriftwatchServer } from '../support/driftwatch-server.js';
 import { otlpJson, simpleSpan } from '../support/otlp-payloads.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
@@ -8,30 +9,9 @@ let server: DriftwatchServer;
 let receiver: WebhookReceiver;
 const cookies = { admin: '', ada: '', viewer: '' };
 
-async function login(email: string, password: string): Promise<string> {
-  const response = await fetch(`${server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  if (response.status !== 200) throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
-  return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
-}
-
-function call(who: keyof typeof cookies, method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${server.url}${path}`, {
-    method,
-    headers: { cookie: cookies[who], ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-async function ok<T>(response: Promise<Response>, status = 200): Promise<T> {
-  const r = await response;
-  const text = await r.text();
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
+const login = (email: string, password: string) => loginAt(server.url, email, password);
+const call = (who: keyof typeof cookies, method: string, path: string, body?: unknown) =>
+  callAs(server.url, cookies[who], method, path, body);
 
 const conversations = [
   {

@@ -2,54 +2,17 @@
 // ingest works, /readyz says why the embedder is not ready, and once Weaviate answers the server starts the index
 // on its own, without a restart, and embeds the call that arrived during the outage.
 import { randomBytes } from 'node:crypto';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { similarCallsSchema } from '@driftwatch/api-schema';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DriftwatchServer } from '../support/driftwatch-server.js';
+import { eventually } from '../support/eventually.js';
 import { startFakeEmbeddings, type FakeEmbeddings } from '../support/fake-embeddings.js';
 import { otlpJson, simpleSpan } from '../support/otlp-payloads.js';
+import { TcpRelay } from '../support/tcp-relay.js';
 
 const WEAVIATE_URL = new URL(process.env['WEAVIATE_URL'] ?? 'http://127.0.0.1:18080');
 const GRPC_PORT = Number(process.env['WEAVIATE_GRPC_PORT'] ?? '50051');
 const DIMENSIONS = 384;
-
-/** Forwards a local port to one of Weaviate's; closed until open() (connections are refused meanwhile). */
-class Relay {
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-  constructor(private readonly targetPort: number) {}
-
-  /** Picks a free port and releases it, so the relay can be opened on it later. */
-  async reserve(): Promise<void> {
-    await this.open();
-    await this.close();
-  }
-
-  async open(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = createConnection({ host: WEAVIATE_URL.hostname, port: this.targetPort });
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as { port: number }).port;
-    this.server = server;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    const server = this.server;
-    this.server = null;
-    if (server) await new Promise((resolve) => server.close(resolve));
-  }
-}
 
 interface EmbedderCheck {
   ready: boolean;
@@ -64,19 +27,9 @@ async function embedderCheck(server: DriftwatchServer): Promise<{ status: number
   return { status: response.status, embedder: body.checks.embedder };
 }
 
-/** Polls until `check` passes; the timeout is a guard only. */
-async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (check(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe('embeddings when Weaviate is down at process start', () => {
-  const http = new Relay(Number(WEAVIATE_URL.port));
-  const grpc = new Relay(GRPC_PORT);
+  const http = new TcpRelay(WEAVIATE_URL.hostname, Number(WEAVIATE_URL.port));
+  const grpc = new TcpRelay(WEAVIATE_URL.hostname, GRPC_PORT);
   let embeddings: FakeEmbeddings | null = null;
   let server: DriftwatchServer | null = null;
 

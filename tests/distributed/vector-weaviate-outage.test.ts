@@ -2,48 +2,16 @@
 // ports) that the test cuts and restores. While cut, the index reports not ready and fails retryably (so the
 // embedding stage pauses and keeps what it holds); once restored, it answers again without being recreated.
 import { randomBytes } from 'node:crypto';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { VectorIndex } from '@driftwatch/contracts';
 import { deadlineIn, RetryableError } from '@driftwatch/contracts';
 import { randomProjectId, vectorEntry } from '@driftwatch/contract-tests';
 import { WeaviateVectorIndex } from '@driftwatch/vector-weaviate';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TcpRelay } from '../support/tcp-relay.js';
 
 const WEAVIATE_URL = new URL(process.env['WEAVIATE_URL'] ?? 'http://127.0.0.1:18080');
 const GRPC_PORT = Number(process.env['WEAVIATE_GRPC_PORT'] ?? '50051');
 const COLLECTION = `DriftwatchOutage${randomBytes(4).toString('hex')}`;
-
-/** Forwards a local port to a target; cut() drops every connection and stops listening, restore() listens again. */
-class Relay {
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-  constructor(private readonly targetPort: number) {}
-
-  async restore(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = createConnection({ host: WEAVIATE_URL.hostname, port: this.targetPort });
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as { port: number }).port;
-    this.server = server;
-  }
-
-  async cut(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    const server = this.server;
-    this.server = null;
-    if (server) await new Promise((resolve) => server.close(resolve));
-  }
-}
 
 async function eventually<T>(what: string, attempt: () => Promise<T>, guardMs = 90_000): Promise<T> {
   const until = Date.now() + guardMs;
@@ -58,22 +26,22 @@ async function eventually<T>(what: string, attempt: () => Promise<T>, guardMs = 
 }
 
 describe('Weaviate vector index through an outage', () => {
-  const http = new Relay(Number(WEAVIATE_URL.port));
-  const grpc = new Relay(GRPC_PORT);
+  const http = new TcpRelay(WEAVIATE_URL.hostname, Number(WEAVIATE_URL.port));
+  const grpc = new TcpRelay(WEAVIATE_URL.hostname, GRPC_PORT);
   let index: VectorIndex;
 
   afterAll(async () => {
     await index?.shutdown(deadlineIn(2000));
-    await http.cut();
-    await grpc.cut();
+    await http.close();
+    await grpc.close();
     await fetch(new URL(`/v1/schema/${COLLECTION}`, WEAVIATE_URL), { method: 'DELETE' }).catch(
       () => undefined,
     );
   });
 
   it('is not ready and fails retryably while Weaviate is unreachable, and recovers when it is back', async () => {
-    await http.restore();
-    await grpc.restore();
+    await http.open();
+    await grpc.open();
     index = new WeaviateVectorIndex({
       host: '127.0.0.1',
       httpPort: http.port,
@@ -88,8 +56,8 @@ describe('Weaviate vector index through an outage', () => {
     await index.upsert([before]);
     expect(await index.isReady()).toBe(true);
 
-    await http.cut();
-    await grpc.cut();
+    await http.close();
+    await grpc.close();
     expect(await index.isReady()).toBe(false);
     const during = vectorEntry(project, 384);
     await expect(index.upsert([during])).rejects.toBeInstanceOf(RetryableError);
@@ -97,8 +65,8 @@ describe('Weaviate vector index through an outage', () => {
       RetryableError,
     );
 
-    await http.restore();
-    await grpc.restore();
+    await http.open();
+    await grpc.open();
     await eventually('readiness', async () => expect(await index.isReady()).toBe(true));
     // The batch refused during the outage is retried by its caller and lands now.
     await eventually('upsert after the outage', () => index.upsert([during]));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { similarCallsSchema } from '@driftwatch/api-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriftwatchServer } from '../support/driftwatch-server.js';
+import { eventually } from '../support/eventually.js';
 import { hexId, otlpJson, simpleSpan, type SimpleSpan } from '../support/otlp-payloads.js';
 
 /** One OTel GenAI chat span with a question and an answer. */
@@ -38,16 +39,6 @@ async function send(server: DriftwatchServer, spans: SimpleSpan[]): Promise<Resp
 async function similar(server: DriftwatchServer, span: SimpleSpan, field: 'request' | 'response') {
   const path = `/api/traces/${span.traceId}/similar?spanId=${span.spanId}&field=${field}&k=10`;
   return similarCallsSchema.parse(await server.json(path));
-}
-
-/** Polls until `check` passes; the timeout is a guard only. */
-async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (check(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 interface EmbedderCheck {
@@ -89,6 +80,7 @@ describe('embedding stage with the local model', () => {
     const byRequest = await eventually(
       () => similar(server, password, 'request'),
       (r) => r.matches.length >= 3,
+      30_000,
     );
     expect(byRequest.embeddingModel).toBe('sentence-transformers/all-MiniLM-L6-v2');
     const ids = byRequest.matches.map((m) => m.spanId);
@@ -179,6 +171,7 @@ describe('ingest without a working embedder', () => {
       const { embedder } = await eventually(
         () => embedderCheck(server),
         (r) => r.embedder.seenCalls === 5 && embedRequests > 0,
+        30_000,
       );
       expect(embedder).toMatchObject({ ready: true, seenCalls: 5, embeddedCalls: 0 });
       expect(embedRequests).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { simpleSpan, type SimpleSpan } from '../support/otlp-payloads.js';
 
 /**
  * Questions of a few clearly different intents, and off-topic ones. From CLINC150 (Larson et al., EMNLP 2019,
@@ -59,3 +60,23 @@ const OFF_TOPIC = [
   'which python library should i use to parse xml files',
   'who won the chess world championship in 1972',
 ];
+
+/** One chat call asking `question` (GenAI conventions, a system prompt before it, a short answer). */
+export function questionSpan(question: string, model = 'gpt-4o-mini'): SimpleSpan {
+  return simpleSpan({
+    attributes: {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': model,
+      'gen_ai.usage.input_tokens': 20,
+      'gen_ai.usage.output_tokens': 10,
+      'gen_ai.input.messages': JSON.stringify([
+        { role: 'system', parts: [{ type: 'text', content: 'You are a helpful assistant.' }] },
+        { role: 'user', parts: [{ type: 'text', content: question }] },
+      ]),
+      'gen_ai.output.messages': JSON.stringify([
+        { role: 'assistant', parts: [{ type: 'text', content: 'Sure.' }] },
+      ]),
+    },
+  });
+}

@@ -9,44 +9,14 @@ import {
 } from '@driftwatch/api-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriftwatchServer } from '../support/driftwatch-server.js';
+import { eventually } from '../support/eventually.js';
 import { otlpJson, simpleSpan, type SimpleSpan } from '../support/otlp-payloads.js';
-import { INTENTS, loadIntents } from './intents.js';
+import { INTENTS, loadIntents, questionSpan } from './intents.js';
 
 const ADMIN_PASSWORD = 'admin-password-for-topic-tests';
+/** Embedding and the first fit on a shared 2-core machine (a guard, not a speed assertion). */
+const FIT_GUARD_MS = 300_000;
 const PER_INTENT = 50; // 5 intents: 250 calls, past the first-fit minimum of 200
-
-function chatSpan(question: string, model = 'gpt-4o-mini'): SimpleSpan {
-  return simpleSpan({
-    attributes: {
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'openai',
-      'gen_ai.request.model': model,
-      'gen_ai.usage.input_tokens': 20,
-      'gen_ai.usage.output_tokens': 10,
-      'gen_ai.input.messages': JSON.stringify([
-        { role: 'system', parts: [{ type: 'text', content: 'You are a helpful assistant.' }] },
-        { role: 'user', parts: [{ type: 'text', content: question }] },
-      ]),
-      'gen_ai.output.messages': JSON.stringify([
-        { role: 'assistant', parts: [{ type: 'text', content: 'Sure.' }] },
-      ]),
-    },
-  });
-}
-
-/** Polls until `check` passes; the timeout is a guard only. */
-async function eventually<T>(
-  probe: () => Promise<T>,
-  check: (value: T) => boolean,
-  ms = 300_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (check(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 describe('topics of LLM call requests, with the local model', () => {
   const data = loadIntents(PER_INTENT);
@@ -86,7 +56,7 @@ describe('topics of LLM call requests, with the local model', () => {
     const spans: SimpleSpan[] = [];
     for (const [intent, texts] of data.intents) {
       for (const text of texts.slice(0, PER_INTENT)) {
-        const span = chatSpan(text, intent === 'recipe' ? 'claude-3-5-haiku' : 'gpt-4o-mini');
+        const span = questionSpan(text, intent === 'recipe' ? 'claude-3-5-haiku' : 'gpt-4o-mini');
         intentOf.set(span.traceId, intent);
         spans.push(span);
       }
@@ -101,7 +71,11 @@ describe('topics of LLM call requests, with the local model', () => {
   });
 
   it('fits topics on its own once enough request vectors are stored, labelled with their intent words', async () => {
-    const list = await eventually(topics, (l) => l.model !== null && l.totalCalls >= 5 * PER_INTENT);
+    const list = await eventually(
+      topics,
+      (l) => l.model !== null && l.totalCalls >= 5 * PER_INTENT,
+      FIT_GUARD_MS,
+    );
     expect(list.model, `no fit happened:\n${server.output.join('')}`).not.toBeNull();
     expect(list.model!.version).toBe(1);
     expect(list.model!.sampleSize).toBeGreaterThanOrEqual(200);
@@ -176,12 +150,13 @@ describe('topics of LLM call requests, with the local model', () => {
   it('assigns new calls online and flags off-topic ones as novel', async () => {
     const before = await topics();
     const held = [...data.intents.values()].flatMap((texts) => texts.slice(PER_INTENT, PER_INTENT + 2));
-    const offTopic = data.offTopic.map((text) => chatSpan(text));
-    const inTopic = held.map((text) => chatSpan(text));
+    const offTopic = data.offTopic.map((text) => questionSpan(text));
+    const inTopic = held.map((text) => questionSpan(text));
     await send([...offTopic, ...inTopic]);
     const after = await eventually(
       topics,
       (l) => l.totalCalls >= before.totalCalls + offTopic.length + inTopic.length,
+      FIT_GUARD_MS,
     );
     expect(after.totalCalls).toBe(before.totalCalls + offTopic.length + inTopic.length);
     const novel = topicCallListSchema.parse(await server.json('/api/topics/novel?limit=200'));
