@@ -52,6 +52,8 @@ const cfg = {
   markerEvery: 4,
   rateSpansPerSec: 0,
   seedBase: 5000,
+  // A marker not found this long after its 200 counts as lost (Phoenix inserts behind its answers).
+  probeTimeoutMs: 120_000,
 };
 const CACHE = process.env.DRIFTWATCH_CACHE || join(os.homedir(), '.cache', 'driftwatch');
 
@@ -118,15 +120,22 @@ async function startPhoenix(venv) {
       const body = await res.json();
       return Array.isArray(body.data) && body.data.length > 0;
     },
-    /** Phoenix queues spans before its SQLite insert: wait until the stored count stops moving. */
-    async settleAndStop() {
+    /**
+     * Phoenix answers 200 once spans are queued and inserts them into SQLite in the background: wait until it
+     * stored all it accepted, or its count stopped moving for 20 s, or 5 minutes passed.
+     */
+    async settleAndStop(accepted) {
+      const started = Date.now();
       let last = -1;
-      for (let stable = 0; stable < 3;) {
-        await sleep(1000);
+      let movedAt = Date.now();
+      while (Date.now() - started < 300_000 && Date.now() - movedAt < 20_000) {
         const rows = sqliteCount(venv, db);
-        stable = rows === last ? stable + 1 : 0;
+        if (rows !== last) movedAt = Date.now();
         last = rows;
+        if (rows >= accepted) break;
+        await sleep(1000);
       }
+      this.settleMs = Date.now() - started;
       const peak = memoryOf(child.pid).peakMiB;
       child.kill('SIGTERM');
       await Promise.race([exit, sleep(20_000)]);
@@ -177,7 +186,7 @@ async function measure(product, venv) {
   try {
     load = await runLoad(target, cfg);
   } finally {
-    end = await target.settleAndStop();
+    end = await target.settleAndStop(load?.acceptedTotal ?? 0);
   }
   const m = load.metrics;
   return {
@@ -191,6 +200,7 @@ async function measure(product, venv) {
     queryableP99Ms: Math.round(m.queryableP99Ms),
     markersProbed: load.markersProbed,
     markersLost: load.markersLost,
+    storedWithinMs: target.settleMs ?? 0,
     peakRssMiB: Math.round(end.peakRssMiB),
     loadAverage: load.contention.loadAverage1m,
   };

@@ -31,7 +31,7 @@ export function percentile(sorted, p) {
 // Prober: asks the target's read API for marker traces after their 200, until the trace is there.
 
 /** `target.visible(traceId)` resolves true once the target's read API returns the trace. */
-function makeProber(target) {
+function makeProber(target, cfg) {
   const found = [];
   let pending = 0;
   let lost = 0;
@@ -41,7 +41,7 @@ function makeProber(target) {
       pending++;
       let attempts = 0;
       try {
-        const giveUpAt = ackAt + 30_000;
+        const giveUpAt = ackAt + (cfg.probeTimeoutMs ?? 30_000);
         while (now() < giveUpAt) {
           attempts++;
           const status = await get(traceId);
@@ -80,7 +80,7 @@ function makeProber(target) {
  */
 export async function runLoad(target, cfg) {
   const server = target;
-  const prober = makeProber(target);
+  const prober = makeProber(target, cfg);
   const results = [];
   const errors = {};
   const workers = [];
@@ -146,7 +146,7 @@ export async function runLoad(target, cfg) {
   const generatorPeak = memoryOf('self').peakMiB;
   await Promise.all(done);
   const drainedAt = now();
-  while (prober.pending() > 0 && now() - drainedAt < 35_000) await sleep(50);
+  while (prober.pending() > 0 && now() - drainedAt < (cfg.probeTimeoutMs ?? 30_000) + 5_000) await sleep(50);
   const idle = await prober.idleLatencies(20);
   process.stdout.write(' done\n');
   for (const worker of workers) await worker.terminate();
