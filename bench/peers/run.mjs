@@ -192,6 +192,8 @@ async function measure(product, venv) {
   return {
     product,
     spansPerSec: Math.round(m.spansPerSec),
+    // Durable rate: what it stored over the whole load (warm-up + window) plus the time it took to store the rest.
+    storedPerSec: Math.round(end.stored / (cfg.warmupS + cfg.durationS + (target.settleMs ?? 0) / 1000)),
     acceptedSpans: load.acceptedTotal,
     storedSpans: end.stored,
     statuses: load.statusCounts,
@@ -238,6 +240,7 @@ async function main() {
     const mine = rows.filter((r) => r.product === product);
     summary[product] = {
       spansPerSec: median(mine.map((r) => r.spansPerSec)),
+      storedPerSec: median(mine.map((r) => r.storedPerSec)),
       queryableP99Ms: median(mine.map((r) => r.queryableP99Ms)),
       peakRssMiB: median(mine.map((r) => r.peakRssMiB)),
       storedOfAccepted: mine.map((r) => `${r.storedSpans}/${r.acceptedSpans}`).join(' '),
@@ -245,16 +248,19 @@ async function main() {
   }
   if (summary.driftwatch && summary.phoenix) {
     summary.ratio = Number((summary.driftwatch.spansPerSec / summary.phoenix.spansPerSec).toFixed(1));
+    summary.storedRatio = Number((summary.driftwatch.storedPerSec / summary.phoenix.storedPerSec).toFixed(1));
   }
   console.log(`medians over ${opt.rounds} round(s):`);
   for (const [product, s] of Object.entries(summary)) {
-    if (product === 'ratio') continue;
+    if (product === 'ratio' || product === 'storedRatio') continue;
     console.log(
-      `  ${product.padEnd(10)} ${String(s.spansPerSec).padStart(7)} spans/s  p99 ingest-to-queryable ${s.queryableP99Ms} ms  ` +
+      `  ${product.padEnd(10)} ${String(s.spansPerSec).padStart(7)} spans/s accepted, ${s.storedPerSec} stored/s  p99 ingest-to-queryable ${s.queryableP99Ms} ms  ` +
         `peak RSS ${s.peakRssMiB} MiB  stored/accepted ${s.storedOfAccepted}`,
     );
   }
-  if (summary.ratio !== undefined) console.log(`  ratio driftwatch/phoenix: ${summary.ratio}x`);
+  if (summary.ratio !== undefined) {
+    console.log(`  ratio driftwatch/phoenix: ${summary.ratio}x accepted, ${summary.storedRatio}x stored`);
+  }
   console.log(JSON.stringify({ bench: 'peers', ...summary }));
 }
 
