@@ -1,6 +1,6 @@
 // The real Driftwatch server as a child process: free port, fresh data dir, readiness, memory and CPU from /proc.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -174,4 +174,23 @@ export function cpuDelta(before, after) {
   const byName = {};
   for (const k of Object.keys(after.byName)) byName[k] = after.byName[k] - (before.byName[k] ?? 0);
   return { groups, byName };
+}
+
+/** Rows and active parts in driftwatch.spans, read from the stopped server's data dir in a child process. */
+export function countStored(root, path) {
+  const script = `
+    const { Session } = require(${JSON.stringify(join(root, 'node_modules/chdb'))});
+    const s = new Session(${JSON.stringify(path)});
+    const q = (sql) => s.query(sql, 'CSV').trim();
+    console.log(JSON.stringify({
+      rows: Number(q('SELECT count() FROM driftwatch.spans')),
+      parts: Number(q("SELECT count() FROM system.parts WHERE database = 'driftwatch' AND table = 'spans' AND active")),
+    }));
+    s.close();`;
+  const out = spawnSync(nodeBinary(root), ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+  try {
+    return JSON.parse(out.stdout.trim().split('\n').pop());
+  } catch {
+    return { error: (out.stderr || out.stdout || '').trim().split('\n').slice(-3).join(' ') };
+  }
 }

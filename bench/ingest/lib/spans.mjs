@@ -7,7 +7,7 @@
 // Bodies are encoded with @opentelemetry/otlp-transformer's ProtobufTraceSerializer when it is installed,
 // else with the small encoder below. Every trace id is 16 bytes: the first 8 are a per-request stamp
 // (patched in place before each send), the last 8 are random per trace, so every request carries distinct
-// trace ids without re-encoding.
+// trace ids without re-encoding; the first 4 bytes of every span id are stamped as well.
 
 import { createRequire } from 'node:module';
 
@@ -224,19 +224,37 @@ export function buildTemplate({
   if (offsets.length !== spans.length) {
     throw new Error(`template: found ${offsets.length} trace ids for ${spans.length} spans`);
   }
+  // Span ids too (as span_id and parent_span_id): stores that key spans by span id alone (Phoenix) would
+  // otherwise keep one copy of each template's spans.
+  const spanIdOffsets = [];
+  for (const span of spans) {
+    const needle = Buffer.from(span.spanContext().spanId, 'hex');
+    let at = body.indexOf(needle);
+    while (at !== -1) {
+      spanIdOffsets.push(at);
+      at = body.indexOf(needle, at + 8);
+    }
+  }
   const markerSuffix = traces[0].slice(16);
   return {
     body,
     spans: spans.length,
     traces: traces.length,
     offsets: Int32Array.from(offsets),
-    /** Writes the stamp (8 bytes: hi, lo uint32) into every trace id; returns the marker trace id. */
+    spanIdOffsets: Int32Array.from(spanIdOffsets),
+    /**
+     * Writes the stamp (8 bytes: hi, lo uint32) into every trace id and a 4-byte mix of it into the first half
+     * of every span id; returns the marker trace id.
+     */
     stamp(hi, lo) {
       for (let i = 0; i < this.offsets.length; i++) {
         const at = this.offsets[i];
         body.writeUInt32BE(hi >>> 0, at);
         body.writeUInt32BE(lo >>> 0, at + 4);
       }
+      const spanStamp = (Math.imul(hi >>> 0, 0x9e3779b1) ^ lo) >>> 0;
+      for (let i = 0; i < this.spanIdOffsets.length; i++)
+        body.writeUInt32BE(spanStamp, this.spanIdOffsets[i]);
       return `${(hi >>> 0).toString(16).padStart(8, '0')}${(lo >>> 0).toString(16).padStart(8, '0')}${markerSuffix}`;
     },
   };
