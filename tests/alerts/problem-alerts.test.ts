@@ -167,5 +167,63 @@ describe('problem alerts', () => {
     expect(slackTitles()).toHaveLength(2);
     // Nothing else reached Slack (the error-rate route matched no problem).
     expect(slack.deliveries).toHaveLength(2);
+
+    // Where it was sent, as the problem page reads it: each message to each destination, once, delivered.
+    const path = `/api/problems/${problem!.id}/notifications`;
+    type Sent = {
+      destinationId: string;
+      destinationName: string;
+      destinationKind: string;
+      transition: string;
+      state: string;
+      attempts: number;
+      lastStatusCode: number | null;
+      lastAttemptAt: string | null;
+    };
+    const answer = await call('GET', path);
+    const text = await answer.text();
+    expect(answer.status).toBe(200);
+    const listed = (JSON.parse(text) as { items: Sent[] }).items;
+    const rows = listed.map((n) => [n.destinationName, n.destinationKind, n.transition, n.state, n.attempts]);
+    expect(rows.sort()).toEqual([
+      ['hook', 'webhook', 'opened', 'sent', 1],
+      ['hook', 'webhook', 'resolved', 'sent', 1],
+      ['slack', 'slack', 'opened', 'sent', 1],
+      ['slack', 'slack', 'resolved', 'sent', 1],
+    ]);
+    // The receivers' answers: Slack's 200 "ok", the webhook receiver's 204.
+    for (const n of listed) {
+      expect(n.lastStatusCode).toBe(n.destinationKind === 'slack' ? 200 : 204);
+      expect(Date.parse(n.lastAttemptAt!)).toBeGreaterThan(0);
+    }
+    // Never the URLs (Slack's holds its token) or the signing secret.
+    for (const secret of [receiver.url, slack.url, 'secretTOKEN123', hook.signingSecret, 'whsec_'])
+      expect(text).not.toContain(secret);
+
+    // A viewer of the project reads it too; a member of another project does not find the problem there.
+    const viewer = { email: 'viewer@problem-alerts.test', password: 'viewer-password-1' };
+    expect(
+      (await call('POST', '/api/users', { ...viewer, role: 'viewer', projects: ['default'] })).status,
+    ).toBe(201);
+    const outsider = { email: 'outsider@problem-alerts.test', password: 'outsider-password-1' };
+    const other = { ...outsider, role: 'member', projects: ['other-project'] };
+    expect((await call('POST', '/api/users', other)).status).toBe(201);
+    const asViewer = await World.call(server.url, await World.login(server.url, viewer), 'GET', path);
+    expect(asViewer.status).toBe(200);
+    expect(((await asViewer.json()) as { items: Sent[] }).items).toHaveLength(4);
+    const outsiderCookie = await World.login(server.url, outsider);
+    const elsewhere = await World.call(server.url, outsiderCookie, 'GET', path, undefined, {
+      'x-driftwatch-project': 'other-project',
+    });
+    expect(elsewhere.status).toBe(404);
+    expect(
+      (
+        await World.call(server.url, outsiderCookie, 'GET', path, undefined, {
+          'x-driftwatch-project': 'default',
+        })
+      ).status,
+    ).toBe(403);
+    expect((await call('GET', `/api/problems/${'0'.repeat(32)}/notifications`)).status).toBe(404);
+    expect((await call('GET', '/api/problems/not-an-id/notifications')).status).toBe(400);
   });
 });

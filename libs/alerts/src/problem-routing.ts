@@ -8,6 +8,8 @@ export interface ProblemNotification {
   notificationId: string;
   destinationId: string;
   transition: ProblemTransition;
+  /** The transition as recorded: opened, reminder-<n>, resolved. */
+  tag: string;
   routeId: string;
 }
 
@@ -51,7 +53,7 @@ export function problemNotifications(
       for (const { transition, tag } of transitions) {
         const notificationId = problemNotificationId(problem.projectId, problem.id, tag, destinationId);
         if (!due.has(notificationId))
-          due.set(notificationId, { notificationId, destinationId, transition, routeId: route.routeId });
+          due.set(notificationId, { notificationId, destinationId, transition, tag, routeId: route.routeId });
       }
     }
   }

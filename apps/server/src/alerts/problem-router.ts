@@ -14,6 +14,9 @@ export interface ProblemRouterOptions {
   log: (message: string) => void;
 }
 
+/** The outbox subject of a problem's notifications (GET /api/problems/{id}/notifications reads by it). */
+export const problemSubject = (problemId: string) => `problem:${problemId}`;
+
 /** Problems scanned per project and evaluation, newest first: open ones, and the latest resolutions. */
 const SCAN_LIMIT = 500;
 const RESOLVED_HORIZON_MS = 24 * 3_600_000;
@@ -76,6 +79,8 @@ export class ProblemRouter {
           destinationId: due.destinationId,
           message: problemMessage(problem, due.transition, dashboardUrl, nowMs),
           createdAt: new Date(nowMs).toISOString(),
+          subject: problemSubject(problem.id),
+          transition: due.tag,
         });
         if (added) recorded += 1;
       }
