@@ -33,6 +33,8 @@ export function MetricRules(props: {
       metric: form.get('metric'),
       threshold: Number(form.get('threshold')),
       windowMinutes: Number(form.get('windowMinutes')),
+      // Empty: the server's default.
+      ...(form.get('cooldownMinutes') ? { cooldownMinutes: Number(form.get('cooldownMinutes')) } : {}),
       model: String(form.get('model') ?? ''),
       destinationIds: form.getAll('destinationIds'),
     };
@@ -70,6 +72,18 @@ export function MetricRules(props: {
             <input name="windowMinutes" type="number" min={1} max={10080} defaultValue={15} required />
           </label>
           <label className="field">
+            <span>Quiet after resolving (min)</span>
+            <input
+              name="cooldownMinutes"
+              type="number"
+              min={0}
+              max={1440}
+              step={1}
+              placeholder="15"
+              inputMode="numeric"
+            />
+          </label>
+          <label className="field">
             <span>Model (empty: all)</span>
             <input name="model" maxLength={200} placeholder="gpt-4o-mini" />
           </label>
@@ -98,6 +112,7 @@ export function MetricRules(props: {
                   <td>{r.name}</td>
                   <td>
                     {r.metric} &gt; {r.threshold} over {r.windowMinutes} min{r.model ? ` (${r.model})` : ''}
+                    {r.cooldownMinutes ? `; quiet ${r.cooldownMinutes} min after resolving` : ''}
                   </td>
                   <td>{destinationNames(r.destinationIds, props.destinations)}</td>
                   {props.canEdit ? (
