@@ -19,6 +19,7 @@ export {
   problemNotifications,
   routeMatches,
   textSparkline,
+  wantsReminders,
   type ProblemNotification,
   type ProblemTransition,
 } from './problem-routing.js';

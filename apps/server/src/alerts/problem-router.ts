@@ -1,5 +1,5 @@
 import type { Outbox, Problem, ProblemRouteStore, ProblemStore, ProjectStore } from '@driftwatch/contracts';
-import { problemMessage, problemNotifications } from '@driftwatch/alerts';
+import { problemMessage, problemNotifications, wantsReminders } from '@driftwatch/alerts';
 import { IntervalLoop } from './interval-loop.js';
 
 export interface ProblemRouterOptions {
@@ -72,7 +72,10 @@ export class ProblemRouter {
     // A resolution older than a day was told (or its route came later); re-reading it costs a query each.
     const recent = resolved.items.filter((p) => (p.resolvedAt ?? 0) >= nowMs - RESOLVED_HORIZON_MS);
     for (const problem of [...active.items, ...recent] as Problem[]) {
-      for (const due of problemNotifications(problem, projectRoutes, nowMs)) {
+      const opened = wantsReminders(problem, projectRoutes)
+        ? await this.openedRecordedAt(projectId, problem.id)
+        : undefined;
+      for (const due of problemNotifications(problem, projectRoutes, nowMs, opened)) {
         const added = await outbox.enqueue({
           notificationId: due.notificationId,
           projectId,
@@ -86,5 +89,15 @@ export class ProblemRouter {
       }
     }
     return recorded;
+  }
+
+  /** When each destination's opened message of a problem was recorded: reminders count from there. */
+  private async openedRecordedAt(projectId: string, problemId: string): Promise<Map<string, number>> {
+    const recorded = await this.options.outbox.forSubject(projectId, problemSubject(problemId), 500);
+    return new Map(
+      recorded
+        .filter((n) => n.transition === 'opened')
+        .map((n) => [n.destinationId, Date.parse(n.createdAt)]),
+    );
   }
 }
