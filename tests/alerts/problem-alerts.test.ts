@@ -137,7 +137,34 @@ describe('problem alerts', () => {
       },
     });
     expect(slack.deliveries.every((d) => d.problem === null)).toBe(true);
-    expect(JSON.stringify(slack.deliveries[0]!.payload)).toContain(`/problems/${problem!.id}`);
+    // The Block Kit message: title, severity and slice, the key figures with a text sparkline, the link.
+    type Block = {
+      type: string;
+      text?: { text: string };
+      fields?: { text: string }[];
+      elements?: { url?: string }[];
+    };
+    const { blocks } = slack.deliveries[0]!.payload as { blocks: Block[] };
+    expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'actions', 'context']);
+    expect(blocks[0]!.text!.text).toContain('gpt-4o-mini');
+    expect(blocks[1]!.text!.text).toMatch(/(warning|critical)\*  ·  \*model:\* gpt-4o-mini/);
+    const figures = Object.fromEntries(
+      blocks[2]!.fields!.map((f) => f.text.split('\n') as [string, string]).map(([k, v]) => [k, v]),
+    );
+    expect(Object.keys(figures)).toEqual([
+      '*Baseline*',
+      '*Now*',
+      '*Change*',
+      '*Traffic*',
+      '*Severity*',
+      '*Trend*',
+    ]);
+    // gpt-4o-mini's p95 roughly doubled (800 ms -> 1600 ms of jittered calls).
+    const ratio = Number(figures['*Now*']) / Number(figures['*Baseline*']);
+    expect(ratio).toBeGreaterThan(1.6);
+    expect(ratio).toBeLessThan(2.4);
+    expect(figures['*Trend*']).toMatch(/^[▁▂▃▄▅▆▇█]{2,}$/);
+    expect(blocks[3]!.elements![0]!.url).toBe(`${DASHBOARD}/problems/${problem!.id}?project=default`);
 
     // Later evaluations, and a forced re-run of the same window, send nothing more.
     const rerun = await call('POST', '/api/detectors/run', {

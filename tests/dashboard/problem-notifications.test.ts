@@ -1,6 +1,7 @@
 // The problem page shows where the problem was sent, in Chromium against the real server: a latency problem
-// detected from past OTLP spans is routed to a Slack-compatible server (which rate-limits the first try) and a
-// signed webhook receiver; a viewer reads each message, its destination, delivery state, tries and last status.
+// detected from past OTLP spans is routed to a Slack-compatible server (which rate-limits the first try), a signed
+// webhook receiver and a Slack-compatible server in an outage (503 until the retry period is over: failed); a
+// viewer follows the link of the message and reads each message, its destination, delivery, tries and last status.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { type Call, HOUR, hourOfCalls, sendCalls } from '../detection/support.js';
@@ -23,17 +24,24 @@ interface Sent {
 let world: World;
 let browser: Browser;
 let slack: FakeSlack;
+let outage: FakeSlack;
 let receiver: WebhookReceiver;
 let problemId: string;
 
 beforeAll(async () => {
   slack = await new FakeSlack().start();
+  outage = await new FakeSlack().start();
+  outage.answerNext(...Array.from({ length: 200 }, () => ({ status: 503, body: 'service_unavailable' })));
   receiver = await new WebhookReceiver().start();
   world = await World.start({
     DRIFTWATCH_ALERTS_ALLOWED_HOSTS: '127.0.0.1',
     DRIFTWATCH_ALERTS_POLL_MS: '200',
     DRIFTWATCH_ALERTS_PROBLEMS_INTERVAL_MS: '300',
     DRIFTWATCH_ALERTS_RETRY_BASE_MS: '200',
+    DRIFTWATCH_ALERTS_RETRY_MAX_MS: '1000',
+    // Long enough for the rate-limited Slack's second try, short enough for the outage to end in failure.
+    DRIFTWATCH_ALERTS_RETRY_PERIOD_MS: '6000',
+    DRIFTWATCH_DASHBOARD_URL: 'http://dashboard.example',
   });
   const cookie = await World.login(world.server.url, ADMIN);
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -53,10 +61,15 @@ beforeAll(async () => {
     kind: 'slack',
     url: slack.url,
   });
+  const down = await call<{ id: string }>('POST', '/api/projects/default/alert-destinations', {
+    name: '#down',
+    kind: 'slack',
+    url: outage.url,
+  });
   await call('POST', '/api/projects/default/alert-routes', {
     name: 'latency',
     kinds: ['latency'],
-    destinationIds: [hook.id, channel.id],
+    destinationIds: [hook.id, channel.id, down.id],
   });
   // Slack rate-limits the first message: it is sent again after Retry-After.
   slack.answerNext({ status: 429, retryAfterSeconds: 1 });
@@ -76,11 +89,11 @@ beforeAll(async () => {
   );
   expect(items).toHaveLength(1);
   problemId = items[0]!.id;
-  // Both destinations have the opened message before the page is read.
-  const deadline = Date.now() + 60_000;
+  // Every destination's opened message is done (sent, or failed for the one in an outage) before the page is read.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     const sent = await call<{ items: Sent[] }>('GET', `/api/problems/${problemId}/notifications`);
-    if (sent.items.length === 2 && sent.items.every((n) => n.state === 'sent')) break;
+    if (sent.items.length === 3 && sent.items.every((n) => n.state !== 'pending')) break;
     if (Date.now() > deadline) throw new Error(`not delivered: ${JSON.stringify(sent.items)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -91,6 +104,7 @@ afterAll(async () => {
   await browser?.close();
   await world?.stop();
   await slack?.stop();
+  await outage?.stop();
   await receiver?.stop();
 });
 
@@ -99,7 +113,12 @@ describe('problem page: where it was sent', () => {
     const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     const page = await context.newPage();
     await signIn(page, world.dashboard.url, VIEWER.email, VIEWER.password);
-    await page.goto(`${world.dashboard.url}/problems/${problemId}`);
+    // The link of the message opens the problem page (its path and query, on this test's dashboard).
+    const [opened] = receiver.received;
+    const link = new URL((opened!.payload as { data: { link: string } }).data.link);
+    expect(link.origin).toBe('http://dashboard.example');
+    await page.goto(`${world.dashboard.url}${link.pathname}${link.search}`);
+    await page.getByRole('heading', { level: 1, name: /gpt-4o-mini/ }).waitFor();
     const table = page.getByRole('table', { name: 'Notifications of this problem' });
     await table.getByRole('row', { name: /#llm-alerts/ }).waitFor();
     await table.getByRole('row', { name: /pager bridge/ }).waitFor();
@@ -124,6 +143,17 @@ describe('problem page: where it was sent', () => {
       '1',
       '204',
     ]);
+    // The outage: tried until the retry period was over, then marked failed, with Slack's last answer.
+    const downRow = await cells(/#down/);
+    expect([...downRow.slice(0, 3), downRow[4], downRow[6]]).toEqual([
+      '#down',
+      'Slack',
+      'Opened',
+      'failed',
+      '503',
+    ]);
+    expect(Number(downRow[5])).toBe(outage.deliveries.length);
+    expect(outage.deliveries.length).toBeGreaterThanOrEqual(2);
     // What the receivers saw agrees: Slack was asked twice (429, then 200), the hook once, verified.
     expect(slack.deliveries.map((d) => d.status)).toEqual([429, 200]);
     expect(receiver.received.map((r) => [r.verified, (r.payload as { type: string }).type])).toEqual([
