@@ -147,7 +147,7 @@ describe('problem alerts', () => {
     const { blocks } = slack.deliveries[0]!.payload as { blocks: Block[] };
     expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'actions', 'context']);
     expect(blocks[0]!.text!.text).toContain('gpt-4o-mini');
-    expect(blocks[1]!.text!.text).toMatch(/(warning|critical)\*  ·  \*model:\* gpt-4o-mini/);
+    expect(blocks[1]!.text!.text).toMatch(/(warning|critical)\* {2}· {2}\*model:\* gpt-4o-mini/);
     const figures = Object.fromEntries(
       blocks[2]!.fields!.map((f) => f.text.split('\n') as [string, string]).map(([k, v]) => [k, v]),
     );
