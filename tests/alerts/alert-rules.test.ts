@@ -31,7 +31,12 @@ const call = (method: string, path: string, body?: unknown) =>
   World.call(server.url, admin, method, path, body);
 
 /** Model calls as an OTel GenAI instrumentation exports them; `errors` of them failed. */
-async function sendModelCalls(total: number, errors: number, model = 'gpt-4o-mini'): Promise<void> {
+async function sendModelCalls(
+  total: number,
+  errors: number,
+  model = 'gpt-4o-mini',
+  user?: { id: string; inputTokens: number },
+): Promise<void> {
   const now = BigInt(Date.now()) * 1_000_000n;
   const attributes = [
     ['gen_ai.operation.name', 'chat'],
@@ -47,7 +52,8 @@ async function sendModelCalls(total: number, errors: number, model = 'gpt-4o-min
     endTimeUnixNano: now.toString(),
     attributes: [
       ...attributes,
-      { key: 'gen_ai.usage.input_tokens', value: { intValue: '10' } },
+      ...(user ? [{ key: 'user.id', value: { stringValue: user.id } }] : []),
+      { key: 'gen_ai.usage.input_tokens', value: { intValue: String(user?.inputTokens ?? 10) } },
       { key: 'gen_ai.usage.output_tokens', value: { intValue: '5' } },
     ],
     status: i < errors ? { code: 2, message: 'upstream 500' } : {},
@@ -194,6 +200,45 @@ describe('metric rules from live traffic', () => {
       expect((await log()).filter((d) => d.outcome === 'delivered')).toHaveLength(2);
     } finally {
       await flapReceiver.stop();
+    }
+  });
+
+  it("alerts when one user's cost passes the limit, for that user only, naming the user", async () => {
+    const userReceiver = await new WebhookReceiver().start();
+    try {
+      const hook = (await (
+        await call('POST', '/api/projects/default/alert-destinations', {
+          name: 'spend hook',
+          kind: 'webhook',
+          url: userReceiver.url,
+        })
+      ).json()) as { id: string; signingSecret: string };
+      userReceiver.setSecret(hook.signingSecret);
+      const created = await call('POST', '/api/projects/default/alert-rules', {
+        name: 'spend per user',
+        metric: 'user_cost_usd',
+        threshold: 0.1,
+        windowMinutes: 60,
+        model: 'gpt-4o-mini',
+        destinationIds: [hook.id],
+      });
+      expect(created.status).toBe(201);
+      // gpt-4o-mini input is priced $0.15 per 1M tokens: ada spends 10 x 100k tokens ($0.15), bob 1 x 100k ($0.015).
+      await sendModelCalls(10, 0, 'gpt-4o-mini', { id: 'user-ada', inputTokens: 100_000 });
+      await sendModelCalls(1, 0, 'gpt-4o-mini', { id: 'user-bob', inputTokens: 100_000 });
+      const alert = await waitFor('the per-user alert', () => userReceiver.received.find((r) => r.verified));
+      expect(alert.payload).toMatchObject({
+        type: 'metric.threshold',
+        data: {
+          title: 'Cost of one user above $0.100 (spend per user)',
+          dimension: { name: 'user', value: 'user-ada' },
+          link: expect.stringContaining('userId=user-ada'),
+        },
+      });
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(userReceiver.received).toHaveLength(1);
+    } finally {
+      await userReceiver.stop();
     }
   });
 });
