@@ -69,6 +69,19 @@ async function sendModelCalls(
   expect(response.status).toBe(200);
 }
 
+/** A signed-webhook destination to `to`, whose receiver verifies with its secret. */
+async function webhookTo(to: WebhookReceiver, name: string): Promise<{ id: string }> {
+  const response = await call('POST', '/api/projects/default/alert-destinations', {
+    name,
+    kind: 'webhook',
+    url: to.url,
+  });
+  expect(response.status).toBe(201);
+  const hook = (await response.json()) as { id: string; signingSecret: string };
+  to.setSecret(hook.signingSecret);
+  return hook;
+}
+
 async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -81,14 +94,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> 
 
 describe('metric rules from live traffic', () => {
   it('alerts once when the error rate passes the threshold, with the numbers and a link', async () => {
-    const hook = (await (
-      await call('POST', '/api/projects/default/alert-destinations', {
-        name: 'h',
-        kind: 'webhook',
-        url: receiver.url,
-      })
-    ).json()) as { id: string; signingSecret: string };
-    receiver.setSecret(hook.signingSecret);
+    const hook = await webhookTo(receiver, 'h');
     const bad = await call('POST', '/api/projects/default/alert-rules', {
       name: 'x',
       metric: 'error_rate',
@@ -138,14 +144,7 @@ describe('metric rules from live traffic', () => {
   it('a rule flapping inside its cooldown sends one firing and one resolution; the rest is logged as suppressed', async () => {
     const flapReceiver = await new WebhookReceiver().start();
     try {
-      const hook = (await (
-        await call('POST', '/api/projects/default/alert-destinations', {
-          name: 'flap hook',
-          kind: 'webhook',
-          url: flapReceiver.url,
-        })
-      ).json()) as { id: string; signingSecret: string };
-      flapReceiver.setSecret(hook.signingSecret);
+      const hook = await webhookTo(flapReceiver, 'flap hook');
       const rule = {
         name: 'flappy errors',
         metric: 'error_rate',
@@ -206,14 +205,7 @@ describe('metric rules from live traffic', () => {
   it("alerts when one user's cost passes the limit, for that user only, naming the user", async () => {
     const userReceiver = await new WebhookReceiver().start();
     try {
-      const hook = (await (
-        await call('POST', '/api/projects/default/alert-destinations', {
-          name: 'spend hook',
-          kind: 'webhook',
-          url: userReceiver.url,
-        })
-      ).json()) as { id: string; signingSecret: string };
-      userReceiver.setSecret(hook.signingSecret);
+      const hook = await webhookTo(userReceiver, 'spend hook');
       const created = await call('POST', '/api/projects/default/alert-rules', {
         name: 'spend per user',
         metric: 'user_cost_usd',
