@@ -252,5 +252,9 @@ describe('problem alerts', () => {
     ).toBe(403);
     expect((await call('GET', `/api/problems/${'0'.repeat(32)}/notifications`)).status).toBe(404);
     expect((await call('GET', '/api/problems/not-an-id/notifications')).status).toBe(400);
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, { get?: { responses: Record<string, unknown> } }>;
+    };
+    expect(doc.paths['/api/problems/{problemId}/notifications']?.get?.responses).toHaveProperty(['200']);
   });
 });
