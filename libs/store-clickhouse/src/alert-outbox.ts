@@ -74,6 +74,10 @@ export class ClickHouseOutbox implements Outbox {
     return true;
   }
 
+  /**
+   * The ids are found without FINAL (the subject never changes, and the skip index on subject serves a plain
+   * read), then read with FINAL by primary key.
+   */
   async forSubject(projectId: string, subject: string, limit: number): Promise<SubjectNotification[]> {
     const db = this.database;
     const rows = await this.rows<{
@@ -92,7 +96,9 @@ export class ClickHouseOutbox implements Outbox {
        FROM (
          SELECT notification_id, destination_id, transition, state, attempts, created_at
          FROM ${db}.alert_notifications FINAL
-         WHERE project_id = {projectId:String} AND subject = {subject:String}
+         WHERE project_id = {projectId:String} AND notification_id IN (
+           SELECT notification_id FROM ${db}.alert_notifications
+           WHERE project_id = {projectId:String} AND subject = {subject:String})
          ORDER BY created_at, notification_id LIMIT {limit:UInt32}
        ) AS n
        LEFT JOIN (

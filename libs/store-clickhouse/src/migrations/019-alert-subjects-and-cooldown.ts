@@ -11,10 +11,13 @@ export const alertSubjectsAndCooldown: Migration = {
   up: [
     `ALTER TABLE {db}.alert_notifications ADD COLUMN IF NOT EXISTS subject String DEFAULT '' AFTER destination_id`,
     `ALTER TABLE {db}.alert_notifications ADD COLUMN IF NOT EXISTS transition LowCardinality(String) DEFAULT '' AFTER subject`,
+    // The problem page and reminders look notifications up by subject.
+    `ALTER TABLE {db}.alert_notifications ADD INDEX IF NOT EXISTS subject_idx subject TYPE bloom_filter GRANULARITY 4`,
     `ALTER TABLE {db}.alert_rules ADD COLUMN IF NOT EXISTS cooldown_minutes UInt32 DEFAULT 15 AFTER window_minutes`,
   ],
   down: [
     'ALTER TABLE {db}.alert_rules DROP COLUMN IF EXISTS cooldown_minutes',
+    'ALTER TABLE {db}.alert_notifications DROP INDEX IF EXISTS subject_idx',
     'ALTER TABLE {db}.alert_notifications DROP COLUMN IF EXISTS transition',
     'ALTER TABLE {db}.alert_notifications DROP COLUMN IF EXISTS subject',
   ],
