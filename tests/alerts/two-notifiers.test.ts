@@ -1,11 +1,12 @@
 // Two processes running the notifier role on the same ClickHouse data (distributed mode): every recorded alert
 // reaches the receiver once (no double message in the normal case), and when the notifier that is sending one is
 // killed (SIGKILL) mid-send, the other sends it after the lease expires, with the same webhook-id: a duplicate id,
-// never a lost alert.
+// never a lost alert. A problem both notifiers route is told once.
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createServerClickHouse } from '@driftwatch/store-clickhouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { World } from '../dashboard/support/world.js';
+import { type Call, HOUR, hourOfCalls, sendCalls } from '../detection/support.js';
 import { ChdbHttpServer } from '../support/chdb-http-server.js';
 import { DriftwatchServer } from '../support/driftwatch-server.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
@@ -19,6 +20,8 @@ let sql: ClickHouseClient;
 let receiver: WebhookReceiver;
 let api: DriftwatchServer;
 const notifiers: DriftwatchServer[] = [];
+/** The notifier the crash test killed. */
+let killed: DriftwatchServer | undefined;
 let admin: string;
 let hookId: string;
 
@@ -33,6 +36,7 @@ const env = () => ({
   DRIFTWATCH_ALERTS_LEASE_MS: '4000',
   DRIFTWATCH_ALERTS_TIMEOUT_MS: '2000',
   DRIFTWATCH_ALERTS_RETRY_BASE_MS: '200',
+  DRIFTWATCH_ALERTS_PROBLEMS_INTERVAL_MS: '300',
 });
 
 async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
@@ -121,6 +125,7 @@ describe('two notifier processes on one ClickHouse', () => {
     const survivor = notifiers.find((n) => n !== holder)!;
     expect(holder).toBeDefined();
     await holder.stop('SIGKILL');
+    killed = holder;
     await waitFor('the resend by the other notifier', () =>
       receiver.acknowledgedIds().includes(id) ? true : undefined,
     );
@@ -130,5 +135,44 @@ describe('two notifier processes on one ClickHouse', () => {
       [true, 204],
     ]);
     expect(await claimantPids(id)).toEqual(new Set([holderPid, survivor.pid]));
+  });
+
+  it('tell a problem once when both route it', async () => {
+    // Two live notifiers again: the killed one is replaced.
+    notifiers.push(
+      await DriftwatchServer.start({ apiKey: api.apiKey, env: { ...env(), DRIFTWATCH_ROLES: 'notifier' } }),
+    );
+    expect(notifiers.filter((n) => n !== killed)).toHaveLength(2);
+    const call = (method: string, path: string, body?: unknown) =>
+      World.call(api.url, admin, method, path, body);
+    expect(
+      (await call('POST', '/api/projects/default/alert-routes', { name: 'all', destinationIds: [hookId] }))
+        .status,
+    ).toBe(201);
+    expect(
+      (
+        await call('PUT', '/api/projects/default/detectors', {
+          windowMs: HOUR,
+          baselineWindows: 3,
+          dimensions: ['model'],
+        })
+      ).status,
+    ).toBe(200);
+    const T = Math.floor(Date.now() / HOUR) * HOUR - 48 * HOUR;
+    const calls: Call[] = [];
+    for (let h = 3; h >= 1; h--) calls.push(...hourOfCalls(T - h * HOUR, 'gpt-4o-mini', 80, 800, h));
+    calls.push(...hourOfCalls(T, 'gpt-4o-mini', 80, 1600, 20));
+    await sendCalls(api, calls);
+    const run = await call('POST', '/api/detectors/run', {
+      from: new Date(T).toISOString(),
+      to: new Date(T + HOUR).toISOString(),
+    });
+    expect(run.status).toBe(200);
+    const opened = () =>
+      receiver.received.filter((r) => (r.payload as { type: string }).type === 'problem.opened');
+    await waitFor('the problem at the receiver', () => (opened().length > 0 ? true : undefined));
+    // Both notifiers go on routing every 300 ms: the problem is told once.
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(opened().map((r) => [r.verified, r.answered])).toEqual([[true, 204]]);
   });
 });
