@@ -137,7 +137,34 @@ describe('problem alerts', () => {
       },
     });
     expect(slack.deliveries.every((d) => d.problem === null)).toBe(true);
-    expect(JSON.stringify(slack.deliveries[0]!.payload)).toContain(`/problems/${problem!.id}`);
+    // The Block Kit message: title, severity and slice, the key figures with a text sparkline, the link.
+    type Block = {
+      type: string;
+      text?: { text: string };
+      fields?: { text: string }[];
+      elements?: { url?: string }[];
+    };
+    const { blocks } = slack.deliveries[0]!.payload as { blocks: Block[] };
+    expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'actions', 'context']);
+    expect(blocks[0]!.text!.text).toContain('gpt-4o-mini');
+    expect(blocks[1]!.text!.text).toMatch(/(warning|critical)\* {2}· {2}\*model:\* gpt-4o-mini/);
+    const figures = Object.fromEntries(
+      blocks[2]!.fields!.map((f) => f.text.split('\n') as [string, string]).map(([k, v]) => [k, v]),
+    );
+    expect(Object.keys(figures)).toEqual([
+      '*Baseline*',
+      '*Now*',
+      '*Change*',
+      '*Traffic*',
+      '*Severity*',
+      '*Trend*',
+    ]);
+    // gpt-4o-mini's p95 roughly doubled (800 ms -> 1600 ms of jittered calls).
+    const ratio = Number(figures['*Now*']) / Number(figures['*Baseline*']);
+    expect(ratio).toBeGreaterThan(1.6);
+    expect(ratio).toBeLessThan(2.4);
+    expect(figures['*Trend*']).toMatch(/^[▁▂▃▄▅▆▇█]{2,}$/);
+    expect(blocks[3]!.elements![0]!.url).toBe(`${DASHBOARD}/problems/${problem!.id}?project=default`);
 
     // Later evaluations, and a forced re-run of the same window, send nothing more.
     const rerun = await call('POST', '/api/detectors/run', {
@@ -167,5 +194,67 @@ describe('problem alerts', () => {
     expect(slackTitles()).toHaveLength(2);
     // Nothing else reached Slack (the error-rate route matched no problem).
     expect(slack.deliveries).toHaveLength(2);
+
+    // Where it was sent, as the problem page reads it: each message to each destination, once, delivered.
+    const path = `/api/problems/${problem!.id}/notifications`;
+    type Sent = {
+      destinationId: string;
+      destinationName: string;
+      destinationKind: string;
+      transition: string;
+      state: string;
+      attempts: number;
+      lastStatusCode: number | null;
+      lastAttemptAt: string | null;
+    };
+    const answer = await call('GET', path);
+    const text = await answer.text();
+    expect(answer.status).toBe(200);
+    const listed = (JSON.parse(text) as { items: Sent[] }).items;
+    const rows = listed.map((n) => [n.destinationName, n.destinationKind, n.transition, n.state, n.attempts]);
+    expect(rows.sort()).toEqual([
+      ['hook', 'webhook', 'opened', 'sent', 1],
+      ['hook', 'webhook', 'resolved', 'sent', 1],
+      ['slack', 'slack', 'opened', 'sent', 1],
+      ['slack', 'slack', 'resolved', 'sent', 1],
+    ]);
+    // The receivers' answers: Slack's 200 "ok", the webhook receiver's 204.
+    for (const n of listed) {
+      expect(n.lastStatusCode).toBe(n.destinationKind === 'slack' ? 200 : 204);
+      expect(Date.parse(n.lastAttemptAt!)).toBeGreaterThan(0);
+    }
+    // Never the URLs (Slack's holds its token) or the signing secret.
+    for (const secret of [receiver.url, slack.url, 'secretTOKEN123', hook.signingSecret, 'whsec_'])
+      expect(text).not.toContain(secret);
+
+    // A viewer of the project reads it too; a member of another project does not find the problem there.
+    const viewer = { email: 'viewer@problem-alerts.test', password: 'viewer-password-1' };
+    expect(
+      (await call('POST', '/api/users', { ...viewer, role: 'viewer', projects: ['default'] })).status,
+    ).toBe(201);
+    const outsider = { email: 'outsider@problem-alerts.test', password: 'outsider-password-1' };
+    const other = { ...outsider, role: 'member', projects: ['other-project'] };
+    expect((await call('POST', '/api/users', other)).status).toBe(201);
+    const asViewer = await World.call(server.url, await World.login(server.url, viewer), 'GET', path);
+    expect(asViewer.status).toBe(200);
+    expect(((await asViewer.json()) as { items: Sent[] }).items).toHaveLength(4);
+    const outsiderCookie = await World.login(server.url, outsider);
+    const elsewhere = await World.call(server.url, outsiderCookie, 'GET', path, undefined, {
+      'x-driftwatch-project': 'other-project',
+    });
+    expect(elsewhere.status).toBe(404);
+    expect(
+      (
+        await World.call(server.url, outsiderCookie, 'GET', path, undefined, {
+          'x-driftwatch-project': 'default',
+        })
+      ).status,
+    ).toBe(403);
+    expect((await call('GET', `/api/problems/${'0'.repeat(32)}/notifications`)).status).toBe(404);
+    expect((await call('GET', '/api/problems/not-an-id/notifications')).status).toBe(400);
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, { get?: { responses: Record<string, unknown> } }>;
+    };
+    expect(doc.paths['/api/problems/{problemId}/notifications']?.get?.responses).toHaveProperty(['200']);
   });
 });

@@ -102,6 +102,27 @@ describe('alerts page in Chromium', () => {
       .getByRole('table', { name: 'Problem routes' })
       .getByText('latency · severity ≥ 30 · model = gpt-4o-mini · reminders every 60 min')
       .waitFor();
+
+    const rules = page.getByRole('form', { name: 'Add a metric rule' });
+    await rules.getByLabel('Name').fill('checkout errors');
+    await rules.getByLabel('Metric').selectOption('error_rate');
+    await rules.getByLabel('Above').fill('5');
+    await rules.getByLabel('Window (min)').fill('10');
+    await rules.getByLabel('Quiet after resolving (min)').fill('30');
+    await rules.getByLabel('on-call hook').check();
+    await rules.getByRole('button', { name: 'Add rule' }).click();
+    // An error rate is a fraction: the API's message is shown and nothing is added.
+    await page
+      .getByRole('alert')
+      .getByText(/fraction from 0 to 1/)
+      .waitFor();
+    await rules.getByLabel('Above').fill('0.05');
+    await rules.getByRole('button', { name: 'Add rule' }).click();
+    const ruleRow = page
+      .getByRole('table', { name: 'Metric rules' })
+      .getByRole('row', { name: /checkout errors/ });
+    await ruleRow.getByText('error_rate > 0.05 over 10 min; quiet 30 min after resolving').waitFor();
+    expect(await ruleRow.getByText('on-call hook').count()).toBe(1);
     await screenshot(page, 'alerts');
     await page.context().close();
   });

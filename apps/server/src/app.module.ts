@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AlertDestinationsController } from './alerts/alert-destinations.controller.js';
 import { AlertRulesController } from './alerts/alert-rules.controller.js';
+import { ProblemNotificationsController } from './alerts/problem-notifications.controller.js';
 import { HealthController } from './api/health.controller.js';
 import { MetricsController } from './api/metrics.controller.js';
 import { PricesController } from './api/prices.controller.js';
@@ -54,6 +55,7 @@ export class AppModule {
             RubricController,
             DatasetsController,
             ProblemsController,
+            ProblemNotificationsController,
             DetectorsController,
             TopicsController,
           ]

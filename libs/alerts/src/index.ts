@@ -10,7 +10,7 @@ export { DEFAULT_RETRY_POLICY, nextStep, parseRetryAfter, type RetryPolicy } fro
 export { AesGcmSecretCipher, parseSecretKey } from './secret-box.js';
 export { SLACK_LIMITS, slackMessage, type SlackPayload } from './slack-message.js';
 export { newWebhookSecret, signedWebhookRequest } from './webhook-message.js';
-export { episodeOf, evaluateRule, ruleNotificationId } from './rule-evaluation.js';
+export { episodeOf, evaluateRule, ruleNotificationId, ruleTransition } from './rule-evaluation.js';
 export { formatMetric, ruleMessage } from './rule-message.js';
 export {
   alertSeverity,
@@ -19,6 +19,7 @@ export {
   problemNotifications,
   routeMatches,
   textSparkline,
+  wantsReminders,
   type ProblemNotification,
   type ProblemTransition,
 } from './problem-routing.js';

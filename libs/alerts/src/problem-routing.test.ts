@@ -89,17 +89,38 @@ describe('problem routing', () => {
 
   it('reminds while open and unacknowledged, only the latest reminder, and never after acknowledgement', () => {
     const r = route({ remindEveryMinutes: 60 });
-    expect(problemNotifications(problem(), [r], OPENED + 30 * 60_000).map((n) => n.transition)).toEqual([
-      'opened',
+    // Reminders count from when the opened message was recorded (here: when the problem opened).
+    const sent = new Map([['d1', OPENED]]);
+    const at = (ms: number, p = problem()) => problemNotifications(p, [r], ms, sent);
+    expect(at(OPENED + 30 * 60_000).map((n) => n.transition)).toEqual(['opened']);
+    const late = at(OPENED + 3.5 * HOUR);
+    expect(late.map((n) => [n.transition, n.tag])).toEqual([
+      ['opened', 'opened'],
+      ['reminder', 'reminder-3'],
     ]);
-    const late = problemNotifications(problem(), [r], OPENED + 3.5 * HOUR);
-    expect(late.map((n) => n.transition)).toEqual(['opened', 'reminder']);
-    const sameSlot = problemNotifications(problem(), [r], OPENED + 3.9 * HOUR);
-    expect(sameSlot[1]?.notificationId).toBe(late[1]?.notificationId);
-    const nextSlot = problemNotifications(problem(), [r], OPENED + 4.1 * HOUR);
-    expect(nextSlot[1]?.notificationId).not.toBe(late[1]?.notificationId);
+    expect(at(OPENED + 3.9 * HOUR)[1]?.notificationId).toBe(late[1]?.notificationId);
+    expect(at(OPENED + 4.1 * HOUR)[1]?.notificationId).not.toBe(late[1]?.notificationId);
     const acked = problem({ status: 'acknowledged', acknowledgedBy: 'ann', acknowledgedAt: OPENED + HOUR });
-    expect(problemNotifications(acked, [r], OPENED + 5 * HOUR).map((n) => n.transition)).toEqual(['opened']);
+    expect(at(OPENED + 5 * HOUR, acked).map((n) => n.transition)).toEqual(['opened']);
+  });
+
+  it('never sends a reminder with the opened message of a problem found late', () => {
+    const r = route({ remindEveryMinutes: 60, destinationIds: ['d1', 'd2'] });
+    // Routed for the first time two days after it opened (a backfill): the opened messages only.
+    const now = OPENED + 48 * HOUR;
+    expect(problemNotifications(problem(), [r], now).map((n) => n.tag)).toEqual(['opened', 'opened']);
+    // d1's opened message was recorded at `now`; d2's an hour before: only d2 is due a reminder.
+    const sent = new Map([
+      ['d1', now],
+      ['d2', now - HOUR],
+    ]);
+    expect(
+      problemNotifications(problem(), [r], now + 1000, sent).map((n) => [n.destinationId, n.tag]),
+    ).toEqual([
+      ['d1', 'opened'],
+      ['d2', 'opened'],
+      ['d2', 'reminder-1'],
+    ]);
   });
 
   it('tells the resolution once when the route asks for it', () => {

@@ -8,6 +8,8 @@ export interface ProblemNotification {
   notificationId: string;
   destinationId: string;
   transition: ProblemTransition;
+  /** The transition as recorded: opened, reminder-<n>, resolved. */
+  tag: string;
   routeId: string;
 }
 
@@ -27,35 +29,46 @@ export function routeMatches(route: ProblemRoute, problem: Problem): boolean {
  * problem, the transition (and the reminder's number) and the destination, so evaluating again, in this or
  * another notifier process, records the same notifications (the outbox ignores an id it already holds). A
  * destination reached by two routes gets each message once.
+ *
+ * Reminders count from when the destination's opened message was recorded (`openedRecordedAt`, by destination
+ * id), not from when the problem opened: a problem found late (a backfill, a notifier that was down) gets its
+ * opened message first and its first reminder one period later, never both at once.
  */
 export function problemNotifications(
   problem: Problem,
   routes: readonly ProblemRoute[],
   nowMs: number,
+  openedRecordedAt: ReadonlyMap<string, number> = new Map(),
 ): ProblemNotification[] {
   const due = new Map<string, ProblemNotification>();
+  const add = (route: ProblemRoute, destinationId: string, transition: ProblemTransition, tag: string) => {
+    const notificationId = problemNotificationId(problem.projectId, problem.id, tag, destinationId);
+    if (!due.has(notificationId))
+      due.set(notificationId, { notificationId, destinationId, transition, tag, routeId: route.routeId });
+  };
   for (const route of routes) {
     if (!routeMatches(route, problem)) continue;
-    const transitions: Array<{ transition: ProblemTransition; tag: string }> = [
-      { transition: 'opened', tag: 'opened' },
-    ];
     const remindMs = route.remindEveryMinutes * 60_000;
-    if (problem.status === 'open' && remindMs > 0) {
-      // Only the latest reminder: a notifier that was down does not send the ones it missed.
-      const reminder = Math.floor((nowMs - problem.openedAt) / remindMs);
-      if (reminder >= 1) transitions.push({ transition: 'reminder', tag: `reminder-${reminder}` });
-    }
-    if (problem.status === 'resolved' && route.notifyResolved)
-      transitions.push({ transition: 'resolved', tag: 'resolved' });
     for (const destinationId of route.destinationIds) {
-      for (const { transition, tag } of transitions) {
-        const notificationId = problemNotificationId(problem.projectId, problem.id, tag, destinationId);
-        if (!due.has(notificationId))
-          due.set(notificationId, { notificationId, destinationId, transition, routeId: route.routeId });
+      add(route, destinationId, 'opened', 'opened');
+      const since = openedRecordedAt.get(destinationId);
+      if (problem.status === 'open' && remindMs > 0 && since !== undefined) {
+        // Only the latest reminder: a notifier that was down does not send the ones it missed.
+        const reminder = Math.floor((nowMs - since) / remindMs);
+        if (reminder >= 1) add(route, destinationId, 'reminder', `reminder-${reminder}`);
       }
+      if (problem.status === 'resolved' && route.notifyResolved)
+        add(route, destinationId, 'resolved', 'resolved');
     }
   }
   return [...due.values()];
+}
+
+/** Whether any route would remind of this problem (so the router reads when its opened messages were recorded). */
+export function wantsReminders(problem: Problem, routes: readonly ProblemRoute[]): boolean {
+  return (
+    problem.status === 'open' && routes.some((r) => r.remindEveryMinutes > 0 && routeMatches(r, problem))
+  );
 }
 
 export function problemNotificationId(

@@ -51,7 +51,8 @@ export const alertDeliverySchema = z.object({
   notificationId: z.string(),
   attempt: z.number().int(),
   time: z.string(),
-  outcome: z.enum(['delivered', 'retryable', 'permanent']),
+  /** suppressed: recorded, deliberately not sent (a metric rule's cooldown); `error` says why. */
+  outcome: z.enum(['delivered', 'retryable', 'permanent', 'suppressed']),
   statusCode: z.number().int().nullable(),
   latencyMs: z.number().int(),
   error: z.string(),
@@ -63,6 +64,9 @@ export const alertDeliveryListSchema = z.object({ items: z.array(alertDeliverySc
 export const alertDeliveryQuerySchema = z
   .object({ limit: z.coerce.number().int().min(1).max(500).default(100) })
   .strict();
+
+/** A rule that breaches again within this many minutes of its last resolved alert stays quiet. */
+export const DEFAULT_RULE_COOLDOWN_MINUTES = 15;
 
 export const metricRuleMetricSchema = z.enum(['error_rate', 'p95_latency_ms', 'cost_usd', 'user_cost_usd']);
 
@@ -77,6 +81,13 @@ export const createMetricRuleRequestSchema = z
       .int()
       .min(1)
       .max(7 * 24 * 60),
+    /** Against flapping: a breach this soon after the last alert resolved sends nothing (0: off). */
+    cooldownMinutes: z
+      .number()
+      .int('must be whole minutes')
+      .min(0)
+      .max(24 * 60)
+      .default(DEFAULT_RULE_COOLDOWN_MINUTES),
     model: z.string().trim().max(200).default(''),
     destinationIds: z.array(z.string().uuid()).min(1).max(20),
     enabled: z.boolean().default(true),
@@ -93,6 +104,7 @@ export const metricRuleSchema = z.object({
   metric: metricRuleMetricSchema,
   threshold: z.number(),
   windowMinutes: z.number().int(),
+  cooldownMinutes: z.number().int(),
   model: z.string(),
   destinationIds: z.array(z.string()),
   enabled: z.boolean(),
@@ -147,3 +159,22 @@ export const problemRouteSchema = z.object({
 export type ProblemRouteView = z.infer<typeof problemRouteSchema>;
 
 export const problemRouteListSchema = z.object({ items: z.array(problemRouteSchema) });
+
+/** A notification recorded for a problem: where it went (never the URL), which turn, how delivery went. */
+export const problemNotificationSchema = z.object({
+  notificationId: z.string(),
+  destinationId: z.string(),
+  /** null when the destination was removed since. */
+  destinationName: z.string().nullable(),
+  destinationKind: alertDestinationKindSchema.nullable(),
+  /** opened, reminder-<n> or resolved. */
+  transition: z.string(),
+  recordedAt: z.string(),
+  state: z.enum(['pending', 'sent', 'failed', 'suppressed']),
+  attempts: z.number().int(),
+  lastStatusCode: z.number().int().nullable(),
+  lastAttemptAt: z.string().nullable(),
+});
+export type ProblemNotificationView = z.infer<typeof problemNotificationSchema>;
+
+export const problemNotificationListSchema = z.object({ items: z.array(problemNotificationSchema) });

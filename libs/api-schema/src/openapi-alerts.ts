@@ -14,6 +14,7 @@ import {
   createProblemRouteRequestSchema,
   problemRouteListSchema,
   problemRouteSchema,
+  problemNotificationListSchema,
 } from './alerts.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -125,6 +126,19 @@ export function alertPaths(h: OpenApiHelpers): Record<string, unknown> {
         parameters: [h.pathId('id')],
         requestBody: h.body(createProblemRouteRequestSchema),
         responses: { '201': h.ok('Created', problemRouteSchema), ...errors },
+      },
+    },
+    '/api/problems/{problemId}/notifications': {
+      get: {
+        summary:
+          "Where a problem was sent: each recorded notification's destination (name and kind, never the URL), transition, delivery state, tries and last HTTP status",
+        parameters: [h.pathId('problemId')],
+        responses: {
+          '200': h.ok('Notifications, oldest first', problemNotificationListSchema),
+          ...h.errorResponses,
+          ...h.forbidden,
+          '404': { description: 'No such problem in this project' },
+        },
       },
     },
     '/api/projects/{id}/alert-routes/{routeId}': {

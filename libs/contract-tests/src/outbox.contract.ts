@@ -105,5 +105,67 @@ export function outboxContract(name: string, create: () => Promise<Outbox>): voi
       const [again] = await outbox.claimDue('p1', 'survivor', 10, 60_000);
       expect([again?.notificationId, again?.attempt]).toEqual([item.notificationId, 1]);
     });
+
+    it('records a suppressed notification without ever handing it out, and logs why', async () => {
+      const outbox = await create();
+      const held = notification('p1', { subject: 'rule:r1', transition: 'suppressed-opened' });
+      expect(await outbox.suppress(held, 'within the cooldown')).toBe(true);
+      expect(await outbox.suppress(held, 'again')).toBe(false);
+      expect(await outbox.enqueue(held)).toBe(false);
+      expect(await outbox.state('p1', held.notificationId)).toBe('suppressed');
+      expect(await outbox.claimDue('p1', 'c1', 10, 60_000)).toEqual([]);
+      const log = await outbox.deliveries('p1', 'd1', 10);
+      expect(log.map((d) => [d.notificationId, d.attempt, d.outcome, d.statusCode, d.error])).toEqual([
+        [held.notificationId, 0, 'suppressed', null, 'within the cooldown'],
+      ]);
+    });
+
+    it("lists a subject's notifications with their state, tries and last status, in its project only", async () => {
+      const outbox = await create();
+      const opened = notification('p1', {
+        subject: 'problem:x1',
+        transition: 'opened',
+        createdAt: new Date(Date.now() - 3000).toISOString(),
+      });
+      const other = notification('p1', {
+        subject: 'problem:x1',
+        transition: 'opened',
+        destinationId: 'd2',
+        createdAt: new Date(Date.now() - 2000).toISOString(),
+      });
+      await outbox.enqueue(opened);
+      await outbox.enqueue(other);
+      await outbox.enqueue(notification('p1', { subject: 'problem:x2', transition: 'opened' }));
+      await outbox.enqueue(notification('p2', { subject: 'problem:x1', transition: 'opened' }));
+      const claimed = await outbox.claimDue('p1', 'c1', 10, 60_000);
+      const first = claimed.find((c) => c.notificationId === opened.notificationId)!;
+      // The subject travels with the claim, and survives the state changes.
+      expect([first.subject, first.transition]).toEqual(['problem:x1', 'opened']);
+      await outbox.record(first, attemptOf(first, 'retryable'), { state: 'retry', dueAt: Date.now() });
+      const [again] = (await outbox.claimDue('p1', 'c2', 10, 60_000)).filter(
+        (c) => c.notificationId === opened.notificationId,
+      );
+      await outbox.record(again!, attemptOf(again!, 'delivered'), { state: 'sent' });
+
+      const listed = await outbox.forSubject('p1', 'problem:x1', 10);
+      expect(
+        listed.map((n) => [
+          n.notificationId,
+          n.destinationId,
+          n.transition,
+          n.state,
+          n.attempts,
+          n.lastStatusCode,
+        ]),
+      ).toEqual([
+        [opened.notificationId, 'd1', 'opened', 'sent', 2, 200],
+        [other.notificationId, 'd2', 'opened', 'pending', 0, null],
+      ]);
+      expect(listed[0]!.lastAttemptAt).not.toBeNull();
+      expect(listed[1]!.lastAttemptAt).toBeNull();
+      expect(Date.parse(listed[0]!.createdAt)).toBe(Date.parse(opened.createdAt));
+      expect(await outbox.forSubject('p3', 'problem:x1', 10)).toEqual([]);
+      expect(await outbox.forSubject('p1', 'problem:x1', 1)).toHaveLength(1);
+    });
   });
 }

@@ -13,6 +13,12 @@ export interface MetricRule {
   /** Fires when the value is above this. */
   threshold: number;
   windowMinutes: number;
+  /**
+   * Against flapping: a breach within this many minutes after the last notified resolution sends nothing (its
+   * firing and resolution are recorded as suppressed); if it still breaches when the cooldown ends, it fires
+   * then. 0: off.
+   */
+  cooldownMinutes: number;
   /** Only calls of this model (request or response model); empty: all. */
   model: string;
   destinationIds: string[];
@@ -36,6 +42,10 @@ export interface RuleState {
   value: number;
   /** False until the transition's notifications are in the outbox (retried on the next evaluation). */
   notified: boolean;
+  /** This episode began inside the cooldown: its firing and resolution are recorded as suppressed, not sent. */
+  suppressed?: boolean;
+  /** When the key's last notified episode resolved (epoch ms): the cooldown runs from here. */
+  resolvedAt?: number;
 }
 
 /** Rules per project and what each last decided. Every call is scoped by project. */

@@ -46,6 +46,26 @@ export interface AlertNotification {
   destinationId: string;
   message: AlertMessage;
   createdAt: string;
+  /** What it is about: "problem:<id>", "rule:<id>" (empty for test messages), to list a problem's messages. */
+  subject?: string;
+  /** Which turn of the subject: opened, reminder-2, resolved. */
+  transition?: string;
+}
+
+export type NotificationState = 'pending' | 'sent' | 'failed' | 'suppressed';
+
+/** One notification of a subject as the problem page shows it: where, which turn, how its delivery went. */
+export interface SubjectNotification {
+  notificationId: string;
+  destinationId: string;
+  transition: string;
+  state: NotificationState;
+  /** Tries made so far. */
+  attempts: number;
+  createdAt: string;
+  /** Of the latest try; null before the first or when no HTTP answer came. */
+  lastStatusCode: number | null;
+  lastAttemptAt: string | null;
 }
 
 export type SendOutcome =
@@ -64,7 +84,8 @@ export interface DeliveryAttempt {
   destinationId: string;
   attempt: number;
   time: string;
-  outcome: SendOutcome['status'];
+  /** `suppressed`: recorded but deliberately not sent (attempt 0; `error` says why). */
+  outcome: SendOutcome['status'] | 'suppressed';
   statusCode: number | null;
   latencyMs: number;
   error: string;
@@ -99,8 +120,15 @@ export interface Outbox {
   record(claimed: ClaimedNotification, attempt: DeliveryAttempt, next: NextStep): Promise<void>;
   /** Newest first. */
   deliveries(projectId: string, destinationId: string, limit: number): Promise<DeliveryAttempt[]>;
-  /** pending, sent or failed; null when unknown. */
-  state(projectId: string, notificationId: string): Promise<'pending' | 'sent' | 'failed' | null>;
+  /** pending, sent, failed or suppressed; null when unknown. */
+  state(projectId: string, notificationId: string): Promise<NotificationState | null>;
+  /**
+   * Records a notification that is deliberately not sent (state suppressed) and a delivery-log row saying why,
+   * so it is visible rather than dropped. False when the id is already recorded.
+   */
+  suppress(notification: AlertNotification, reason: string): Promise<boolean>;
+  /** The notifications recorded for a subject (e.g. "problem:<id>"), oldest first. */
+  forSubject(projectId: string, subject: string, limit: number): Promise<SubjectNotification[]>;
 }
 
 /** Destinations per project; the secrets never leave the server (the API returns AlertDestinationInfo). */

@@ -5,7 +5,9 @@ import type {
   ClaimedNotification,
   DeliveryAttempt,
   NextStep,
+  NotificationState,
   Outbox,
+  SubjectNotification,
 } from '@driftwatch/contracts';
 import { currentHolder } from './alert-lease.js';
 import { fromClickHouseTime, toClickHouseTime } from './clickhouse-time.js';
@@ -13,6 +15,8 @@ import { fromClickHouseTime, toClickHouseTime } from './clickhouse-time.js';
 interface NotificationRow {
   notification_id: string;
   destination_id: string;
+  subject: string;
+  transition: string;
   message: string;
   attempts: number;
   created_at: string;
@@ -41,24 +45,85 @@ export class ClickHouseOutbox implements Outbox {
   async enqueue(n: AlertNotification): Promise<boolean> {
     if (await this.state(n.projectId, n.notificationId)) return false;
     const created = Date.parse(n.createdAt);
+    await this.insertNotification(n, { state: 'pending', attempts: 0, dueAt: created, version: 0 });
+    return true;
+  }
+
+  /** Final at once (version 1 outranks the pending row a racing enqueue could add); logged with attempt 0. */
+  async suppress(n: AlertNotification, reason: string): Promise<boolean> {
+    if (await this.state(n.projectId, n.notificationId)) return false;
+    const created = Date.parse(n.createdAt);
     await this.client.insert({
-      table: `${this.database}.alert_notifications`,
+      table: `${this.database}.alert_deliveries`,
       values: [
         {
           project_id: n.projectId,
-          notification_id: n.notificationId,
           destination_id: n.destinationId,
-          message: JSON.stringify(n.message),
-          state: 'pending',
-          attempts: 0,
-          due_at: toClickHouseTime(created),
-          created_at: toClickHouseTime(created),
-          version: 0,
+          notification_id: n.notificationId,
+          attempt: 0,
+          time: toClickHouseTime(created),
+          outcome: 'suppressed',
+          status_code: null,
+          latency_ms: 0,
+          error: reason,
         },
       ],
       format: 'JSONEachRow',
     });
+    await this.insertNotification(n, { state: 'suppressed', attempts: 0, dueAt: created, version: 1 });
     return true;
+  }
+
+  /**
+   * The ids are found without FINAL (the subject never changes, and the skip index on subject serves a plain
+   * read), then read with FINAL by primary key.
+   */
+  async forSubject(projectId: string, subject: string, limit: number): Promise<SubjectNotification[]> {
+    const db = this.database;
+    const rows = await this.rows<{
+      notification_id: string;
+      destination_id: string;
+      transition: string;
+      state: NotificationState;
+      attempts: number;
+      created_at: string;
+      last_status: number | null;
+      last_time: string | null;
+    }>(
+      `SELECT n.notification_id AS notification_id, n.destination_id AS destination_id, n.transition AS transition,
+              n.state AS state, n.attempts AS attempts, toString(n.created_at) AS created_at,
+              d.last_status AS last_status, if(d.tries = 0, NULL, toString(d.last_time)) AS last_time
+       FROM (
+         SELECT notification_id, destination_id, transition, state, attempts, created_at
+         FROM ${db}.alert_notifications FINAL
+         WHERE project_id = {projectId:String} AND notification_id IN (
+           SELECT notification_id FROM ${db}.alert_notifications
+           WHERE project_id = {projectId:String} AND subject = {subject:String})
+         ORDER BY created_at, notification_id LIMIT {limit:UInt32}
+       ) AS n
+       LEFT JOIN (
+         SELECT notification_id, count() AS tries, argMax(tuple(status_code), (attempt, time)).1 AS last_status,
+                max(time) AS last_time
+         FROM ${db}.alert_deliveries
+         WHERE project_id = {projectId:String} AND attempt > 0 AND notification_id IN (
+           SELECT notification_id FROM ${db}.alert_notifications
+           WHERE project_id = {projectId:String} AND subject = {subject:String})
+         GROUP BY notification_id
+       ) AS d ON d.notification_id = n.notification_id
+       ORDER BY n.created_at, n.notification_id
+       SETTINGS join_use_nulls = 1`,
+      { projectId, subject, limit },
+    );
+    return rows.map((r) => ({
+      notificationId: r.notification_id,
+      destinationId: r.destination_id,
+      transition: r.transition,
+      state: r.state,
+      attempts: Number(r.attempts),
+      createdAt: fromClickHouseTime(r.created_at),
+      lastStatusCode: r.last_status === null ? null : Number(r.last_status),
+      lastAttemptAt: r.last_time === null ? null : fromClickHouseTime(r.last_time),
+    }));
   }
 
   async claimDue(
@@ -69,7 +134,8 @@ export class ClickHouseOutbox implements Outbox {
   ): Promise<ClaimedNotification[]> {
     const db = this.database;
     const due = await this.rows<NotificationRow>(
-      `SELECT notification_id, destination_id, message, attempts, toString(created_at) AS created_at
+      `SELECT notification_id, destination_id, subject, transition, message, attempts,
+              toString(created_at) AS created_at
        FROM ${db}.alert_notifications FINAL
        WHERE project_id = {projectId:String} AND state = 'pending' AND due_at <= now64(3)
          AND (notification_id, attempts + 1) NOT IN (
@@ -121,6 +187,8 @@ export class ClickHouseOutbox implements Outbox {
         destinationId: r.destination_id,
         message: JSON.parse(r.message) as AlertMessage,
         createdAt: fromClickHouseTime(r.created_at),
+        ...(r.subject ? { subject: r.subject } : {}),
+        ...(r.transition ? { transition: r.transition } : {}),
         attempt: Number(r.attempts) + 1,
       }));
   }
@@ -144,20 +212,34 @@ export class ClickHouseOutbox implements Outbox {
       ],
       format: 'JSONEachRow',
     });
-    const created = Date.parse(claimed.createdAt);
+    await this.insertNotification(claimed, {
+      state: next.state === 'retry' ? 'pending' : next.state,
+      attempts: claimed.attempt,
+      dueAt: next.state === 'retry' ? next.dueAt : Date.parse(claimed.createdAt),
+      version: 2 * claimed.attempt + (next.state === 'retry' ? 0 : 1),
+    });
+  }
+
+  /** One state of a notification: a whole row, as ReplacingMergeTree keeps the latest version's row. */
+  private async insertNotification(
+    n: AlertNotification,
+    at: { state: NotificationState; attempts: number; dueAt: number; version: number },
+  ): Promise<void> {
     await this.client.insert({
-      table: `${db}.alert_notifications`,
+      table: `${this.database}.alert_notifications`,
       values: [
         {
-          project_id: claimed.projectId,
-          notification_id: claimed.notificationId,
-          destination_id: claimed.destinationId,
-          message: JSON.stringify(claimed.message),
-          state: next.state === 'retry' ? 'pending' : next.state,
-          attempts: claimed.attempt,
-          due_at: toClickHouseTime(next.state === 'retry' ? next.dueAt : created),
-          created_at: toClickHouseTime(created),
-          version: 2 * claimed.attempt + (next.state === 'retry' ? 0 : 1),
+          project_id: n.projectId,
+          notification_id: n.notificationId,
+          destination_id: n.destinationId,
+          subject: n.subject ?? '',
+          transition: n.transition ?? '',
+          message: JSON.stringify(n.message),
+          state: at.state,
+          attempts: at.attempts,
+          due_at: toClickHouseTime(at.dueAt),
+          created_at: toClickHouseTime(Date.parse(n.createdAt)),
+          version: at.version,
         },
       ],
       format: 'JSONEachRow',
@@ -192,8 +274,8 @@ export class ClickHouseOutbox implements Outbox {
     }));
   }
 
-  async state(projectId: string, notificationId: string): Promise<'pending' | 'sent' | 'failed' | null> {
-    const [row] = await this.rows<{ state: 'pending' | 'sent' | 'failed' }>(
+  async state(projectId: string, notificationId: string): Promise<NotificationState | null> {
+    const [row] = await this.rows<{ state: NotificationState }>(
       `SELECT state FROM ${this.database}.alert_notifications FINAL
        WHERE project_id = {projectId:String} AND notification_id = {notificationId:String}`,
       { projectId, notificationId },

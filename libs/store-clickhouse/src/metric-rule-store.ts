@@ -9,6 +9,7 @@ interface Row {
   metric: MetricRuleMetric;
   threshold: number;
   window_minutes: number;
+  cooldown_minutes: number;
   model: string;
   destination_ids: string[];
   enabled: number;
@@ -30,7 +31,7 @@ export class ClickHouseMetricRuleStore implements MetricRuleStore {
 
   async list(projectId: string): Promise<MetricRule[]> {
     const result = await this.client.query({
-      query: `SELECT rule_id, name, metric, threshold, window_minutes, model, destination_ids, enabled,
+      query: `SELECT rule_id, name, metric, threshold, window_minutes, cooldown_minutes, model, destination_ids, enabled,
                      toString(created_at) AS created_at
               FROM ${this.database}.alert_rules FINAL
               WHERE project_id = {projectId:String} AND deleted = 0 ORDER BY created_at`,
@@ -44,6 +45,7 @@ export class ClickHouseMetricRuleStore implements MetricRuleStore {
       metric: r.metric,
       threshold: Number(r.threshold),
       windowMinutes: Number(r.window_minutes),
+      cooldownMinutes: Number(r.cooldown_minutes),
       model: r.model,
       destinationIds: r.destination_ids,
       enabled: Number(r.enabled) === 1,
@@ -95,6 +97,7 @@ export class ClickHouseMetricRuleStore implements MetricRuleStore {
           metric: rule.metric,
           threshold: rule.threshold,
           window_minutes: rule.windowMinutes,
+          cooldown_minutes: rule.cooldownMinutes,
           model: rule.model,
           destination_ids: rule.destinationIds,
           enabled: rule.enabled ? 1 : 0,

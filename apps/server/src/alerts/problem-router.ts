@@ -1,5 +1,5 @@
 import type { Outbox, Problem, ProblemRouteStore, ProblemStore, ProjectStore } from '@driftwatch/contracts';
-import { problemMessage, problemNotifications } from '@driftwatch/alerts';
+import { problemMessage, problemNotifications, wantsReminders } from '@driftwatch/alerts';
 import { IntervalLoop } from './interval-loop.js';
 
 export interface ProblemRouterOptions {
@@ -13,6 +13,9 @@ export interface ProblemRouterOptions {
   wake: () => void;
   log: (message: string) => void;
 }
+
+/** The outbox subject of a problem's notifications (GET /api/problems/{id}/notifications reads by it). */
+export const problemSubject = (problemId: string) => `problem:${problemId}`;
 
 /** Problems scanned per project and evaluation, newest first: open ones, and the latest resolutions. */
 const SCAN_LIMIT = 500;
@@ -69,17 +72,32 @@ export class ProblemRouter {
     // A resolution older than a day was told (or its route came later); re-reading it costs a query each.
     const recent = resolved.items.filter((p) => (p.resolvedAt ?? 0) >= nowMs - RESOLVED_HORIZON_MS);
     for (const problem of [...active.items, ...recent] as Problem[]) {
-      for (const due of problemNotifications(problem, projectRoutes, nowMs)) {
+      const opened = wantsReminders(problem, projectRoutes)
+        ? await this.openedRecordedAt(projectId, problem.id)
+        : undefined;
+      for (const due of problemNotifications(problem, projectRoutes, nowMs, opened)) {
         const added = await outbox.enqueue({
           notificationId: due.notificationId,
           projectId,
           destinationId: due.destinationId,
           message: problemMessage(problem, due.transition, dashboardUrl, nowMs),
           createdAt: new Date(nowMs).toISOString(),
+          subject: problemSubject(problem.id),
+          transition: due.tag,
         });
         if (added) recorded += 1;
       }
     }
     return recorded;
+  }
+
+  /** When each destination's opened message of a problem was recorded: reminders count from there. */
+  private async openedRecordedAt(projectId: string, problemId: string): Promise<Map<string, number>> {
+    const recorded = await this.options.outbox.forSubject(projectId, problemSubject(problemId), 500);
+    return new Map(
+      recorded
+        .filter((n) => n.transition === 'opened')
+        .map((n) => [n.destinationId, Date.parse(n.createdAt)]),
+    );
   }
 }

@@ -4,8 +4,9 @@ import type {
   MetricRuleStore,
   Outbox,
   ProjectStore,
+  RuleState,
 } from '@driftwatch/contracts';
-import { episodeOf, evaluateRule, ruleMessage, ruleNotificationId } from '@driftwatch/alerts';
+import { episodeOf, evaluateRule, ruleMessage, ruleNotificationId, ruleTransition } from '@driftwatch/alerts';
 import { IntervalLoop } from './interval-loop.js';
 
 export interface RuleRunnerOptions {
@@ -62,7 +63,8 @@ export class RuleRunner {
     const { rules, reader, outbox } = this.options;
     const previous = await rules.states(rule.projectId, rule.ruleId);
     const observations = await reader.observe(rule, nowMs);
-    const next = evaluateRule(rule, observations, previous, episodeOf(nowMs, this.options.intervalMs));
+    const episode = episodeOf(nowMs, this.options.intervalMs);
+    const next = evaluateRule(rule, observations, previous, episode, nowMs);
     const pending = next.filter((s) => !s.notified);
     if (pending.length === 0) {
       if (JSON.stringify(next) !== JSON.stringify(previous))
@@ -73,18 +75,36 @@ export class RuleRunner {
     for (const state of pending) {
       const message = ruleMessage(rule, state, this.options.dashboardUrl);
       for (const destinationId of rule.destinationIds) {
-        await outbox.enqueue({
+        const notification = {
           notificationId: ruleNotificationId(rule.ruleId, state, destinationId),
           projectId: rule.projectId,
           destinationId,
           message,
           createdAt: new Date(nowMs).toISOString(),
-        });
+          subject: `rule:${rule.ruleId}`,
+          transition: ruleTransition(state),
+        };
+        if (state.suppressed) await outbox.suppress(notification, suppressedBecause(rule, state));
+        else await outbox.enqueue(notification);
       }
     }
-    // Resolved keys are done once notified; firing ones are kept to tell their resolution later.
-    const settled = next.filter((s) => s.firing).map((s) => ({ ...s, notified: true }));
-    await rules.saveStates(rule.projectId, rule.ruleId, settled);
+    // Resolved keys stay while their cooldown runs (evaluateRule drops them after); firing ones to tell their end.
+    await rules.saveStates(
+      rule.projectId,
+      rule.ruleId,
+      next.map((s) => ({ ...s, notified: true })),
+    );
     this.options.wake();
   }
+}
+
+/** What the delivery log says of a message the cooldown held back. */
+function suppressedBecause(rule: MetricRule, state: RuleState): string {
+  const since =
+    state.resolvedAt === undefined
+      ? ''
+      : ` (the last alert resolved at ${new Date(state.resolvedAt).toISOString()})`;
+  return state.firing
+    ? `not sent: above the threshold again within the ${rule.cooldownMinutes} min cooldown${since}; it is sent when the cooldown ends if still above`
+    : `not sent: back under within the ${rule.cooldownMinutes} min cooldown; its firing was not sent either`;
 }

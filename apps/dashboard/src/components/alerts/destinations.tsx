@@ -204,6 +204,14 @@ function DestinationRow(props: {
   );
 }
 
+/** A suppressed message (a rule's cooldown) was held back on purpose: not an error. */
+const OUTCOME_BADGE: Record<AlertDelivery['outcome'], string> = {
+  delivered: 'badge ok',
+  suppressed: 'badge',
+  retryable: 'badge error',
+  permanent: 'badge error',
+};
+
 function DeliveryLog({ path, name }: { path: string; name: string }) {
   const log = useApi<{ items: AlertDelivery[] }>(path);
   if (log.loading) return <Loading label="Loading deliveries" />;
@@ -248,7 +256,7 @@ function DeliveryLog({ path, name }: { path: string; name: string }) {
               <td className="mono">{t.notificationId}</td>
               <td className="num">{t.attempt}</td>
               <td>
-                <span className={`badge ${t.outcome === 'delivered' ? 'ok' : 'error'}`}>{t.outcome}</span>
+                <span className={OUTCOME_BADGE[t.outcome]}>{t.outcome}</span>
               </td>
               <td className="num">{t.statusCode ?? '—'}</td>
               <td className="num">{t.latencyMs} ms</td>

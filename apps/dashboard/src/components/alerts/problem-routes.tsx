@@ -1,11 +1,6 @@
 'use client';
-import type { FormEvent } from 'react';
 import type { AlertDestinationView, ProblemRouteView } from '@driftwatch/api-schema';
-import { api } from '../../lib/api';
-import { useAction } from '../../lib/use-action';
-import { useApi } from '../../lib/use-api';
-import { ActionsHeader, FormError, ListStates } from '../list-states';
-import { DestinationPicker, destinationNames } from './destination-picker';
+import { RuleSection } from './rule-section';
 
 const KINDS = [
   ['latency', 'Latency'],
@@ -28,123 +23,84 @@ export function ProblemRoutes(props: {
   canEdit: boolean;
   destinations: AlertDestinationView[];
 }) {
-  const base = `/api/projects/${encodeURIComponent(props.projectId)}/alert-routes`;
-  const state = useApi<{ items: ProblemRouteView[] }>(base);
-  const { error, act } = useAction(state.reload);
-
-  function create(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const element = event.currentTarget;
-    const form = new FormData(element);
-    const body = {
-      name: form.get('name'),
-      kinds: form.getAll('kinds'),
-      minSeverity: Number(form.get('minSeverity') || 0),
-      dimension: String(form.get('dimension') ?? ''),
-      value: String(form.get('value') ?? ''),
-      destinationIds: form.getAll('destinationIds'),
-      remindEveryMinutes: Number(form.get('remindEveryMinutes') || 0),
-      notifyResolved: form.get('notifyResolved') === 'on',
-    };
-    void act(async () => {
-      await api(base, { method: 'POST', body });
-      element.reset();
-    });
-  }
-
   return (
-    <section className="card panel" aria-labelledby="routes-title">
-      <h2 id="routes-title">Problem routes</h2>
-      <p className="muted small">
-        Problems the detectors open (latency, errors, cost, feedback, topic drift) go to the destinations of
-        every route they match.
-      </p>
-      {props.canEdit ? (
-        <form className="inline-form" onSubmit={create} aria-label="Add a problem route">
-          <label className="field">
-            <span>Name</span>
-            <input name="name" required maxLength={200} placeholder="regressions to on-call" />
-          </label>
-          <fieldset className="field checks wide">
-            <legend>Kinds (none ticked: every kind)</legend>
-            <div className="checks-inline">
-              {KINDS.map(([value, label]) => (
-                <label key={value} className="check">
-                  <input type="checkbox" name="kinds" value={value} /> {label}
-                </label>
-              ))}
-            </div>
-          </fieldset>
-          <label className="field">
-            <span>Severity at least</span>
-            <input name="minSeverity" type="number" min={0} max={100} defaultValue={0} />
-          </label>
-          <label className="field">
-            <span>Only the slice</span>
-            <select name="dimension" defaultValue="">
-              <option value="">any</option>
-              {DIMENSIONS.map((d) => (
-                <option key={d} value={d}>
-                  {d}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>Value</span>
-            <input name="value" maxLength={500} placeholder="gpt-4o-mini" />
-          </label>
-          <label className="field">
-            <span>Remind every (min, 0: never)</span>
-            <input name="remindEveryMinutes" type="number" min={0} max={10080} defaultValue={0} />
-          </label>
-          <label className="check">
-            <input type="checkbox" name="notifyResolved" defaultChecked /> Tell when resolved
-          </label>
-          <DestinationPicker destinations={props.destinations} />
-          <button type="submit" className="button primary">
-            Add route
-          </button>
-        </form>
-      ) : null}
-      <FormError error={error} />
-      <ListStates state={state} emptyTitle="No problem routes" />
-      {state.data && state.data.items.length > 0 ? (
-        <div className="table-scroll">
-          <table className="table" aria-label="Problem routes">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Problems</th>
-                <th scope="col">Sends to</th>
-                <ActionsHeader show={props.canEdit} />
-              </tr>
-            </thead>
-            <tbody>
-              {state.data.items.map((r) => (
-                <tr key={r.id}>
-                  <td>{r.name}</td>
-                  <td>{describeRoute(r)}</td>
-                  <td>{destinationNames(r.destinationIds, props.destinations)}</td>
-                  {props.canEdit ? (
-                    <td>
-                      <button
-                        type="button"
-                        className="button small danger"
-                        aria-label={`Remove the route ${r.name}`}
-                        onClick={() => void act(() => api(`${base}/${r.id}`, { method: 'DELETE' }))}
-                      >
-                        Remove
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+    <RuleSection<ProblemRouteView>
+      base={`/api/projects/${encodeURIComponent(props.projectId)}/alert-routes`}
+      title="Problem routes"
+      intro={
+        <p className="muted small">
+          Problems the detectors open (latency, errors, cost, feedback, topic drift) go to the destinations of
+          every route they match.
+        </p>
+      }
+      canEdit={props.canEdit}
+      destinations={props.destinations}
+      formLabel="Add a problem route"
+      submitLabel="Add route"
+      fields={<ProblemRouteFields />}
+      bodyOf={(form) => ({
+        name: form.get('name'),
+        kinds: form.getAll('kinds'),
+        minSeverity: Number(form.get('minSeverity') || 0),
+        dimension: String(form.get('dimension') ?? ''),
+        value: String(form.get('value') ?? ''),
+        destinationIds: form.getAll('destinationIds'),
+        remindEveryMinutes: Number(form.get('remindEveryMinutes') || 0),
+        notifyResolved: form.get('notifyResolved') === 'on',
+      })}
+      tableLabel="Problem routes"
+      emptyTitle="No problem routes"
+      watchHeader="Problems"
+      watch={describeRoute}
+      removeLabel={(r) => `Remove the route ${r.name}`}
+    />
+  );
+}
+
+function ProblemRouteFields() {
+  return (
+    <>
+      <label className="field">
+        <span>Name</span>
+        <input name="name" required maxLength={200} placeholder="regressions to on-call" />
+      </label>
+      <fieldset className="field checks wide">
+        <legend>Kinds (none ticked: every kind)</legend>
+        <div className="checks-inline">
+          {KINDS.map(([value, label]) => (
+            <label key={value} className="check">
+              <input type="checkbox" name="kinds" value={value} /> {label}
+            </label>
+          ))}
         </div>
-      ) : null}
-    </section>
+      </fieldset>
+      <label className="field">
+        <span>Severity at least</span>
+        <input name="minSeverity" type="number" min={0} max={100} defaultValue={0} />
+      </label>
+      <label className="field">
+        <span>Only the slice</span>
+        <select name="dimension" defaultValue="">
+          <option value="">any</option>
+          {DIMENSIONS.map((d) => (
+            <option key={d} value={d}>
+              {d}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Value</span>
+        <input name="value" maxLength={500} placeholder="gpt-4o-mini" />
+      </label>
+      <label className="field">
+        <span>Remind every (min, 0: never)</span>
+        <input name="remindEveryMinutes" type="number" min={0} max={10080} defaultValue={0} />
+      </label>
+      <label className="check">
+        <input type="checkbox" name="notifyResolved" defaultChecked /> Tell when resolved
+      </label>
+    </>
   );
 }
 

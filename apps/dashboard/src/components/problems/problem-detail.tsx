@@ -22,6 +22,7 @@ import { useSession } from '../shell/session-context';
 import { ErrorState, Loading } from '../states';
 import { SeverityBadge, StatusBadge } from './badges';
 import { ProblemChart } from './problem-chart';
+import { ProblemNotifications } from './problem-notifications';
 
 /** One problem: its numbers, the series against the baseline, the topic's words, its traces, and what to do. */
 export function ProblemDetailView({ problemId }: { problemId: string }) {
@@ -128,6 +129,7 @@ export function ProblemDetailView({ problemId }: { problemId: string }) {
         )}
         {me.role === 'admin' && examples.length ? <ReviewExamples problem={p} /> : null}
       </section>
+      <ProblemNotifications problemId={p.id} />
     </div>
   );
 }
