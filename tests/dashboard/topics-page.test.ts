@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriftwatchServer } from '../support/driftwatch-server.js';
 import { eventually } from '../support/eventually.js';
 import { formatPercent } from '../../apps/dashboard/src/lib/format.js';
-import { otlpJson, simpleSpan, type SimpleSpan } from '../support/otlp-payloads.js';
+import { otlpJson, type SimpleSpan } from '../support/otlp-payloads.js';
 import { loadIntents, questionSpan } from '../topics/intents.js';
 import { DashboardApp } from './support/dashboard-app.js';
 import { launchChromium, screenshot, signIn } from './support/browser.js';

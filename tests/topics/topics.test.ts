@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriftwatchServer } from '../support/driftwatch-server.js';
 import { eventually } from '../support/eventually.js';
-import { otlpJson, simpleSpan, type SimpleSpan } from '../support/otlp-payloads.js';
+import { otlpJson, type SimpleSpan } from '../support/otlp-payloads.js';
 import { INTENTS, loadIntents, questionSpan } from './intents.js';
 
 const ADMIN_PASSWORD = 'admin-password-for-topic-tests';
