@@ -38,14 +38,15 @@ async function embedderCheck(server) {
  * Runs one scenario through a fresh server. Returns the problems (as the API lists them), the run's answer, how
  * the ingest went, and which parts were skipped and why.
  */
-export async function runThroughDriftwatch(scenario, { main, log, keep = false }) {
+export async function runThroughDriftwatch(scenario, { main, log, keep = false, embeddingsEnv = null }) {
   const password = randomBytes(18).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'driftwatch-detectors-eval-'));
   const server = await startDriftwatch({
     main,
     dataDir,
     env: {
-      DRIFTWATCH_EMBEDDINGS: 'local',
+      // The evaluation's embeddings endpoint (embeddings-service.mjs) when given, else the local model inline.
+      ...(embeddingsEnv ?? { DRIFTWATCH_EMBEDDINGS: 'local' }),
       // A queue above the scenario's size: the stage never samples calls away while the model catches up.
       DRIFTWATCH_EMBEDDING_QUEUE_CALLS: String(Math.max(10_000, 4 * scenario.calls.length)),
       // The scenarios carry their own (past) timestamps; keep them.
@@ -155,18 +156,23 @@ async function hasFeedbackEndpoint(server, cookie) {
   return probe.status !== 404;
 }
 
-/** Feedback of the calls that carry it (the API's shape on the feedback branch may differ: adapt here). */
+/** Feedback of the calls that carry it: thumbs (false = negative, docs/feedback.md) at the call's time, in batches. */
 async function sendFeedback(server, cookie, scenario, calls, log) {
   const rated = calls.filter((c) => c.feedback === 'negative' || c.feedback === 'positive');
   if (rated.length === 0) return {};
-  for (const c of rated) {
-    const { traceId, spanId } = idsOf(scenario.header.scenario, c.index);
-    await call(server, '/api/feedback', {
-      method: 'POST',
-      cookie,
-      body: { traceId, spanId, value: c.feedback === 'negative' ? -1 : 1, userId: c.userId, at: c.time },
-      expect: [200, 201, 202],
+  for (let s = 0; s < rated.length; s += 500) {
+    const items = rated.slice(s, s + 500).map((c) => {
+      const { traceId, spanId } = idsOf(scenario.header.scenario, c.index);
+      return {
+        traceId,
+        spanId,
+        name: 'thumbs',
+        value: c.feedback === 'positive',
+        ...(c.userId ? { userId: c.userId } : {}),
+        timeMs: c.timeMs,
+      };
     });
+    await call(server, '/api/feedback', { method: 'POST', key: server.apiKey, body: { items } });
   }
   log(`sent ${rated.length} feedback ratings`);
   return { sent: rated.length };
