@@ -75,11 +75,16 @@ export async function runThroughDriftwatch(scenario, { main, log, keep = false, 
     const t0 = Date.now();
     const calls = scenario.calls.map((c, index) => ({ ...c, index }));
     for (let s = 0; s < calls.length; s += BATCH) {
-      const { json } = await call(server, '/v1/traces', {
-        method: 'POST',
-        key: server.apiKey,
-        body: otlpBody(scenario.header.scenario, calls.slice(s, s + BATCH)),
-      });
+      const { json } = await retryingBusy(
+        () =>
+          call(server, '/v1/traces', {
+            method: 'POST',
+            key: server.apiKey,
+            body: otlpBody(scenario.header.scenario, calls.slice(s, s + BATCH)),
+            expect: [200, 429, 503],
+          }),
+        log,
+      );
       const rejected = Number(json?.partialSuccess?.rejectedSpans ?? 0);
       if (rejected > 0)
         throw new Error(`the server rejected ${rejected} spans: ${json.partialSuccess.errorMessage}`);
@@ -111,6 +116,24 @@ export async function runThroughDriftwatch(scenario, { main, log, keep = false, 
     const exited = await server.stop(30_000);
     log(`server stopped (${JSON.stringify(exited)})`);
     if (!keep) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The server answering 503/429 asks for a retry (the store did not keep up on this loaded machine): wait the
+ * retry delay it gives (at least 1 s) and send the same batch again, up to 30 times. The span ids are stable, so a
+ * batch stored but answered late is not duplicated as different spans.
+ */
+async function retryingBusy(send, log) {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await send();
+    if (answer.status === 200) return answer;
+    if (attempt >= 30)
+      throw new Error(`the server stayed busy: ${JSON.stringify(answer.json).slice(0, 300)}`);
+    const delay = answer.json?.details?.find((d) => d.retryDelay)?.retryDelay;
+    const ms = Math.max(1000, delay ? Number.parseFloat(delay) * 1000 : 1000);
+    if (attempt === 1 || attempt % 10 === 0) log(`server busy (${answer.status}), retrying in ${ms} ms`);
+    await sleep(ms);
   }
 }
 
