@@ -85,3 +85,26 @@ describe('tokens and cost', { timeout: 600_000 }, () => {
     expect(Number(money[0]!.evidence.details!['tokensEffect'])).toBeGreaterThan(0.2);
   });
 });
+
+describe('feedback and scores', { timeout: 600_000 }, () => {
+  it('a thumbs rating (0/1 score) is tested once, as negative feedback, not again as a score', () => {
+    const input = scenario(44, { baseline: 8000, current: 8000 }, { feedback: { topic: 0, factor: 3 } });
+    const thumbs = (c: DetectionInput['baselineCalls'][number]) => ({
+      ...c,
+      scores: {
+        ...c.scores,
+        ...(c.negativeFeedback === null ? {} : { thumbs: c.negativeFeedback ? 0 : 1 }),
+      },
+    });
+    const withThumbs: DetectionInput = {
+      ...input,
+      baselineCalls: input.baselineCalls.map(thumbs),
+      currentCalls: input.currentCalls.map(thumbs),
+    };
+    const result = detect(withThumbs, { seed: 1 });
+    expect(result.findings.some((f) => f.kind === 'feedback')).toBe(true);
+    expect(
+      result.findings.filter((f) => f.causeKey.startsWith('score:') && f.causeKey.endsWith('thumbs')),
+    ).toEqual([]);
+  });
+});
