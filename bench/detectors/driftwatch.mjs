@@ -38,14 +38,15 @@ async function embedderCheck(server) {
  * Runs one scenario through a fresh server. Returns the problems (as the API lists them), the run's answer, how
  * the ingest went, and which parts were skipped and why.
  */
-export async function runThroughDriftwatch(scenario, { main, log, keep = false }) {
+export async function runThroughDriftwatch(scenario, { main, log, keep = false, embeddingsEnv = null }) {
   const password = randomBytes(18).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'driftwatch-detectors-eval-'));
   const server = await startDriftwatch({
     main,
     dataDir,
     env: {
-      DRIFTWATCH_EMBEDDINGS: 'local',
+      // The evaluation's embeddings endpoint (embeddings-service.mjs) when given, else the local model inline.
+      ...(embeddingsEnv ?? { DRIFTWATCH_EMBEDDINGS: 'local' }),
       // A queue above the scenario's size: the stage never samples calls away while the model catches up.
       DRIFTWATCH_EMBEDDING_QUEUE_CALLS: String(Math.max(10_000, 4 * scenario.calls.length)),
       // The scenarios carry their own (past) timestamps; keep them.
@@ -74,11 +75,16 @@ export async function runThroughDriftwatch(scenario, { main, log, keep = false }
     const t0 = Date.now();
     const calls = scenario.calls.map((c, index) => ({ ...c, index }));
     for (let s = 0; s < calls.length; s += BATCH) {
-      const { json } = await call(server, '/v1/traces', {
-        method: 'POST',
-        key: server.apiKey,
-        body: otlpBody(scenario.header.scenario, calls.slice(s, s + BATCH)),
-      });
+      const { json } = await retryingBusy(
+        () =>
+          call(server, '/v1/traces', {
+            method: 'POST',
+            key: server.apiKey,
+            body: otlpBody(scenario.header.scenario, calls.slice(s, s + BATCH)),
+            expect: [200, 429, 503],
+          }),
+        log,
+      );
       const rejected = Number(json?.partialSuccess?.rejectedSpans ?? 0);
       if (rejected > 0)
         throw new Error(`the server rejected ${rejected} spans: ${json.partialSuccess.errorMessage}`);
@@ -110,6 +116,24 @@ export async function runThroughDriftwatch(scenario, { main, log, keep = false }
     const exited = await server.stop(30_000);
     log(`server stopped (${JSON.stringify(exited)})`);
     if (!keep) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The server answering 503/429 asks for a retry (the store did not keep up on this loaded machine): wait the
+ * retry delay it gives (at least 1 s) and send the same batch again, up to 30 times. The span ids are stable, so a
+ * batch stored but answered late is not duplicated as different spans.
+ */
+async function retryingBusy(send, log) {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await send();
+    if (answer.status === 200) return answer;
+    if (attempt >= 30)
+      throw new Error(`the server stayed busy: ${JSON.stringify(answer.json).slice(0, 300)}`);
+    const delay = answer.json?.details?.find((d) => d.retryDelay)?.retryDelay;
+    const ms = Math.max(1000, delay ? Number.parseFloat(delay) * 1000 : 1000);
+    if (attempt === 1 || attempt % 10 === 0) log(`server busy (${answer.status}), retrying in ${ms} ms`);
+    await sleep(ms);
   }
 }
 
@@ -155,18 +179,23 @@ async function hasFeedbackEndpoint(server, cookie) {
   return probe.status !== 404;
 }
 
-/** Feedback of the calls that carry it (the API's shape on the feedback branch may differ: adapt here). */
+/** Feedback of the calls that carry it: thumbs (false = negative, docs/feedback.md) at the call's time, in batches. */
 async function sendFeedback(server, cookie, scenario, calls, log) {
   const rated = calls.filter((c) => c.feedback === 'negative' || c.feedback === 'positive');
   if (rated.length === 0) return {};
-  for (const c of rated) {
-    const { traceId, spanId } = idsOf(scenario.header.scenario, c.index);
-    await call(server, '/api/feedback', {
-      method: 'POST',
-      cookie,
-      body: { traceId, spanId, value: c.feedback === 'negative' ? -1 : 1, userId: c.userId, at: c.time },
-      expect: [200, 201, 202],
+  for (let s = 0; s < rated.length; s += 500) {
+    const items = rated.slice(s, s + 500).map((c) => {
+      const { traceId, spanId } = idsOf(scenario.header.scenario, c.index);
+      return {
+        traceId,
+        spanId,
+        name: 'thumbs',
+        value: c.feedback === 'positive',
+        ...(c.userId ? { userId: c.userId } : {}),
+        timeMs: c.timeMs,
+      };
     });
+    await call(server, '/api/feedback', { method: 'POST', key: server.apiKey, body: { items } });
   }
   log(`sent ${rated.length} feedback ratings`);
   return { sent: rated.length };

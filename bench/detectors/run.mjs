@@ -14,6 +14,7 @@ import { runThroughDriftwatch } from './driftwatch.mjs';
 import { DEFAULT_DATA, DEFAULTS, STANDARD_SCENARIOS, writeScenarios } from './generate.mjs';
 import { readScenario, scoreScenario, totalScore, windowIndex } from './score.mjs';
 import { snapshotBuild } from './server.mjs';
+import { startEmbeddingsService } from './embeddings-service.mjs';
 import { vectorsFor } from './text-vectors.mjs';
 
 const { values: opt } = parseArgs({
@@ -25,6 +26,9 @@ const { values: opt } = parseArgs({
     'mean-distance-threshold': { type: 'string', default: '0.1' },
     'auc-threshold': { type: 'string', default: '0.55' },
     'skip-driftwatch': { type: 'boolean', default: false },
+    // Let the server embed with its local model inline (slow here: 8-25 calls/s) instead of the vectors computed
+    // ahead and served by embeddings-service.mjs.
+    'server-embeds': { type: 'boolean', default: false },
     // Another build's dist/server directory (e.g. a clean checkout's), instead of this worktree's dist/server.
     dist: { type: 'string' },
     // Shape of the generated standard set (ignored with --scenario).
@@ -64,10 +68,14 @@ const build = opt['skip-driftwatch'] ? null : snapshotBuild(opt.dist);
 if (build) log(`server build ${build.hash} (a copy of dist/server/main.js)`);
 
 const scenarios = files.map((f) => readScenario(f));
+// Requests and responses: the texts the server embeds (the last user message and the answer).
 const vectors = await vectorsFor(
-  scenarios.flatMap((s) => s.calls.map((c) => c.request)),
+  scenarios.flatMap((s) => s.calls.flatMap((c) => (c.response ? [c.request, c.response] : [c.request]))),
   log,
 );
+const service =
+  opt['skip-driftwatch'] || opt['server-embeds'] ? null : await startEmbeddingsService(vectors, log);
+if (service) log(`embeddings endpoint ${service.url} (all-MiniLM-L6-v2 vectors computed in the harness)`);
 
 /** The window a problem opened in: its first window (the store keeps it), else the window it reports. */
 function openedWindowMs(problem) {
@@ -99,7 +107,11 @@ for (const scenario of scenarios) {
   let driftwatch = null;
   let skipped = [];
   if (!opt['skip-driftwatch']) {
-    const run = await runThroughDriftwatch(scenario, { main: build.main, log: (l) => log(`${name}: ${l}`) });
+    const run = await runThroughDriftwatch(scenario, {
+      main: build.main,
+      log: (l) => log(`${name}: ${l}`),
+      embeddingsEnv: service?.env ?? null,
+    });
     skipped = run.skipped;
     const feedbackSkipped = run.notRun === true;
     const opened = run.problems.map((p) => ({
@@ -121,6 +133,10 @@ for (const scenario of scenarios) {
   );
 }
 
+if (service) {
+  log(`embeddings endpoint: ${JSON.stringify(service.stats)}`);
+  await service.close();
+}
 console.log(
   '| scenario | Driftwatch recall | false alarms | delay | mean-distance recall | false alarms | delay | domain-classifier recall | false alarms | delay |',
 );

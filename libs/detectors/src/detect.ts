@@ -85,7 +85,8 @@ interface Passed {
  * The same cause never yields two findings:
  * - one finding per causeKey (the smallest p-value);
  * - latency: when p50 and p95 of one slice both pass, p95 is kept;
- * - tokens and cost of one slice: cost is dropped when tokens explain it (its rise is not above tokens' + 10%);
+ * - tokens and cost of one slice: when both rose, one problem of kind cost (what the change costs the user; the
+ *   tokens' rise goes into its details); tokens alone when cost did not pass (no prices, or cheaper tokens);
  * - across dimensions (a model's regression seen again in the release that carries half the model's calls): x is
  *   dropped when another finding y of the same metric overlaps it and x's calls outside y show nothing (re-tested:
  *   p > falseAlarmRate, or too few calls) while y's calls outside x still do; when each explains the other (nearly
@@ -108,13 +109,28 @@ function sameCause(passed: Passed[], alpha: number): Passed[] {
   list = list.filter(({ c }) => {
     if (c.kind === 'latency' && c.causeKey.endsWith(':p50'))
       return !has('latency', sliceId(c), (o) => o.causeKey.endsWith(':p95'));
-    if (c.kind === 'cost') return !has('tokens', sliceId(c), (o) => c.effectSize <= o.effectSize + 0.1);
     return true;
   });
+  for (const x of list)
+    if (x.c.kind === 'cost') {
+      const tokens = passed.find((t) => t.c.kind === 'tokens' && sliceId(t.c) === sliceId(x.c));
+      if (tokens) {
+        const details = x.c.finding.evidence.details ?? {};
+        x.c.finding.evidence.details = { ...details, tokensEffect: tokens.c.effectSize };
+      }
+    }
   // Across dimensions, per metric: drop x when another finding y explains it.
   const stronger = (a: Passed, b: Passed) =>
     a.p < b.p || (a.p === b.p && Math.abs(a.c.effectSize) > Math.abs(b.c.effectSize));
-  const kept = list.filter((x) => !list.some((y) => y !== x && explains(y, x, alpha, stronger)));
+  // Then tokens give way to cost of the same slice (after the step above, so a model's token rise still explains
+  // the same rise seen in a topic or a release).
+  const kept = list
+    .filter((x) => !list.some((y) => y !== x && explains(y, x, alpha, stronger)))
+    .filter(
+      ({ c }, _, all) =>
+        c.kind !== 'tokens' ||
+        !all.some((o) => o.c.kind === 'cost' && sliceId(o.c) === sliceId(c) && o.c.effectSize > 0),
+    );
   const topicFinding = kept.some((x) => TOPIC_KINDS.includes(x.c.kind) && x.c.causeKey !== 'topic_shift:all');
   const driftFields = new Set<string>();
   return kept.filter(({ c }) => {

@@ -91,9 +91,7 @@ export function regressionCandidates(input: DetectionInput, seed: number): Detec
   const enabled = (k: DetectorKind) => settings.enabled.length === 0 || settings.enabled.includes(k);
   const candidates: (Candidate | null)[] = [];
   const skipped: SkippedCheck[] = [];
-  const scoreNames = [
-    ...new Set([...input.baselineCalls, ...input.currentCalls].flatMap((c) => Object.keys(c.scores))),
-  ].sort();
+  const scoreNames = judgementFree([...input.baselineCalls, ...input.currentCalls]);
   const hasFeedback = (calls: CallMetrics[]) => calls.some((c) => c.negativeFeedback !== null);
   const feedbackAny = hasFeedback(input.baselineCalls) && hasFeedback(input.currentCalls);
   const context = new Context(input, seed);
@@ -177,6 +175,22 @@ export function regressionCandidates(input: DetectionInput, seed: number): Detec
       }
   }
   return { candidates: candidates.filter((c): c is Candidate => c !== null), skipped };
+}
+
+/**
+ * Score names to test as scores: those with a value other than 0 and 1. A name holding only 0/1 is a thumbs-style
+ * judgement (docs/feedback.md: booleans, and 0/1 under a name without settings, are negative feedback), already
+ * in the negative-feedback rate: testing it again would open a second problem for the same ratings.
+ */
+function judgementFree(calls: CallMetrics[]): string[] {
+  const graded = new Set<string>();
+  const all = new Set<string>();
+  for (const c of calls)
+    for (const [name, v] of Object.entries(c.scores)) {
+      all.add(name);
+      if (v !== 0 && v !== 1) graded.add(name);
+    }
+  return [...all].filter((name) => graded.has(name)).sort();
 }
 
 function countJudged(calls: CallMetrics[], indexes: Int32Array): number {

@@ -26,6 +26,12 @@ export interface Changes {
   topicShare?: { topics: number[]; factor: number };
   /** Share of calls from an intent absent from the baseline. */
   newIntentShare?: number;
+  /**
+   * The new intent's direction moved toward this topic's (weight `weight` on the topic, the rest on its own):
+   * a new intent close to an existing topic, inside that topic's radius. `spread` scales its calls' noise (a
+   * single intent is a tighter group than a topic of several).
+   */
+  newIntentNear?: { topic: number; weight: number; spread: number };
   /** Share of out-of-scope calls (random directions). Default 0.02. */
   outOfScopeShare?: number;
   /** Latency of one model multiplied. */
@@ -34,6 +40,8 @@ export interface Changes {
   errorRate?: { release: string; rate: number };
   /** Price of one model multiplied. */
   cost?: { model: string; factor: number };
+  /** Input and output tokens of one model multiplied (its cost per call follows). */
+  tokens?: { model: string; factor: number };
   /** Negative-feedback rate on one topic (index) multiplied. */
   feedback?: { topic: number; factor: number };
   /** Every response vector moves this far along one shared direction. */
@@ -81,8 +89,8 @@ export function makeWorld(seed: number, topicCount = 20, dim = 384): World {
 
 const NOISE = 0.045;
 
-function around(center: Float32Array, g: () => number): Float32Array {
-  return unit(Float32Array.from(center, (x) => x + NOISE * g()));
+function around(center: Float32Array, g: () => number, spread = 1): Float32Array {
+  return unit(Float32Array.from(center, (x) => x + spread * NOISE * g()));
 }
 
 function pick(shares: readonly number[], random: Random): number {
@@ -117,6 +125,15 @@ export function makeWindow(
   shares = shares.map((s) => s / sum);
   const oos = changes.outOfScopeShare ?? 0.02;
   const fresh = changes.newIntentShare ?? 0;
+  const near = changes.newIntentNear;
+  const newIntent = near
+    ? unit(
+        Float32Array.from(
+          world.newIntent,
+          (x, d) => (1 - near.weight) * x + near.weight * world.topics[near.topic]![d]!,
+        ),
+      )
+    : world.newIntent;
   const calls: CallMetrics[] = [];
   const vectors: EmbeddedCall[] = [];
   for (let i = 0; i < n; i++) {
@@ -133,7 +150,7 @@ export function makeWindow(
       text = `random question ${Math.floor(random() * 1e6)}`;
     } else if (u < oos + fresh) {
       topic = -2;
-      request = around(world.newIntent, g);
+      request = around(newIntent, g, near?.spread ?? 1);
       response = around(world.newIntentResponse, g);
       text = ['card', 'pin', 'reset', 'blocked'].filter(() => random() < 0.7).join(' ') + ' card pin';
     } else {
@@ -149,8 +166,9 @@ export function makeWindow(
     const release = RELEASES[random() < 0.5 ? 0 : 1]!;
     const latencyFactor = changes.latency?.model === model ? changes.latency.factor : 1;
     const errorRate = changes.errorRate?.release === release ? changes.errorRate.rate : 0.01;
-    const inputTokens = Math.round(lognormal(400, 0.5, g));
-    const outputTokens = Math.round(lognormal(250, 0.6, g));
+    const tokenFactor = changes.tokens?.model === model ? changes.tokens.factor : 1;
+    const inputTokens = Math.round(lognormal(400, 0.5, g) * tokenFactor);
+    const outputTokens = Math.round(lognormal(250, 0.6, g) * tokenFactor);
     const price = MODEL_PRICE[m]! * (changes.cost?.model === model ? changes.cost.factor : 1);
     const negativeRate =
       0.15 * (changes.feedback && changes.feedback.topic === topic ? changes.feedback.factor : 1);

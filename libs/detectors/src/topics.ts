@@ -3,17 +3,16 @@ import {
   type Assignment,
   assignTopic,
   classTfIdf,
-  cosineDistance,
   fitTopics,
-  type Random,
   seededRandom,
   type TopicModel,
   unit,
 } from '@driftwatch/topics';
 import { type Candidate, type DetectorOutput, percent } from './candidate.js';
-import { normalSf } from './stats/distributions.js';
+import { chiSquareSf, normalSf } from './stats/distributions.js';
 import { chiSquareShares, twoProportion } from './stats/proportions.js';
 import { quantileOf, shuffle } from './stats/resampling.js';
+import { emergingGroups } from './emerging.js';
 import { cap } from './vectors.js';
 
 /**
@@ -25,6 +24,13 @@ import { cap } from './vectors.js';
  * Emerging topics are found on one half of the current window and confirmed on the other (sample splitting), so
  * the confirmation's p-value is not inflated by the search.
  */
+
+/**
+ * A dense group is a new topic when its share of the current window is at least this many times its share of the
+ * baseline (the region around a new intent also holds some calls of neighbouring intents); a group that only
+ * grew less is the share shift of existing topics, which shareShift() tests.
+ */
+const NEW_FACTOR = 4;
 
 /** Vectors read per window (seeded subsample): bounds the cost of fitting and assigning. */
 const MAX_VECTORS = 2000;
@@ -80,22 +86,36 @@ export function topicCandidates(
   const cur = assigned(current);
   const candidates: Candidate[] = [];
 
-  const emerging =
-    enabled('new_topic') || enabled('out_of_scope') ? emergingTopics(fit.model, current, cur, random) : [];
-  const inEmerging = (v: Float32Array, a: Assignment) => a.novel && emerging.some((e) => e.contains(v));
+  // Two members of a topic of centroid radius r sit about 1 - (1 - r)^2 apart (cosine distance).
+  const r = quantileOf(
+    fit.model.topics.map((t) => t.radius),
+    0.5,
+  );
+  const found =
+    enabled('new_topic') || enabled('out_of_scope')
+      ? emergingGroups(fitHalf, current, 1 - (1 - r) ** 2, random)
+      : [];
+  // Each group confirmed on the current half it was not found on, against the reference half (neither was searched).
+  const emerging = found.map((e) => {
+    const refIn = reference.filter((c) => e.contains(c.vector)).length;
+    const confirmIn = e.confirmation.filter((i) => e.contains(current[i]!.vector)).length;
+    const test = twoProportion(
+      { x: refIn, n: reference.length },
+      { x: confirmIn, n: e.confirmation.length },
+      'greater',
+    );
+    const members = current.filter((c) => e.contains(c.vector));
+    const share = members.length / current.length;
+    const baseShare = refIn / reference.length;
+    return { ...e, refIn, test, members, share, baseShare, isNew: share >= NEW_FACTOR * baseShare };
+  });
+  // Calls of a confirmed new group count once, as the new topic: not again in out-of-scope or in topic shares.
+  const newGroups = emerging.filter((e) => e.isNew && e.test.pValue <= input.settings.falseAlarmRate);
+  const inNew = (v: Float32Array) => newGroups.some((e) => e.contains(v));
 
   if (enabled('new_topic'))
-    for (const e of emerging) {
-      const refIn = reference.filter((c, i) => inEmerging(c.vector, ref[i]!) && e.contains(c.vector)).length;
-      const confirmIn = e.confirmation.filter((i) => e.contains(current[i]!.vector) && cur[i]!.novel).length;
-      const test = twoProportion(
-        { x: refIn, n: reference.length },
-        { x: confirmIn, n: e.confirmation.length },
-        'greater',
-      );
-      const members = current.filter((c, i) => cur[i]!.novel && e.contains(c.vector));
-      const share = members.length / current.length;
-      const baseShare = refIn / reference.length;
+    for (const e of emerging.filter((x) => x.isNew)) {
+      const { refIn, test, members, share, baseShare } = e;
       const effect = share / Math.max(baseShare, 0.5 / reference.length) - 1;
       const memberTexts = members.map((m) => m.text ?? '').filter(Boolean);
       const terms = memberTexts.length
@@ -139,26 +159,24 @@ export function topicCandidates(
     }
 
   if (enabled('out_of_scope')) {
-    // "Out of scope" = novelty above max(1, the pooled 95th percentile of novelty): far outside every topic, not
-    // just past a radius (held-out in-scope calls pass a radius several % of the time, which would drown a rise of
-    // truly foreign requests). The threshold is a function of the pooled values only, so under "nothing changed"
+    // "Out of scope" = far from every baseline request: the distance to the nearest call of the fitting half is
+    // above the pooled 95th percentile of that distance. Requests of known intents have close neighbours (others
+    // asked the same); foreign requests do not, even when they fall inside a broad topic's radius. The fitting half
+    // is neither window, and the threshold is a function of the pooled values only, so under "nothing changed"
     // both windows' shares above it have the same expectation and the two-proportion test stays valid.
-    const threshold = Math.max(
-      1,
-      quantileOf(
-        [...ref, ...cur].map((a) => a.novelty),
-        0.95,
-      ),
-    );
-    const far = (calls: EmbeddedCall[], a: Assignment[]) =>
-      calls.filter((v, i) => a[i]!.novelty > threshold && !inEmerging(v.vector, a[i]!));
-    const b = { x: far(reference, ref).length, n: reference.length };
-    const c = { x: far(current, cur).length, n: current.length };
+    const fitVectors = fitHalf.map((v) => unit(v.vector));
+    const refFar = nearestDistances(reference, fitVectors);
+    const curFar = nearestDistances(current, fitVectors);
+    const threshold = quantileOf(Float64Array.from([...refFar, ...curFar]), 0.95);
+    const far = (calls: EmbeddedCall[], distances: Float64Array) =>
+      calls.filter((v, i) => distances[i]! > threshold && !inNew(v.vector));
+    const b = { x: far(reference, refFar).length, n: reference.length };
+    const c = { x: far(current, curFar).length, n: current.length };
     const test = twoProportion(b, c, 'greater');
     const rb = b.x / b.n;
     const rc = c.x / c.n;
     const effect = rc / Math.max(rb, 0.5 / b.n) - 1;
-    const examples = far(current, cur);
+    const examples = far(current, curFar);
     candidates.push({
       kind: 'out_of_scope',
       metric: 'out_of_scope',
@@ -169,7 +187,7 @@ export function topicCandidates(
       finding: {
         kind: 'out_of_scope',
         causeKey: 'out_of_scope',
-        title: `Requests unlike any known topic rose from ${percent(rb, 1)} to ${percent(rc, 1)} of calls`,
+        title: `Requests unlike any earlier request rose from ${percent(rb, 1)} to ${percent(rc, 1)} of calls`,
         statistic: 'two_proportion_z',
         score: test.statistic,
         effectSize: effect,
@@ -192,22 +210,47 @@ export function topicCandidates(
             baselineCalls: b.n,
             currentNovel: c.x,
             currentCalls: c.n,
-            noveltyThreshold: threshold,
+            nearestDistanceThreshold: threshold,
           },
         },
       },
     });
   }
 
-  if (enabled('topic_shift')) candidates.push(...shareShift(fit.model, names, reference, ref, current, cur));
+  const outside = (calls: EmbeddedCall[]) => (a: Assignment, i: number) =>
+    inNew(calls[i]!.vector) ? { ...a, novel: true } : a;
+  if (enabled('topic_shift'))
+    candidates.push(
+      ...shareShift(
+        fit.model,
+        names,
+        reference,
+        ref.map(outside(reference)),
+        current,
+        cur.map(outside(current)),
+        {
+          fromMs: input.baseline.fromMs,
+          windowMs: input.settings.windowMs,
+        },
+      ),
+    );
   return { candidates, skipped };
 }
 
+/** Least expected count of a topic in the current window for its share to be tested (see shareShift). */
+export const MIN_EXPECTED_TOPIC_CALLS = 5;
+
 /**
  * Shares of topics among in-scope (non-novel) calls: a chi-square over the share vector (reported only when no single
- * topic explains it) and, per topic, a one-sided two-proportion test of its rise, or (when its share fell) a test
- * that it lost more than half. Smaller drops are the mirror image of another topic's rise: testing them would add
- * rejections that loosen Benjamini-Hochberg for every other test of the run.
+ * topic explains it) and, per topic, a one-sided test of its rise, or (when its share fell) a test that it lost more
+ * than half. Smaller drops are the mirror image of another topic's rise: testing them would add rejections that
+ * loosen Benjamini-Hochberg for every other test of the run.
+ *
+ * The null is calibrated on the baseline: real traffic's topic counts vary between windows more than binomial
+ * sampling says (hours of the day, campaigns, one user's burst), so every statistic is divided by the dispersion
+ * the baseline's own windows show (baselineDispersion(), at least 1). Topics too small to test (expected count
+ * under the null below MIN_EXPECTED_TOPIC_CALLS) are left out rather than tested: a handful of calls says nothing
+ * and, counted in Benjamini-Hochberg, only dilutes it.
  */
 function shareShift(
   model: TopicModel,
@@ -216,6 +259,7 @@ function shareShift(
   ref: Assignment[],
   current: EmbeddedCall[],
   cur: Assignment[],
+  windows: { fromMs: number; windowMs: number },
 ): Candidate[] {
   const index = new Map(model.topics.map((t, i) => [t.id, i]));
   const counts = (a: Assignment[]) => {
@@ -227,16 +271,30 @@ function shareShift(
   const c = counts(cur);
   const nb = b.reduce((x, y) => x + y, 0);
   const nc = c.reduce((x, y) => x + y, 0);
+  if (nb === 0 || nc === 0) return [];
+  const dispersion = baselineDispersion(model, reference, ref, windows);
   const out: Candidate[] = [];
   model.topics.forEach((topic, i) => {
-    const sb = b[i]! / Math.max(1, nb);
-    const sc = c[i]! / Math.max(1, nc);
-    const effect = sc / Math.max(sb, 0.5 / Math.max(1, nb)) - 1;
-    const rise = twoProportion({ x: b[i]!, n: nb }, { x: c[i]!, n: nc }, 'greater');
-    // A drop is tested against "lost less than half": H0 sc >= sb / 2, so ordinary mirror-image drops stay quiet.
-    const halfSe = Math.sqrt((0.25 * sb * (1 - sb)) / Math.max(1, nb) + (sc * (1 - sc)) / Math.max(1, nc));
-    const dropZ = halfSe > 0 ? (sb / 2 - sc) / halfSe : 0;
-    const test = effect >= 0 ? rise : { statistic: dropZ, pValue: b[i]! >= 10 ? normalSf(dropZ) : 1 };
+    const sb = b[i]! / nb;
+    const sc = c[i]! / nc;
+    const effect = sc / Math.max(sb, 0.5 / nb) - 1;
+    let test: { statistic: number; pValue: number };
+    if (effect >= 0) {
+      // Rise: pooled two-proportion z (Fisher's exact on small counts), the z scaled by the dispersion.
+      const pooled = (b[i]! + c[i]!) / (nb + nc);
+      if (pooled * Math.min(nb, nc) < MIN_EXPECTED_TOPIC_CALLS) return;
+      const rise = twoProportion({ x: b[i]!, n: nb }, { x: c[i]!, n: nc }, 'greater');
+      const z = rise.statistic / Math.sqrt(dispersion);
+      test = { statistic: z, pValue: Math.max(rise.pValue, normalSf(z)) };
+    } else {
+      // A drop is tested against "lost less than half": H0 sc = sb / 2, with the variance under H0 (a window where
+      // the topic has no call at all must not get a zero variance and an infinite z).
+      const h0 = sb / 2;
+      if (h0 * nc < MIN_EXPECTED_TOPIC_CALLS || b[i]! < 2 * MIN_EXPECTED_TOPIC_CALLS) return;
+      const se = Math.sqrt(dispersion * ((0.25 * sb * (1 - sb)) / nb + (h0 * (1 - h0)) / nc));
+      const z = (h0 - sc) / se;
+      test = { statistic: z, pValue: normalSf(z) };
+    }
     const name = names[i]!;
     const causeKey = `topic_shift:${name.key}`;
     const traceIds = current
@@ -264,18 +322,19 @@ function shareShift(
         evidence: {
           topic: { id: name.key, terms: name.terms, examples: name.examples },
           exampleTraceIds: [...new Set(traceIds)].slice(0, 5),
-          details: { baselineCalls: b[i]!, currentCalls: c[i]! },
+          details: { baselineCalls: b[i]!, currentCalls: c[i]!, dispersion },
         },
       },
     });
   });
   const chi = chiSquareShares(b, c);
-  const tvd = 0.5 * b.reduce((s, x, i) => s + Math.abs(x / Math.max(1, nb) - c[i]! / Math.max(1, nc)), 0);
+  const chiP = chi.df > 0 ? chiSquareSf(chi.statistic / dispersion, chi.df) : 1;
+  const tvd = 0.5 * b.reduce((s, x, i) => s + Math.abs(x / nb - c[i]! / nc), 0);
   out.push({
     kind: 'topic_shift',
     metric: 'topic_shift:all',
     causeKey: 'topic_shift:all',
-    pValue: chi.pValue,
+    pValue: chiP,
     effectSize: tvd,
     reportable: true,
     finding: {
@@ -288,10 +347,55 @@ function shareShift(
       baselineValue: 0,
       currentValue: tvd,
       trafficShare: tvd,
-      evidence: { exampleTraceIds: [], details: { df: chi.df, topics: model.topics.length } },
+      evidence: { exampleTraceIds: [], details: { df: chi.df, topics: model.topics.length, dispersion } },
     },
   });
   return out;
+}
+
+/**
+ * How much more the topic counts vary between the baseline's own windows than multinomial sampling would make
+ * them: Pearson's chi-square of the (window x topic) table over its degrees of freedom, at least 1. Windows of
+ * fewer than 30 calls are pooled out; with fewer than 2 windows there is nothing to measure and the answer is 1.
+ * Topics with fewer than MIN_EXPECTED_TOPIC_CALLS calls in all windows together are left out (noise of tiny
+ * cells would inflate it).
+ */
+export function baselineDispersion(
+  model: TopicModel,
+  reference: EmbeddedCall[],
+  ref: Assignment[],
+  windows: { fromMs: number; windowMs: number },
+): number {
+  const index = new Map(model.topics.map((t, i) => [t.id, i]));
+  const byWindow = new Map<number, number[]>();
+  ref.forEach((a, j) => {
+    if (a.novel) return;
+    const w = Math.floor((reference[j]!.timeMs - windows.fromMs) / Math.max(1, windows.windowMs));
+    let row = byWindow.get(w);
+    if (!row) byWindow.set(w, (row = new Array<number>(model.topics.length).fill(0)));
+    row[index.get(a.topicId)!]!++;
+  });
+  return dispersionOf([...byWindow.values()].filter((row) => row.reduce((x, y) => x + y, 0) >= 30));
+}
+
+/** Pearson chi-square / df of a rows x categories count table (categories too small dropped), at least 1. */
+export function dispersionOf(rows: number[][]): number {
+  if (rows.length < 2) return 1;
+  const k = rows[0]!.length;
+  const colTotals = Array.from({ length: k }, (_, t) => rows.reduce((s, r) => s + r[t]!, 0));
+  const kept = colTotals.map((_, t) => t).filter((t) => colTotals[t]! >= MIN_EXPECTED_TOPIC_CALLS);
+  if (kept.length < 2) return 1;
+  const rowTotals = rows.map((r) => kept.reduce((s, t) => s + r[t]!, 0));
+  const n = rowTotals.reduce((a, b) => a + b, 0);
+  let stat = 0;
+  rows.forEach((r, i) => {
+    for (const t of kept) {
+      const e = (rowTotals[i]! * colTotals[t]!) / n;
+      if (e > 0) stat += (r[t]! - e) ** 2 / e;
+    }
+  });
+  const df = (rows.length - 1) * (kept.length - 1);
+  return Math.max(1, stat / df);
 }
 
 /** Each fitted topic's stable name: the stored topic id most of its members carry (each stored id named once). */
@@ -327,76 +431,18 @@ function nameTopics(model: TopicModel, labels: string[], calls: EmbeddedCall[]):
   });
 }
 
-interface Emerging {
-  centroid: Float32Array;
-  radius: number;
-  contains(v: Float32Array): boolean;
-  /** Indexes into `current` of the half the cluster was not found on. */
-  confirmation: number[];
-}
-
-/**
- * Dense groups among the novel calls of half the current window: greedy density clustering (the novel call with the
- * most novel neighbours within a pair distance, with those neighbours; repeat on the rest), keeping groups of at
- * least max(5, 1% of the half) whose centroid is itself novel (far from every baseline topic).
- */
-function emergingTopics(
-  model: TopicModel,
-  current: EmbeddedCall[],
-  cur: Assignment[],
-  random: Random,
-): Emerging[] {
-  const order = shuffle(
-    current.map((_, i) => i),
-    random,
-  );
-  const discovery = order.filter((_, j) => j % 2 === 0);
-  const confirmation = order.filter((_, j) => j % 2 === 1);
-  const novel = discovery.filter((i) => cur[i]!.novel);
-  const minSize = Math.max(5, Math.ceil(0.01 * discovery.length));
-  if (novel.length < minSize) return [];
-  // Two members of a topic of centroid radius r sit about 1 - (1 - r)^2 apart (cosine distance).
-  const r = quantileOf(
-    model.topics.map((t) => t.radius),
-    0.5,
-  );
-  const pairRadius = 1 - (1 - r) ** 2;
-  const m = novel.length;
-  const near: number[][] = Array.from({ length: m }, () => []);
-  for (let a = 0; a < m; a++)
-    for (let b = a + 1; b < m; b++)
-      if (cosineDistance(current[novel[a]!]!.vector, current[novel[b]!]!.vector) <= pairRadius) {
-        near[a]!.push(b);
-        near[b]!.push(a);
-      }
-  const used = new Uint8Array(m);
-  const out: Emerging[] = [];
-  for (;;) {
-    let best = -1;
-    let bestCount = 0;
-    for (let a = 0; a < m; a++) {
-      if (used[a]) continue;
-      const count = near[a]!.filter((b) => !used[b]).length + 1;
-      if (count > bestCount) [best, bestCount] = [a, count];
+/** Cosine distance from each call to its nearest neighbour among `to` (unit vectors). */
+function nearestDistances(calls: readonly EmbeddedCall[], to: readonly Float32Array[]): Float64Array {
+  const out = new Float64Array(calls.length);
+  calls.forEach((c, i) => {
+    const v = unit(c.vector);
+    let best = -Infinity;
+    for (const u of to) {
+      let s = 0;
+      for (let d = 0; d < v.length; d++) s += v[d]! * u[d]!;
+      if (s > best) best = s;
     }
-    if (best < 0 || bestCount < minSize) break;
-    const members = [best, ...near[best]!.filter((b) => !used[b])];
-    for (const a of members) used[a] = 1;
-    const dim = current[0]!.vector.length;
-    const sum = new Float32Array(dim);
-    for (const a of members) {
-      const v = current[novel[a]!]!.vector;
-      for (let d = 0; d < dim; d++) sum[d]! += v[d]!;
-    }
-    const centroid = unit(sum);
-    if (!assignTopic(model, centroid).novel) continue;
-    // The members' largest distance to their own centroid understates where held-out members fall (the centroid
-    // was fitted on them): half as much again, within the pair distance.
-    const radius = Math.min(
-      pairRadius,
-      1.5 * Math.max(...members.map((a) => cosineDistance(current[novel[a]!]!.vector, centroid))),
-    );
-    out.push({ centroid, radius, confirmation, contains: (v) => cosineDistance(v, centroid) <= radius });
-  }
+    out[i] = 1 - best;
+  });
   return out;
 }
