@@ -88,6 +88,12 @@ export interface SpanRecord {
   scopeName: string;
   scopeVersion: string;
   attributes: Attributes;
+  /**
+   * Vectors the client computed and sent on the span (OpenInference `embedding.model_name`,
+   * `embedding.embeddings.N.embedding.vector` and `.text`), kept aside for the embedding stage: not stored as
+   * attributes (they are large). Absent when the span carries none.
+   */
+  clientVectorAttributes?: Attributes;
   resource: Attributes;
   events: Array<Omit<OtlpEvent, 'timeUnixNano'> & { timeUnixNano: string }>;
   llm: LlmCall | null;

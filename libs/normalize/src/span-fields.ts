@@ -14,6 +14,7 @@ const STATUSES: SpanStatus[] = ['unset', 'ok', 'error'];
 
 /** Client-supplied embedding vectors: large, not LLM content, and not worth storing as span attributes. */
 const VECTOR_KEYS = /^(embedding\.embeddings\.\d+\.embedding\.vector|ai\.embeddings?)$/;
+const CLIENT_VECTOR_KEY = /^embedding\.embeddings\.\d+\.embedding\.vector$/;
 
 export function kindName(kind: number): SpanKindName {
   return KINDS[kind] ?? 'unspecified';
@@ -51,6 +52,7 @@ export function baseRecord(
     scopeName: scope?.name ?? '',
     scopeVersion: scope?.version ?? '',
     attributes: withoutVectors(span.attributes ?? {}),
+    ...clientVectorsOf(span.attributes ?? {}),
     resource,
     events: (span.events ?? []).map((event) => ({
       name: event.name,
@@ -60,6 +62,20 @@ export function baseRecord(
     release: str(resource, 'service.version'),
     environment: str(resource, 'deployment.environment.name', 'deployment.environment'),
   };
+}
+
+/** The client's vectors, their texts and model, for the embedding stage (OpenInference embedding spans). */
+function clientVectorsOf(attrs: Attributes): { clientVectorAttributes?: Attributes } {
+  const keys = Object.keys(attrs).filter((key) => CLIENT_VECTOR_KEY.test(key));
+  if (keys.length === 0) return {};
+  const kept: Attributes = {};
+  for (const key of keys) kept[key] = attrs[key]!;
+  for (const key of Object.keys(attrs)) {
+    if (key === 'embedding.model_name' || /^embedding\.embeddings\.\d+\.embedding\.text$/.test(key)) {
+      kept[key] = attrs[key]!;
+    }
+  }
+  return { clientVectorAttributes: kept };
 }
 
 function withoutVectors(attrs: Attributes): Attributes {

@@ -104,6 +104,8 @@ export const spanRecordSchema = z.object({
   scopeName: z.string(),
   scopeVersion: z.string(),
   attributes,
+  // added after the first release (client-sent embedding vectors)
+  clientVectorAttributes: attributes.optional(),
   resource: attributes,
   events: z.array(z.object({ name: z.string(), timeUnixNano: nanos, attributes })),
   llm: llmCall.nullable(),

@@ -11,6 +11,7 @@ import {
   AdaptiveSampler,
   BoundedQueue,
   callTexts,
+  clientVectors,
   SamplingLedger,
   type CallText,
   type CallTextOptions,
@@ -48,7 +49,10 @@ export interface PendingCall {
   timeMs: number;
   model: string;
   release: string;
-  inputs: CallText[];
+  /** With `vector` when the client sent this text's vector of the project's model (used as it is). */
+  inputs: Array<CallText & { vector?: Float32Array }>;
+  /** How many of the inputs came with the client's vector. */
+  clientVectors: number;
   /** Set when the delivery it came in is acked only once its calls are stored (see observe()). */
   hold?: Hold;
 }
@@ -74,6 +78,8 @@ export interface EmbeddingStageHealth {
   failedCalls: number;
   truncatedTexts: number;
   skippedNonTextParts: number;
+  /** Texts stored with the vector the client sent (its model is the project's) instead of being embedded. */
+  clientVectorTexts: number;
   lastError: string | null;
 }
 
@@ -87,20 +93,48 @@ const MAX_LEDGER_WINDOWS = 10_000;
 export function embeddableCall(
   record: SpanRecord,
   options: Partial<CallTextOptions> = {},
+  model?: { modelId: string; dimensions: number },
 ): PendingCall | null {
   const llm = record.llm;
   if (!llm || !llm.usageCounted) return null;
   const texts = callTexts(llm, options);
   if (texts.inputs.length === 0) return null;
   return {
+    ...withClientVectors(record, texts.inputs, model),
     projectId: record.projectId,
     traceId: record.traceId,
     spanId: record.spanId,
     timeMs: Number(BigInt(record.startTimeUnixNano) / 1_000_000n),
     model: llm.responseModel || llm.requestModel,
     release: record.release,
-    inputs: texts.inputs,
   };
+}
+
+/**
+ * The call's texts, each with the vector the client sent for it when the client's model is the project's: the
+ * vector whose text is the same, or the only vector for the request when the client left its text out.
+ */
+function withClientVectors(
+  record: SpanRecord,
+  inputs: readonly CallText[],
+  model: { modelId: string; dimensions: number } | undefined,
+): { inputs: PendingCall['inputs']; clientVectors: number } {
+  const sent =
+    record.clientVectorAttributes && model ? clientVectors(record.clientVectorAttributes, model) : null;
+  if (!sent || sent.status !== 'usable' || sent.vectors.length === 0)
+    return { inputs: [...inputs], clientVectors: 0 };
+  let used = 0;
+  const withVectors = inputs.map((input) => {
+    const match =
+      sent.vectors.find((v) => v.text === input.text) ??
+      (input.field === 'request' && sent.vectors.length === 1 && sent.vectors[0]!.text === ''
+        ? sent.vectors[0]
+        : undefined);
+    if (!match) return { ...input };
+    used++;
+    return { ...input, vector: match.vector };
+  });
+  return { inputs: withVectors, clientVectors: used };
 }
 
 /**
@@ -130,6 +164,7 @@ export class EmbeddingStage {
     failedCalls: 0,
     truncatedTexts: 0,
     skippedNonTextParts: 0,
+    clientVectorTexts: 0,
   };
   private lastError: string | null = null;
 
@@ -159,7 +194,7 @@ export class EmbeddingStage {
     const hold: Hold | null = onStored ? { remaining: 0, done: onStored } : null;
     let added = false;
     for (const record of records) {
-      const call = embeddableCall(record, this.options.textOptions);
+      const call = embeddableCall(record, this.options.textOptions, this.options.embedder);
       if (!call) continue;
       this.counts.seenCalls++;
       this.ledger.seen(call.projectId, call.timeMs);
@@ -277,8 +312,14 @@ export class EmbeddingStage {
   }
 
   private async embedAndStore(batch: PendingCall[]): Promise<void> {
-    const texts = batch.flatMap((call) => call.inputs.map((input) => input.text));
-    const embedded = await this.retrying('embedding', () => this.options.embedder.embed(texts));
+    // Texts the client sent vectors for are not embedded again.
+    const texts = batch.flatMap((call) =>
+      call.inputs.filter((input) => !input.vector).map((input) => input.text),
+    );
+    const embedded =
+      texts.length === 0
+        ? { vectors: [], truncated: [] }
+        : await this.retrying('embedding', () => this.options.embedder.embed(texts));
     if (embedded === 'permanent' && batch.length > 1) {
       // One text the embedder refuses must not cost its batch-mates: try them one by one.
       for (const call of batch) await this.embedAndStore([call]);
@@ -301,7 +342,7 @@ export class EmbeddingStage {
           model: call.model,
           release: call.release,
           topicId: null,
-          vector: embedded.vectors[i++] as Float32Array,
+          vector: input.vector ?? (embedded.vectors[i++] as Float32Array),
         });
       }
     }
@@ -313,6 +354,7 @@ export class EmbeddingStage {
     this.settle(batch);
     this.options.onStored?.(entries);
     this.counts.embeddedCalls += batch.length;
+    for (const call of batch) this.counts.clientVectorTexts += call.clientVectors;
     this.counts.truncatedTexts += embedded.truncated.length;
     for (const call of batch) this.ledger.embedded(call.projectId, call.timeMs);
   }
