@@ -1,0 +1,73 @@
+import type { Migration } from './migration.js';
+
+/**
+ * Per-trace rows maintained at write time, so the traces list groups a few rows per trace instead of its spans.
+ * One row per (project, hour of a span's start, trace) and insert; AggregatingMergeTree merges them, and readers
+ * merge what is not merged yet (GROUP BY trace_id). The hour leads the sort key after the project, so a time
+ * range reads only its hours; ttl_only_drop_parts with the same day partitions as spans.
+ *
+ * No FINAL is needed and a retried or redelivered batch counts once: every state is idempotent under duplicate
+ * spans (min/max, argMin, uniqExact of span ids, sets). Tokens and cost are kept per model call as
+ * (span_id, parent_span_id, input, output, cost, estimated) in a set, so the reader dedupes them by span id
+ * and applies the counted-usage rule (counted-usage.ts) over the whole trace.
+ */
+const SUMMARY_SELECT = `SELECT project_id,
+        toStartOfHour(start_time, 'UTC') AS hour,
+        trace_id,
+        min(start_time) AS start_min,
+        max(start_time) AS start_max,
+        max(end_time) AS end_max,
+        argMinState(toString(name), (toUInt8(parent_span_id != ''), start_time)) AS root,
+        uniqExactState(span_id) AS span_ids,
+        max(toUInt8(status = 'error')) AS has_error,
+        groupUniqArrayArray(if(is_llm = 1 AND (response_model != '' OR request_model != ''),
+          [toString(if(response_model != '', response_model, request_model))], [])) AS llm_models,
+        groupUniqArrayArray(arrayFilter(m -> m != '', [toString(request_model), toString(response_model)])) AS match_models,
+        groupUniqArrayArray(if(provider != '', [toString(provider)], [])) AS providers,
+        groupUniqArrayArray(if(user_id != '', [user_id], [])) AS user_ids,
+        groupUniqArrayArray(if(session_id != '', [session_id], [])) AS session_ids,
+        groupUniqArrayArray(if(usage_counted = 1,
+          [(span_id, parent_span_id, toUInt64(ifNull(input_tokens, 0)), toUInt64(ifNull(output_tokens, 0)),
+            cost_usd, usage_estimated)], [])) AS calls
+      FROM {db}.spans `;
+
+export const traceSummary: Migration = {
+  id: 18,
+  name: 'trace_summary',
+  up: [
+    `CREATE TABLE IF NOT EXISTS {db}.trace_summary (
+      project_id LowCardinality(String),
+      hour DateTime('UTC'),
+      trace_id String,
+      start_min SimpleAggregateFunction(min, DateTime64(9)),
+      start_max SimpleAggregateFunction(max, DateTime64(9)),
+      end_max SimpleAggregateFunction(max, DateTime64(9)),
+      root AggregateFunction(argMin, String, Tuple(UInt8, DateTime64(9))),
+      span_ids AggregateFunction(uniqExact, String),
+      has_error SimpleAggregateFunction(max, UInt8),
+      llm_models SimpleAggregateFunction(groupUniqArrayArray, Array(String)),
+      match_models SimpleAggregateFunction(groupUniqArrayArray, Array(String)),
+      providers SimpleAggregateFunction(groupUniqArrayArray, Array(String)),
+      user_ids SimpleAggregateFunction(groupUniqArrayArray, Array(String)),
+      session_ids SimpleAggregateFunction(groupUniqArrayArray, Array(String)),
+      calls SimpleAggregateFunction(groupUniqArrayArray,
+        Array(Tuple(String, String, UInt64, UInt64, Nullable(Float64), UInt8))),
+      INDEX idx_user_ids user_ids TYPE bloom_filter(0.01) GRANULARITY 4,
+      INDEX idx_session_ids session_ids TYPE bloom_filter(0.01) GRANULARITY 4
+    )
+    ENGINE = AggregatingMergeTree
+    PARTITION BY toYYYYMMDD(hour)
+    ORDER BY (project_id, hour, trace_id)
+    TTL hour + INTERVAL {retentionDays} DAY DELETE
+    SETTINGS ttl_only_drop_parts = 1`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.trace_summary_mv TO {db}.trace_summary AS
+      ${SUMMARY_SELECT}GROUP BY project_id, hour, trace_id`,
+    // Backfill of the spans stored before this migration. Idempotent (the states are), so a migration interrupted
+    // and run again, or spans that reached both the view and this backfill, count once. Grouped by the spans' own
+    // sort key and read in that order, so memory stays bounded however many spans there are.
+    `INSERT INTO {db}.trace_summary
+      ${SUMMARY_SELECT}GROUP BY project_id, start_time, trace_id, span_id, hour
+      SETTINGS optimize_aggregation_in_order = 1`,
+  ],
+  down: ['DROP VIEW IF EXISTS {db}.trace_summary_mv', 'DROP TABLE IF EXISTS {db}.trace_summary'],
+};
