@@ -8,7 +8,7 @@ import type { Migration } from './migration.js';
  *
  * No FINAL is needed and a retried or redelivered batch counts once: every state is idempotent under duplicate
  * spans (min/max, argMin, uniqExact of span ids, sets). Tokens and cost are kept per model call as
- * (span_id, parent_span_id, input, output, cost, estimated) in a set, so the reader dedupes them by span id
+ * (span id hash, parent span id hash or 0, input, output, cost, estimated) in a set, so the reader dedupes them by span id
  * and applies the counted-usage rule (counted-usage.ts) over the whole trace.
  */
 const SUMMARY_SELECT = `SELECT project_id,
@@ -18,7 +18,7 @@ const SUMMARY_SELECT = `SELECT project_id,
         max(start_time) AS start_max,
         max(end_time) AS end_max,
         argMinState(toString(name), (toUInt8(parent_span_id != ''), start_time)) AS root,
-        uniqExactState(span_id) AS span_ids,
+        uniqExactState(cityHash64(span_id)) AS span_ids,
         max(toUInt8(status = 'error')) AS has_error,
         groupUniqArrayArray(if(is_llm = 1 AND (response_model != '' OR request_model != ''),
           [toString(if(response_model != '', response_model, request_model))], [])) AS llm_models,
@@ -27,7 +27,7 @@ const SUMMARY_SELECT = `SELECT project_id,
         groupUniqArrayArray(if(user_id != '', [user_id], [])) AS user_ids,
         groupUniqArrayArray(if(session_id != '', [session_id], [])) AS session_ids,
         groupUniqArrayArray(if(usage_counted = 1,
-          [(span_id, parent_span_id, toUInt64(ifNull(input_tokens, 0)), toUInt64(ifNull(output_tokens, 0)),
+          [(cityHash64(span_id), if(parent_span_id = '', 0, cityHash64(parent_span_id)), toUInt64(ifNull(input_tokens, 0)), toUInt64(ifNull(output_tokens, 0)),
             cost_usd, usage_estimated)], [])) AS calls
       FROM {db}.spans `;
 
@@ -38,20 +38,20 @@ export const traceSummary: Migration = {
     `CREATE TABLE IF NOT EXISTS {db}.trace_summary (
       project_id LowCardinality(String),
       hour DateTime('UTC'),
-      trace_id String,
-      start_min SimpleAggregateFunction(min, DateTime64(9)),
-      start_max SimpleAggregateFunction(max, DateTime64(9)),
-      end_max SimpleAggregateFunction(max, DateTime64(9)),
-      root AggregateFunction(argMin, String, Tuple(UInt8, DateTime64(9))),
-      span_ids AggregateFunction(uniqExact, String),
+      trace_id String CODEC(ZSTD(1)),
+      start_min SimpleAggregateFunction(min, DateTime64(9)) CODEC(ZSTD(1)),
+      start_max SimpleAggregateFunction(max, DateTime64(9)) CODEC(ZSTD(1)),
+      end_max SimpleAggregateFunction(max, DateTime64(9)) CODEC(ZSTD(1)),
+      root AggregateFunction(argMin, String, Tuple(UInt8, DateTime64(9))) CODEC(ZSTD(1)),
+      span_ids AggregateFunction(uniqExact, UInt64) CODEC(ZSTD(1)),
       has_error SimpleAggregateFunction(max, UInt8),
-      llm_models SimpleAggregateFunction(groupUniqArrayArray, Array(String)),
-      match_models SimpleAggregateFunction(groupUniqArrayArray, Array(String)),
-      providers SimpleAggregateFunction(groupUniqArrayArray, Array(String)),
-      user_ids SimpleAggregateFunction(groupUniqArrayArray, Array(String)),
-      session_ids SimpleAggregateFunction(groupUniqArrayArray, Array(String)),
+      llm_models SimpleAggregateFunction(groupUniqArrayArray, Array(String)) CODEC(ZSTD(1)),
+      match_models SimpleAggregateFunction(groupUniqArrayArray, Array(String)) CODEC(ZSTD(1)),
+      providers SimpleAggregateFunction(groupUniqArrayArray, Array(String)) CODEC(ZSTD(1)),
+      user_ids SimpleAggregateFunction(groupUniqArrayArray, Array(String)) CODEC(ZSTD(1)),
+      session_ids SimpleAggregateFunction(groupUniqArrayArray, Array(String)) CODEC(ZSTD(1)),
       calls SimpleAggregateFunction(groupUniqArrayArray,
-        Array(Tuple(String, String, UInt64, UInt64, Nullable(Float64), UInt8))),
+        Array(Tuple(UInt64, UInt64, UInt64, UInt64, Nullable(Float64), UInt8))) CODEC(ZSTD(1)),
       INDEX idx_user_ids user_ids TYPE bloom_filter(0.01) GRANULARITY 4,
       INDEX idx_session_ids session_ids TYPE bloom_filter(0.01) GRANULARITY 4
     )
