@@ -22,6 +22,10 @@ const { values: opt } = parseArgs({
     // Seeding takes minutes at 10M: --data-dir keeps the seeded store for the next run (which skips seeding).
     'data-dir': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    // Another build of the server to measure (e.g. the code before a change, bundled elsewhere).
+    server: { type: 'string' },
+    // Only the views whose label matches (a regular expression), e.g. --only traces at 10M spans.
+    only: { type: 'string' },
   },
 });
 const API_KEY = 'dw_benchScaleKey0123456789abcdefghi';
@@ -97,7 +101,7 @@ try {
 
   const [apiPort, grpcPort] = [await freePort(), await freePort()];
   const started = performance.now();
-  server = spawn(node, [join(root, 'dist', 'server', 'main.js')], {
+  server = spawn(node, [opt.server ?? join(root, 'dist', 'server', 'main.js')], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -154,11 +158,16 @@ try {
   ];
   const runs = Number(opt.runs);
   const rssBefore = peakRss(server.pid);
-  console.log(`\n${runs} randomized requests per view after one warm-up (ms; load average beside each line)`);
+  console.log(
+    `\n${runs} randomized requests per view after one warm-up: wall ms, and the server's CPU ms per request` +
+      ` (user+system of the process, which chDB runs in; steadier than wall time on a loaded machine)`,
+  );
   const traceIds = [];
-  for (const [label, make] of views) {
+  for (const [label, make] of views.filter(([l]) => !opt.only || new RegExp(opt.only).test(l))) {
     const times = [];
+    let cpuAtStart = 0;
     for (let i = 0; i <= runs; i++) {
+      if (i === 1) cpuAtStart = cpuMs(server.pid);
       let path;
       if (label === 'trace detail') path = `/api/traces/${pick(traceIds)}`;
       else if (label.includes('cursor')) {
@@ -172,7 +181,8 @@ try {
     }
     console.log(
       `  ${label.padEnd(34)} p50 ${pct(times, 50).toFixed(0).padStart(5)}  p95 ${pct(times, 95).toFixed(0).padStart(5)}` +
-        `  p99 ${pct(times, 99).toFixed(0).padStart(5)}   (load ${load()})`,
+        `  p99 ${pct(times, 99).toFixed(0).padStart(5)}  CPU ${((cpuMs(server.pid) - cpuAtStart) / runs).toFixed(0).padStart(5)}` +
+        `   (load ${load()})`,
     );
   }
   console.log(
@@ -198,6 +208,12 @@ for (const t of sizes) {
   );
 }
 if (!opt['data-dir']) rmSync(dataDir, { recursive: true, force: true });
+
+/** User + system CPU time of a process so far, in ms (clock ticks of 10 ms). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 function peakRss(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
