@@ -171,6 +171,27 @@ describe('trace summary (migration 018)', { timeout: 60_000 }, () => {
     expect(again.items).toEqual(page.items);
   });
 
+  it('backfills spans of more days than one insert may touch partitions (120 days)', async () => {
+    const { client, database } = embeddedForTests();
+    const options = { database, retentionDays: 400 };
+    await migrate(
+      client,
+      options,
+      migrations.filter((m) => m.id < traceSummary.id),
+    );
+    const writer = new ClickHouseSpanWriter(client, options);
+    const days = Array.from({ length: 120 }, (_, day) =>
+      spanRecord({ projectId: P, startTimeUnixNano: nanosAgo(day * 86_400_000 + 60_000) }),
+    );
+    await writer.insert(days);
+    await writer.start();
+    const page = await new ClickHouseTraceReader(client, database).listTraces(
+      P,
+      query({ fromMs: Date.now() - 121 * 86_400_000, limit: 500 }),
+    );
+    expect(page.items.map((t) => t.traceId).sort()).toEqual(days.map((s) => s.traceId).sort());
+  });
+
   it('expires with the retention setting, like the spans', async () => {
     const { client, database } = embeddedForTests();
     await migrate(client, { database, retentionDays: 30 });
