@@ -35,6 +35,8 @@ import { buildMetricsQuery, fillBuckets, toMetricsPoint, type MetricsRow } from 
 import { nanosToIso, SPAN_VIEW_COLUMNS, toSpanView, type SpanViewRow } from './span-view.js';
 import { buildTraceListQuery, sortValueOf, type TraceRow } from './trace-list-query.js';
 
+const DAY_MS = 86_400_000;
+
 /** Read queries; every one filters on project_id first (the leading sort-key column) with bound parameters. */
 export class ClickHouseTraceReader implements TraceReader {
   constructor(
@@ -60,11 +62,7 @@ export class ClickHouseTraceReader implements TraceReader {
     const rows = await this.rows<TraceRow>(sql, params, 'trace list query failed');
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
-    const feedback = await this.pageFeedback(
-      projectId,
-      settings,
-      page.map((r) => r.trace_id),
-    );
+    const feedback = await this.pageFeedback(projectId, settings, page);
     const topics = await this.topicsOf(projectId, page);
     return {
       items: page.map((row) => ({
@@ -93,15 +91,23 @@ export class ClickHouseTraceReader implements TraceReader {
     };
   }
 
-  /** Per-trace feedback of a page's traces (a short query by trace ids). */
+  /**
+   * Per-trace feedback of a page's traces (a short query by trace ids). Their spans are looked up within the
+   * page's time span, widened by a day each way: a list item's times are those of the hours the range read.
+   */
   private async pageFeedback(
     projectId: string,
     settings: FeedbackSettings,
-    traceIds: string[],
+    page: readonly TraceRow[],
   ): Promise<Map<string, PerTraceRow>> {
-    if (traceIds.length === 0) return new Map();
+    if (page.length === 0) return new Map();
     const params: Record<string, unknown> = { projectId };
-    const sql = perTraceFeedbackSql(this.database, settings, { traceIds }, params);
+    const window = {
+      fromMs: Math.min(...page.map((r) => Number(BigInt(r.start_ns) / 1_000_000n))) - DAY_MS,
+      toMs: Math.max(...page.map((r) => Number(BigInt(r.end_ns) / 1_000_000n))) + DAY_MS,
+    };
+    const traceIds = page.map((r) => r.trace_id);
+    const sql = perTraceFeedbackSql(this.database, settings, { traceIds }, params, window);
     const rows = await this.rows<PerTraceRow>(sql, params, 'trace list feedback query failed');
     return new Map(rows.map((r) => [r.fb_trace, r]));
   }

@@ -4,6 +4,7 @@ import { clusterStatements as clusterSetStatements } from '@driftwatch/clickhous
 export const SHARDED_TABLES: ReadonlySet<string> = new Set([
   'spans',
   'trace_index',
+  'trace_summary',
   'dead_letters',
   'llm_log_events',
 ]);

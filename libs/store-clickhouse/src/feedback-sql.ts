@@ -15,6 +15,15 @@ import type { FeedbackScope, FeedbackSettings } from '@driftwatch/contracts';
  */
 export const DEFAULT_NEGATIVE_BELOW = 0.5;
 
+/**
+ * With trace ids: where those traces' spans lie (epoch ms, inclusive), when the caller knows; feedback naming only
+ * a span is resolved through the spans of this window.
+ */
+export interface SpanWindow {
+  fromMs: number;
+  toMs: number;
+}
+
 /** How far before a range's start a judgement of a call in it may be dated (client clocks drift). */
 const FEEDBACK_CLOCK_MARGIN_MS = 86_400_000;
 
@@ -53,6 +62,7 @@ function resolvedItemsSql(
   scope: FeedbackScope,
   params: Record<string, unknown>,
   forJoin: boolean,
+  spanWindow?: SpanWindow,
 ): string {
   const negative = negativeExpression(settings, params);
   let itemFilter: string;
@@ -61,6 +71,13 @@ function resolvedItemsSql(
   if ('traceIds' in scope) {
     params.fbTraceIds = [...scope.traceIds];
     spanFilter = 'trace_id IN {fbTraceIds:Array(String)}';
+    if (spanWindow) {
+      // The spans sort by time first: a window turns a scan of every day's trace-id index into a few granules.
+      params.fbSpanFromMs = Math.floor(spanWindow.fromMs);
+      params.fbSpanToMs = Math.ceil(spanWindow.toMs);
+      spanFilter += ` AND start_time >= fromUnixTimestamp64Milli({fbSpanFromMs:Int64})
+        AND start_time <= fromUnixTimestamp64Milli({fbSpanToMs:Int64})`;
+    }
     itemFilter = `(trace_id IN {fbTraceIds:Array(String)} OR (trace_id = '' AND span_id IN (
         SELECT span_id FROM ${database}.spans WHERE project_id = {projectId:String} AND ${spanFilter})))`;
   } else {
@@ -103,10 +120,11 @@ function latestJudgementsSql(
   scope: FeedbackScope,
   params: Record<string, unknown>,
   forJoin = false,
+  spanWindow?: SpanWindow,
 ): string {
   return `SELECT tid, name,
         argMax(tuple(negative, value_number, value_type), time) AS latest
-      FROM (${resolvedItemsSql(database, settings, scope, params, forJoin)})
+      FROM (${resolvedItemsSql(database, settings, scope, params, forJoin, spanWindow)})
       GROUP BY tid, span_id, name, if(user_id = '', feedback_id, user_id)`;
 }
 
@@ -121,11 +139,12 @@ export function perTraceFeedbackSql(
   settings: FeedbackSettings,
   scope: FeedbackScope,
   params: Record<string, unknown>,
+  spanWindow?: SpanWindow,
 ): string {
   return `SELECT tid AS fb_trace, count() AS fb_count,
         countIf(isNotNull(latest.1)) AS fb_judged,
         toUInt8(countIf(latest.1 = 1) > 0) AS fb_negative
-      FROM (${latestJudgementsSql(database, settings, scope, params, true)})
+      FROM (${latestJudgementsSql(database, settings, scope, params, true, spanWindow)})
       GROUP BY tid`;
 }
 

@@ -13,6 +13,7 @@ export type { SchemaOptions } from '@driftwatch/clickhouse-migrate';
 const TTL_COLUMNS = [
   ['spans', 'start_time'],
   ['trace_index', 'start_max'],
+  ['trace_summary', 'hour'],
   ['llm_log_events', 'time'],
   ['embedding_sampling', 'window_start'],
   ['feedback', 'received_at'],

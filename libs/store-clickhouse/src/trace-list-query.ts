@@ -1,5 +1,4 @@
 import type { FeedbackSettings, TraceListQuery, TraceSortField } from '@driftwatch/contracts';
-import { countedUsageCondition } from './counted-usage.js';
 import { decodeCursor, InvalidCursorError } from './cursor.js';
 import { perTraceFeedbackSql } from './feedback-sql.js';
 
@@ -15,23 +14,44 @@ const FEEDBACK_FILTERS: Record<NonNullable<TraceListQuery['feedback']>, string> 
   positive: 'fb_judged > 0 AND fb_negative = 0',
 };
 
-/** Per-trace aggregates over the spans of the range; usage and cost only from counted model calls. */
+/** The trace_summary rows (migration 018) of the hours a range touches; the GROUP BY trace_id merges them. */
+const SUMMARY_RANGE = `project_id = {projectId:String}
+      AND hour >= toStartOfHour(fromUnixTimestamp64Milli({fromMs:Int64}), 'UTC')
+      AND hour < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')`;
+
+/** A trace is in the range when its spans' start times overlap it. */
+const IN_RANGE = `max(start_max) >= fromUnixTimestamp64Milli({fromMs:Int64})
+      AND min(start_min) < fromUnixTimestamp64Milli({toMs:Int64})`;
+
+const TIME_COLUMNS = `
+  toUnixTimestamp64Nano(min(start_min)) AS start_ns,
+  toUnixTimestamp64Nano(max(end_max)) AS end_ns,
+  (end_ns - start_ns) AS duration_ns_total,
+  if(max(has_error) = 1, 'error', 'ok') AS trace_status`;
+
+/**
+ * Usage and cost from counted model calls only: the calls deduped by span id (a retried batch stored twice), then
+ * the counted-usage rule (counted-usage.ts): a call that is the parent of another call of the trace is a wrapper.
+ */
+const USAGE_COLUMNS = `
+  groupUniqArrayArray(calls) AS calls_all,
+  arrayMap(c -> c.1, calls_all) AS call_ids,
+  arrayFilter((c, i) -> indexOf(call_ids, c.1) = i, calls_all, arrayEnumerate(calls_all)) AS calls_once,
+  arrayFilter(c -> NOT has(arrayMap(x -> x.2, calls_once), c.1), calls_once) AS counted_calls,
+  length(counted_calls) AS llm_call_count,
+  arraySum(c -> c.3, counted_calls) AS input_tokens_sum,
+  arraySum(c -> c.4, counted_calls) AS output_tokens_sum,
+  toUInt8(arrayExists(c -> c.6 = 1, counted_calls)) AS usage_estimated_any,
+  if(arrayExists(c -> isNotNull(c.5), counted_calls), arraySum(c -> ifNull(c.5, 0), counted_calls), NULL) AS cost_usd_sum`;
+
+/** Every column of a list item. */
 const TRACE_COLUMNS = `
   trace_id,
-  argMin(name, (parent_span_id != '', start_time)) AS root_name,
-  toUnixTimestamp64Nano(min(start_time)) AS start_ns,
-  toUnixTimestamp64Nano(max(end_time)) AS end_ns,
-  (end_ns - start_ns) AS duration_ns_total,
-  count() AS span_count,
-  countIf(counted) AS llm_call_count,
-  arrayFilter(m -> m != '', groupUniqArray(if(is_llm = 1, if(response_model != '', response_model, request_model), ''))) AS models,
-  sumIf(ifNull(input_tokens, 0), counted) AS input_tokens_sum,
-  sumIf(ifNull(output_tokens, 0), counted) AS output_tokens_sum,
-  maxIf(usage_estimated, counted) AS usage_estimated_any,
-  if(countIf(counted AND cost_usd IS NOT NULL) = 0, NULL, sumIf(ifNull(cost_usd, 0), counted)) AS cost_usd_sum,
-  if(countIf(status = 'error') > 0, 'error', 'ok') AS trace_status,
-  anyIf(user_id, user_id != '') AS any_user_id,
-  anyIf(session_id, session_id != '') AS any_session_id`;
+  argMinMerge(root) AS root_name,${TIME_COLUMNS},
+  uniqExactMerge(span_ids) AS span_count,
+  arraySort(groupUniqArrayArray(llm_models)) AS models,${USAGE_COLUMNS},
+  arraySort(groupUniqArrayArray(user_ids))[1] AS any_user_id,
+  arraySort(groupUniqArrayArray(session_ids))[1] AS any_session_id`;
 
 const SORT_EXPRESSIONS: Record<TraceSortField, { expr: string; type: string }> = {
   startTime: { expr: 'start_ns', type: 'Int64' },
@@ -89,6 +109,11 @@ function jsonEscaped(text: string): string {
   return JSON.stringify(text).slice(1, -1);
 }
 
+/**
+ * The traces list from trace_summary, in two steps of one statement: the page's trace ids (grouped with only
+ * the columns the filters and the sort need, ordered, limited), then every column for those traces alone.
+ * Filters on a trace's values (model, provider, user, session) first pick the traces having a row with the value.
+ */
 export function buildTraceListQuery(
   database: string,
   projectId: string,
@@ -101,22 +126,23 @@ export function buildTraceListQuery(
     toMs: Math.ceil(query.toMs),
     limit: query.limit + 1,
   };
-  const having: string[] = [];
+  const having: string[] = [IN_RANGE];
+  const valueFilters: string[] = [];
   if (query.model) {
     params.model = query.model;
-    having.push('countIf(request_model = {model:String} OR response_model = {model:String}) > 0');
+    valueFilters.push('has(match_models, {model:String})');
   }
   if (query.provider) {
     params.provider = query.provider;
-    having.push('countIf(provider = {provider:String}) > 0');
+    valueFilters.push('has(providers, {provider:String})');
   }
   if (query.userId) {
     params.userId = query.userId;
-    having.push('countIf(user_id = {userId:String}) > 0');
+    valueFilters.push('has(user_ids, {userId:String})');
   }
   if (query.sessionId) {
     params.sessionId = query.sessionId;
-    having.push('countIf(session_id = {sessionId:String}) > 0');
+    valueFilters.push('has(session_ids, {sessionId:String})');
   }
   if (query.status) {
     params.status = query.status;
@@ -131,12 +157,34 @@ export function buildTraceListQuery(
     ).toString();
     having.push('duration_ns_total >= {minDurationNs:Int64}');
   }
+  const filters: string[] = [];
+  if (valueFilters.length > 0) {
+    // A trace matches when each value is on one of its rows (not necessarily the same row).
+    filters.push(`trace_id GLOBAL IN (
+        SELECT trace_id FROM ${database}.trace_summary
+        WHERE ${SUMMARY_RANGE} AND (${valueFilters.join(' OR ')})
+        GROUP BY trace_id
+        HAVING ${valueFilters.map((f) => `max(${f}) = 1`).join(' AND ')})`);
+  }
   if (query.search) {
+    // Message text is only in the spans: the traces with a span of the range whose messages contain the term.
     params.search = jsonEscaped(query.search);
-    having.push(
-      `countIf(positionCaseInsensitiveUTF8(input_messages, {search:String}) > 0
-        OR positionCaseInsensitiveUTF8(output_messages, {search:String}) > 0
-        OR positionCaseInsensitiveUTF8(system_instructions, {search:String}) > 0) > 0`,
+    filters.push(`trace_id GLOBAL IN (
+        SELECT trace_id FROM ${database}.spans
+        WHERE project_id = {projectId:String}
+          AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
+          AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
+          AND (positionCaseInsensitiveUTF8(input_messages, {search:String}) > 0
+            OR positionCaseInsensitiveUTF8(output_messages, {search:String}) > 0
+            OR positionCaseInsensitiveUTF8(system_instructions, {search:String}) > 0))`);
+  }
+  const topic = topicFilter(database, query, params);
+  if (topic) filters.push(topic);
+  if (query.feedback) {
+    const perTrace = perTraceFeedbackSql(database, feedback, query, params);
+    const op = query.feedback === 'none' ? 'GLOBAL NOT IN' : 'GLOBAL IN';
+    filters.push(
+      `trace_id ${op} (SELECT fb_trace FROM (${perTrace}) WHERE ${FEEDBACK_FILTERS[query.feedback]})`,
     );
   }
   const sort = SORT_EXPRESSIONS[query.sort];
@@ -151,26 +199,23 @@ export function buildTraceListQuery(
       `(${sort.expr} ${op} {cursorValue:${sort.type}} OR (${sort.expr} = {cursorValue:${sort.type}} AND trace_id ${op} {cursorTrace:String}))`,
     );
   }
-  let feedbackFilter = '';
-  if (query.feedback) {
-    const perTrace = perTraceFeedbackSql(database, feedback, query, params);
-    const op = query.feedback === 'none' ? 'GLOBAL NOT IN' : 'GLOBAL IN';
-    feedbackFilter = `AND trace_id ${op} (SELECT fb_trace FROM (${perTrace}) WHERE ${FEEDBACK_FILTERS[query.feedback]})`;
-  }
+  const byUsage = query.sort === 'costUsd' || query.sort === 'totalTokens';
+  const orderBy = `ORDER BY ${sort.expr} ${direction}, trace_id ${direction}
+    LIMIT {limit:UInt32}`;
+  const pageIds = `
+      SELECT trace_id, ${TIME_COLUMNS}${byUsage ? `,${USAGE_COLUMNS}` : ''}
+      FROM ${database}.trace_summary
+      WHERE ${SUMMARY_RANGE}${filters.map((f) => `\n        AND ${f}`).join('')}
+      GROUP BY trace_id
+      HAVING ${having.join('\n        AND ')}
+      ${orderBy}`;
   const sql = `
     SELECT ${TRACE_COLUMNS}
-    FROM (
-      SELECT *, ${countedUsageCondition(database)} AS counted
-      FROM ${database}.spans FINAL
-      WHERE project_id = {projectId:String}
-        AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
-        AND start_time < fromUnixTimestamp64Milli({toMs:Int64})${topicFilter(database, query, params)}
-        ${feedbackFilter}
-    )
+    FROM ${database}.trace_summary
+    WHERE ${SUMMARY_RANGE}
+      AND trace_id GLOBAL IN (SELECT trace_id FROM (${pageIds}))
     GROUP BY trace_id
-    ${having.length ? `HAVING ${having.join('\n      AND ')}` : ''}
-    ORDER BY ${sort.expr} ${direction}, trace_id ${direction}
-    LIMIT {limit:UInt32}`;
+    ${orderBy}`;
   return { sql, params };
 }
 
@@ -178,8 +223,7 @@ export function buildTraceListQuery(
 function topicFilter(database: string, query: TraceListQuery, params: Record<string, unknown>): string {
   if (query.topicId === undefined) return '';
   params.topicId = query.topicId;
-  return `
-        AND trace_id IN (
+  return `trace_id IN (
           SELECT trace_id FROM ${database}.topic_assignments FINAL
           WHERE project_id = {projectId:String} AND field = 'request' AND topic_id = {topicId:String}
             AND time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')

@@ -12,6 +12,7 @@ import { topics } from './014-topics.js';
 import { feedback } from './015-feedback.js';
 import { reviewAndDatasets } from './016-review-and-datasets.js';
 import { problemRoutes } from './017-problem-routes.js';
+import { traceSummary } from './018-trace-summary.js';
 import { alertSubjectsAndCooldown } from './019-alert-subjects-and-cooldown.js';
 import type { Migration } from './migration.js';
 
@@ -31,5 +32,6 @@ export const migrations: readonly Migration[] = [
   feedback,
   reviewAndDatasets,
   problemRoutes,
+  traceSummary,
   alertSubjectsAndCooldown,
 ];
