@@ -110,7 +110,7 @@ describe('normalizeTraceRequest: span fields', () => {
     });
   });
 
-  it('drops client-supplied embedding vectors from the stored attributes only', () => {
+  it('drops client-supplied embedding vectors from the stored attributes, keeping them aside for embedding', () => {
     const record = normalizeOne(
       span({
         attributes: {
@@ -123,6 +123,14 @@ describe('normalizeTraceRequest: span fields', () => {
     );
     expect(record.attributes['embedding.embeddings.0.embedding.vector']).toBeUndefined();
     expect(record.attributes['embedding.embeddings.0.embedding.text']).toBe('hello');
+    expect(record.clientVectorAttributes).toEqual({
+      'embedding.model_name': 'text-embedding-3-small',
+      'embedding.embeddings.0.embedding.text': 'hello',
+      'embedding.embeddings.0.embedding.vector': [0.1, 0.2, 0.3],
+    });
+    expect(
+      normalizeOne(span({ attributes: { 'gen_ai.request.model': 'm' } })).clientVectorAttributes,
+    ).toBeUndefined();
   });
 });
 

@@ -119,6 +119,40 @@ describe('embeddableCall', () => {
   });
 });
 
+describe('EmbeddingStage with client-sent vectors', () => {
+  const withVectors = (spanId: string, model: string): SpanRecord => ({
+    ...llmSpan(spanId, 'where is my parcel?'),
+    clientVectorAttributes: {
+      'embedding.model_name': model,
+      'embedding.embeddings.0.embedding.text': 'where is my parcel?',
+      'embedding.embeddings.0.embedding.vector': [0, 3],
+    },
+  });
+
+  it("stores the client's vector (unit length) for its text and embeds only the rest", async () => {
+    const [embedder, index, sampling] = [new FakeEmbedder(), new FakeIndex(), new FakeSampling()];
+    const s = stage(embedder, index, sampling);
+    s.start();
+    s.observe([withVectors('c1', 'fake')]);
+    await settle();
+    expect(embedder.calls).toEqual([['an answer']]);
+    expect([...index.entries.get('p1/c1/request')!.vector]).toEqual([0, 1]);
+    expect([...index.entries.get('p1/c1/response')!.vector]).toEqual([1, 0]);
+    expect(s.health()).toMatchObject({ embeddedCalls: 1, clientVectorTexts: 1 });
+  });
+
+  it("embeds the text itself when the client's vectors come from another model", async () => {
+    const [embedder, index, sampling] = [new FakeEmbedder(), new FakeIndex(), new FakeSampling()];
+    const s = stage(embedder, index, sampling);
+    s.start();
+    s.observe([withVectors('c2', 'text-embedding-3-small')]);
+    await settle();
+    expect(embedder.calls).toEqual([['where is my parcel?', 'an answer']]);
+    expect([...index.entries.get('p1/c2/request')!.vector]).toEqual([1, 0]);
+    expect(s.health()).toMatchObject({ clientVectorTexts: 0 });
+  });
+});
+
 describe('EmbeddingStage', () => {
   it('embeds request and response as separate vectors with their metadata, and records the window', async () => {
     const [embedder, index, sampling] = [new FakeEmbedder(), new FakeIndex(), new FakeSampling()];
