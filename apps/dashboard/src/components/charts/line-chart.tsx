@@ -1,5 +1,7 @@
 'use client';
 import { type PointerEvent, useEffect, useId, useRef, useState } from 'react';
+import { stripBidiControls } from '../../lib/bidi';
+import { UserText } from '../user-text';
 import { bucketLabel, timeTicks, timeZoneName } from './time-axis';
 
 export interface Series {
@@ -64,7 +66,9 @@ export function LineChart({
   const y = (v: number) => H - PAD.bottom - (v / top) * (H - PAD.top - PAD.bottom);
   const times = [...new Set(series.flatMap((s) => s.points.map((p) => p.t)))].sort((a, b) => a - b);
   const ticks = timeTicks(fromMs, toMs, Math.max(4, Math.floor(plotW / 70)));
-  const latest = series.map((s) => `${s.label} ${format(s.points.at(-1)?.v ?? 0)}`).join(', ');
+  const latest = series
+    .map((s) => `${stripBidiControls(s.label)} ${format(s.points.at(-1)?.v ?? 0)}`)
+    .join(', ');
 
   const localX = (event: PointerEvent<SVGRectElement>) =>
     event.clientX - event.currentTarget.ownerSVGElement!.getBoundingClientRect().left;
@@ -102,7 +106,7 @@ export function LineChart({
           {series.map((s) => (
             <span key={s.label} className="legend-item">
               <i style={{ background: s.color }} aria-hidden="true" />
-              {s.label}
+              <UserText text={s.label} />
             </span>
           ))}
         </span>
@@ -207,7 +211,7 @@ export function LineChart({
               const point = s.points.find((p) => p.t === hovered);
               return (
                 <span key={s.label}>
-                  <i style={{ background: s.color }} aria-hidden="true" /> {s.label}:{' '}
+                  <i style={{ background: s.color }} aria-hidden="true" /> <UserText text={s.label} />:{' '}
                   {point ? format(point.v) : '—'}
                 </span>
               );
