@@ -89,18 +89,19 @@ function jsonEscaped(text: string): string {
   return JSON.stringify(text).slice(1, -1);
 }
 
-export function buildTraceListQuery(
+/** How many traces the list counts before saying "more than" (the sessions and users lists' cap too). */
+export const TRACE_TOTAL_CAP = 10_000;
+
+/**
+ * The list's filters, shared by the page and its count: conditions on each trace's aggregates (HAVING) and
+ * restrictions of the span scan (topic, feedback). Adds their parameters to `params`.
+ */
+function traceFilters(
   database: string,
-  projectId: string,
   query: TraceListQuery,
   feedback: FeedbackSettings,
-): { sql: string; params: Record<string, unknown> } {
-  const params: Record<string, unknown> = {
-    projectId,
-    fromMs: Math.floor(query.fromMs),
-    toMs: Math.ceil(query.toMs),
-    limit: query.limit + 1,
-  };
+  params: Record<string, unknown>,
+): { having: string[]; scan: string } {
   const having: string[] = [];
   if (query.model) {
     params.model = query.model;
@@ -139,6 +140,32 @@ export function buildTraceListQuery(
         OR positionCaseInsensitiveUTF8(system_instructions, {search:String}) > 0) > 0`,
     );
   }
+  let feedbackFilter = '';
+  if (query.feedback) {
+    const perTrace = perTraceFeedbackSql(database, feedback, query, params);
+    const op = query.feedback === 'none' ? 'GLOBAL NOT IN' : 'GLOBAL IN';
+    feedbackFilter = `AND trace_id ${op} (SELECT fb_trace FROM (${perTrace}) WHERE ${FEEDBACK_FILTERS[query.feedback]})`;
+  }
+  return { having, scan: `${topicFilter(database, query, params)}\n        ${feedbackFilter}` };
+}
+
+const SPAN_RANGE = `project_id = {projectId:String}
+        AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
+        AND start_time < fromUnixTimestamp64Milli({toMs:Int64})`;
+
+export function buildTraceListQuery(
+  database: string,
+  projectId: string,
+  query: TraceListQuery,
+  feedback: FeedbackSettings,
+): { sql: string; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = {
+    projectId,
+    fromMs: Math.floor(query.fromMs),
+    toMs: Math.ceil(query.toMs),
+    limit: query.limit + 1,
+  };
+  const { having, scan } = traceFilters(database, query, feedback, params);
   const sort = SORT_EXPRESSIONS[query.sort];
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   if (query.cursor) {
@@ -151,26 +178,50 @@ export function buildTraceListQuery(
       `(${sort.expr} ${op} {cursorValue:${sort.type}} OR (${sort.expr} = {cursorValue:${sort.type}} AND trace_id ${op} {cursorTrace:String}))`,
     );
   }
-  let feedbackFilter = '';
-  if (query.feedback) {
-    const perTrace = perTraceFeedbackSql(database, feedback, query, params);
-    const op = query.feedback === 'none' ? 'GLOBAL NOT IN' : 'GLOBAL IN';
-    feedbackFilter = `AND trace_id ${op} (SELECT fb_trace FROM (${perTrace}) WHERE ${FEEDBACK_FILTERS[query.feedback]})`;
-  }
   const sql = `
     SELECT ${TRACE_COLUMNS}
     FROM (
       SELECT *, ${countedUsageCondition(database)} AS counted
       FROM ${database}.spans FINAL
-      WHERE project_id = {projectId:String}
-        AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
-        AND start_time < fromUnixTimestamp64Milli({toMs:Int64})${topicFilter(database, query, params)}
-        ${feedbackFilter}
+      WHERE ${SPAN_RANGE}${scan}
     )
     GROUP BY trace_id
     ${having.length ? `HAVING ${having.join('\n      AND ')}` : ''}
     ORDER BY ${sort.expr} ${direction}, trace_id ${direction}
     LIMIT {limit:UInt32}`;
+  return { sql, params };
+}
+
+/**
+ * The number of traces the list's filters match, up to TRACE_TOTAL_CAP + 1 (so "more than the cap" shows). Only
+ * the aggregates the filters read are computed (no usage de-duplication, no sort), and without FINAL: a span
+ * stored twice by a retried insert is the same span, so it cannot change which traces match.
+ */
+export function buildTraceCountQuery(
+  database: string,
+  projectId: string,
+  query: TraceListQuery,
+  feedback: FeedbackSettings,
+): { sql: string; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = {
+    projectId,
+    fromMs: Math.floor(query.fromMs),
+    toMs: Math.ceil(query.toMs),
+    cap: TRACE_TOTAL_CAP + 1,
+  };
+  const { having, scan } = traceFilters(database, query, feedback, params);
+  const sql = `
+    SELECT count() AS n FROM (
+      SELECT trace_id,
+        toUnixTimestamp64Nano(min(start_time)) AS start_ns,
+        toUnixTimestamp64Nano(max(end_time)) AS end_ns,
+        (end_ns - start_ns) AS duration_ns_total,
+        if(countIf(status = 'error') > 0, 'error', 'ok') AS trace_status
+      FROM ${database}.spans
+      WHERE ${SPAN_RANGE}${scan}
+      GROUP BY trace_id
+      ${having.length ? `HAVING ${having.join('\n        AND ')}` : ''}
+      LIMIT {cap:UInt32})`;
   return { sql, params };
 }
 
