@@ -6,6 +6,8 @@ import { UserText } from '../user-text';
 import { SPAN_KIND_LABEL, spanKindOf, type SpanKindName } from './span-kind';
 
 const ROW_HEIGHT = 30;
+/** Kinds whose spans are model calls (or wrap them), so a row without counted usage shows "—". */
+const MODEL_KINDS = new Set<SpanKindName>(['llm', 'agent', 'embedding']);
 const OVERSCAN = 10;
 
 /**
@@ -161,7 +163,9 @@ export function Waterfall({
  * (marked Σ), "—" for a model span that is not counted and has none below; nothing for other spans.
  */
 function usageText(usage: SubtreeUsage, span: WaterfallRow['span']) {
-  if (usage.calls === 0 && !span.llm) return null;
+  // A tool or retrieval span may carry GenAI attributes, but it is not a model call: no figures (not "—").
+  const modelSpan = span.llm !== null && MODEL_KINDS.has(spanKindOf(span));
+  if (usage.calls === 0 && !modelSpan) return null;
   const est = usage.estimated ? ' est.' : '';
   const tokens = formatTokens(usage.tokens);
   const cost = formatCost(usage.costUsd);
