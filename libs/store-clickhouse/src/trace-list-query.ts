@@ -149,6 +149,11 @@ function traceFilters(
   return { having, scan: `${topicFilter(database, query, params)}\n        ${feedbackFilter}` };
 }
 
+/** The parameters SPAN_RANGE binds: the project and the range in whole milliseconds, ends included. */
+function rangeParams(projectId: string, query: TraceListQuery) {
+  return { projectId, fromMs: Math.floor(query.fromMs), toMs: Math.ceil(query.toMs) };
+}
+
 const SPAN_RANGE = `project_id = {projectId:String}
         AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
         AND start_time < fromUnixTimestamp64Milli({toMs:Int64})`;
@@ -159,12 +164,7 @@ export function buildTraceListQuery(
   query: TraceListQuery,
   feedback: FeedbackSettings,
 ): { sql: string; params: Record<string, unknown> } {
-  const params: Record<string, unknown> = {
-    projectId,
-    fromMs: Math.floor(query.fromMs),
-    toMs: Math.ceil(query.toMs),
-    limit: query.limit + 1,
-  };
+  const params: Record<string, unknown> = { ...rangeParams(projectId, query), limit: query.limit + 1 };
   const { having, scan } = traceFilters(database, query, feedback, params);
   const sort = SORT_EXPRESSIONS[query.sort];
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
@@ -203,12 +203,7 @@ export function buildTraceCountQuery(
   query: TraceListQuery,
   feedback: FeedbackSettings,
 ): { sql: string; params: Record<string, unknown> } {
-  const params: Record<string, unknown> = {
-    projectId,
-    fromMs: Math.floor(query.fromMs),
-    toMs: Math.ceil(query.toMs),
-    cap: TRACE_TOTAL_CAP + 1,
-  };
+  const params: Record<string, unknown> = { ...rangeParams(projectId, query), cap: TRACE_TOTAL_CAP + 1 };
   const { having, scan } = traceFilters(database, query, feedback, params);
   const sql = `
     SELECT count() AS n FROM (
