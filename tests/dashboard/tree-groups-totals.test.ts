@@ -214,7 +214,7 @@ describe('trace tree, grouping and totals in Chromium', () => {
   it('draws every page of issue 13 at desktop and phone width without spilling sideways', async () => {
     const traceId = world.traceIds[0]!;
     const pages: Array<[string, string, string]> = [
-      ['overview', '/?groupBy=release', 'figure.chart .legend-item'],
+      ['overview', '/?groupBy=release', 'figure.chart .legend-item:has-text("0.2.0")'],
       ['traces', '/traces', 'table[aria-label="Traces"] tbody tr'],
       ['trace', `/traces/${traceId}`, '[role="treeitem"] .wf-usage'],
       ['sessions', '/sessions', 'table[aria-label="Sessions"] tbody tr'],
@@ -227,6 +227,8 @@ describe('trace tree, grouping and totals in Chromium', () => {
       for (const [name, path, drawn] of pages) {
         await p.goto(`${world.dashboard.url}${path}`);
         await p.locator(drawn).first().waitFor();
+        // Every panel drawn, none still loading, before the picture is taken.
+        await poll(() => p.locator('.spinner').count()).toBe(0);
         await screenshot(p, `issue13-${name}-${width}`);
         // Nothing wider than the viewport: a phone scrolls down, never sideways (tables scroll in their box).
         const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
