@@ -215,7 +215,7 @@ describe('trace tree, grouping and totals in Chromium', () => {
     const traceId = world.traceIds[0]!;
     const pages: Array<[string, string, string]> = [
       ['overview', '/?groupBy=release', 'figure.chart .legend-item:has-text("0.2.0")'],
-      ['traces', '/traces', 'table[aria-label="Traces"] tbody tr'],
+      ['traces', '/traces', 'nav[aria-label="Pages"]:has-text(" of ")'],
       ['trace', `/traces/${traceId}`, '[role="treeitem"] .wf-usage'],
       ['sessions', '/sessions', 'table[aria-label="Sessions"] tbody tr'],
       ['session', '/sessions/session-1', 'ol[aria-label="Conversation"] > li'],
@@ -233,6 +233,18 @@ describe('trace tree, grouping and totals in Chromium', () => {
         // Nothing wider than the viewport: a phone scrolls down, never sideways (tables scroll in their box).
         const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect(overflow, `${name} at ${width}px`).toBeLessThanOrEqual(0);
+        // A table that leaves columns out on phones leaves out the header and the cells alike.
+        const columns = await p.evaluate(() =>
+          [...document.querySelectorAll('table')].map((table) => {
+            const shown = (cells: NodeListOf<Element> | undefined) =>
+              [...(cells ?? [])].filter((c) => getComputedStyle(c).display !== 'none').length;
+            return [
+              shown(table.querySelectorAll('thead th')),
+              shown(table.tBodies[0]?.rows[0]?.querySelectorAll('td')),
+            ];
+          }),
+        );
+        for (const [heads, cells] of columns) expect(cells, `${name} at ${width}px`).toBe(heads);
       }
       await p.context().close();
     }
