@@ -53,8 +53,8 @@ afterAll(async () => {
   await world?.stop();
 });
 
-async function pageAs(width = 1280): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
+async function pageAs(width = 1280, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme });
   const p = await context.newPage();
   await signIn(p, world.dashboard.url, VIEWER.email, VIEWER.password);
   return p;
@@ -248,5 +248,15 @@ describe('trace tree, grouping and totals in Chromium', () => {
       }
       await p.context().close();
     }
+    // The new tree columns and grouped charts in the dark theme too (the system's choice is followed).
+    const dark = await pageAs(1280, 'dark');
+    for (const [name, path, drawn] of pages.filter(([n]) => n === 'trace' || n === 'overview')) {
+      await dark.goto(`${world.dashboard.url}${path}`);
+      await dark.locator(drawn).first().waitFor();
+      await poll(() => dark.locator('.spinner').count()).toBe(0);
+      expect(await dark.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+      await screenshot(dark, `issue13-${name}-1280-dark`);
+    }
+    await dark.context().close();
   });
 });
