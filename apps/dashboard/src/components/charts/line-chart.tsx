@@ -84,7 +84,10 @@ export function LineChart({
     const x1 = localX(event);
     setDrag(null);
     if (Math.abs(x1 - drag.x0) >= DRAG_PX && onZoom) {
-      const [a, b] = [tAt(Math.min(drag.x0, x1)), tAt(Math.max(drag.x0, x1))];
+      const right = Math.max(drag.x0, x1);
+      // A drag that ends within a few pixels of the right edge reaches it: the newest bucket can be narrower
+      // than those pixels (a few minutes into a half hour), and the drag is meant to keep it.
+      const [a, b] = [tAt(Math.min(drag.x0, x1)), right >= PAD.left + plotW - DRAG_PX ? toMs : tAt(right)];
       // Whole buckets: the range covers every bucket the drag touched (a drag to the edge keeps the newest).
       const start = times.filter((t) => t <= a).pop() ?? fromMs;
       const last = times.filter((t) => t <= b).pop();
