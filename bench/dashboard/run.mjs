@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Dashboard benchmark: N spans (default 1,000,000) written straight into a fresh embedded store, then the real
-// server and the built dashboard on it, and Chromium timing the first render of the traces page and of a
-// 1,000-span trace (median of --runs, after one warm-up). Prints figures; asserts nothing. See README.md.
+// server and the built dashboard on it, and Chromium timing the first render of the traces page, a 1,000-span
+// trace, the sessions and users lists, a session and a user page (p50/p95 of --runs, after one warm-up), with
+// each page's REST call timed alone. Prints figures; asserts nothing. See README.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -18,7 +19,7 @@ const node = join(root, 'node_modules', '.bin', 'node');
 const { values: opt } = parseArgs({
   options: {
     spans: { type: 'string', default: '1000000' },
-    runs: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '10' },
     // Seeding a million spans takes minutes: --data-dir keeps the seeded store for the next run.
     'data-dir': { type: 'string' },
   },
@@ -52,7 +53,13 @@ async function waitFor(url, child, what) {
   throw new Error(`${what} did not start`);
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The p-th percentile (nearest rank) of a list of timings. */
+const percentile = (xs, p) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+};
+const median = (xs) => percentile(xs, 50);
+const ms = (x) => `${x.toFixed(0)} ms`;
 
 run([join(root, 'scripts', 'build.mjs')]);
 run([join(root, 'scripts', 'build-dashboard.mjs')]);
@@ -162,22 +169,50 @@ try {
     return performance.now() - began;
   }
 
+  // A session and a user of the seeded data: the most recent of each list (what a reader would open first).
+  const day = { to: Date.now(), from: Date.now() - 24 * 3_600_000 };
+  const week = `from=${Date.now() - 7 * 86_400_000}&to=${Date.now()}&sort=lastSeen&order=desc&limit=50`;
+  const firstOf = async (path, key) => {
+    const response = await context.request.get(`${base}${path}`);
+    if (!response.ok()) throw new Error(`${path}: ${response.status()}`);
+    return (await response.json()).items[0][key];
+  };
+  const sessionId = await firstOf(`/api/sessions?${week}`, 'sessionId');
+  const userId = await firstOf(`/api/end-users?${week}`, 'userId');
+  const rows = (label) => `table[aria-label="${label}"] tbody tr`;
+
   const cases = [
-    [
-      'traces page (50 newest of the last 24 h)',
-      '/traces',
-      'table[aria-label="Traces"] tbody tr',
-      '/api/traces?limit=50',
-    ],
+    ['traces page (50 newest of the last 24 h)', '/traces', rows('Traces'), '/api/traces?limit=50'],
     [
       `trace of 1,000 spans`,
       `/traces/${seeded.bigTraceId}`,
-      '[role="listbox"] [role="option"]',
+      '[role="tree"] [role="treeitem"]',
       `/api/traces/${seeded.bigTraceId}`,
     ],
+    ['sessions list (50 latest of 7 days)', '/sessions', rows('Sessions'), `/api/sessions?${week}`],
+    [
+      `session page (${sessionId}, 50 turns)`,
+      `/sessions/${encodeURIComponent(sessionId)}`,
+      'ol[aria-label="Conversation"] > li',
+      `/api/sessions/${encodeURIComponent(sessionId)}?limit=50`,
+    ],
+    ['users list (50 latest of 7 days)', '/end-users', rows('Users'), `/api/end-users?${week}`],
+    [
+      `user page (${userId}, totals + sessions)`,
+      `/end-users/${encodeURIComponent(userId)}`,
+      '.group-totals',
+      `/api/end-users/${encodeURIComponent(userId)}?limit=50`,
+    ],
+  ];
+  // Calls a page makes besides its first one, timed alone: the traces total and the grouped overview.
+  const apiOnly = [
+    ['traces total (count, capped at 10,000)', `/api/traces/count?from=${day.from}&to=${day.to}`],
+    ['traces page 1 (same range)', `/api/traces?from=${day.from}&to=${day.to}&limit=50`],
+    ['metrics by release (24 h)', `/api/metrics/summary?from=${day.from}&to=${day.to}&groupBy=release`],
+    ['metrics by model (24 h)', `/api/metrics/summary?from=${day.from}&to=${day.to}&groupBy=model`],
   ];
   const runs = Number(opt.runs);
-  console.log(`\nfirst render in Chromium (median of ${runs} after a warm-up; API alone alongside)`);
+  console.log(`\nfirst render in Chromium, p50 / p95 of ${runs} after a warm-up; the page's REST call alone`);
   for (const [label, path, selector, apiPath] of cases) {
     const warm = (await firstRender(path, selector, apiPath)).total;
     const renders = [];
@@ -190,14 +225,22 @@ try {
       apis.push(await apiTime(apiPath));
     }
     console.log(
-      `  ${label.padEnd(44)} ${median(renders).toFixed(0).padStart(6)} ms` +
-        `  (cold ${warm.toFixed(0)} ms, min ${Math.min(...renders).toFixed(0)}, max ${Math.max(...renders).toFixed(0)};` +
-        ` API ${median(apis).toFixed(0)} ms)`,
+      `  ${label.padEnd(44)} page p50 ${ms(median(renders)).padStart(8)} p95 ${ms(percentile(renders, 95)).padStart(8)}` +
+        `  API p50 ${ms(median(apis)).padStart(8)} p95 ${ms(percentile(apis, 95)).padStart(8)}  (cold ${ms(warm)})`,
     );
     console.log(
-      `  ${''.padEnd(44)} phases: document ready ${median(phases.map((p) => p.dom)).toFixed(0)} ms,` +
-        ` signed-in check done ${median(phases.map((p) => p.me)).toFixed(0)} ms,` +
-        ` data received ${median(phases.map((p) => p.data)).toFixed(0)} ms`,
+      `  ${''.padEnd(44)} phases (p50): document ready ${ms(median(phases.map((p) => p.dom)))},` +
+        ` signed-in check done ${ms(median(phases.map((p) => p.me)))},` +
+        ` data received ${ms(median(phases.map((p) => p.data)))}`,
+    );
+  }
+  console.log(`\nREST calls alone, p50 / p95 of ${runs} after a warm-up`);
+  for (const [label, apiPath] of apiOnly) {
+    await apiTime(apiPath);
+    const apis = [];
+    for (let i = 0; i < runs; i++) apis.push(await apiTime(apiPath));
+    console.log(
+      `  ${label.padEnd(44)} API p50 ${ms(median(apis)).padStart(8)} p95 ${ms(percentile(apis, 95)).padStart(8)}`,
     );
   }
 } finally {

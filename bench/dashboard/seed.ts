@@ -43,6 +43,9 @@ function trace(startMs: number, n: number): SpanRecord[] {
         llm: isLlm ? llmCall({ requestModel: model, responseModel: model }) : null,
         userId: `user-${Math.floor(startMs) % 500}`,
         sessionId: `session-${Math.floor(startMs / 600_000) % 2000}`,
+        // Three releases and two environments, so the overview's group-by has groups to draw.
+        release: `2.${Math.floor(startMs) % 3}.0`,
+        environment: Math.floor(startMs) % 4 === 0 ? 'staging' : 'production',
       }),
     );
   }

@@ -25,6 +25,9 @@ export interface ClientOptions {
   sessionId: string;
   /** host:port of an OTLP/gRPC receiver; the Python clients then export over gRPC instead of HTTP. */
   grpcEndpoint?: string;
+  /** The app's release and environment (OTel resource service.version, deployment.environment.name). */
+  release?: string;
+  environment?: string;
 }
 
 export interface ClientResult {
@@ -98,14 +101,18 @@ export interface Telemetry {
  * Registers a global TracerProvider (AsyncLocalStorage context, W3C propagation) exporting through `exporter` in
  * one batch: the batch processor's timer is long, so the final forceFlush sends everything in one request.
  */
-export function registerTelemetry(exporter: SpanExporter, serviceName: string): Telemetry {
+export function registerTelemetry(
+  exporter: SpanExporter,
+  serviceName: string,
+  app: { release?: string; environment?: string } = {},
+): Telemetry {
   const recorder = new SpanRecorder();
   const provider = new TracerProvider({
     resource: defaultResource().merge(
       resourceFromAttributes({
         'service.name': serviceName,
-        'service.version': '0.1.0',
-        'deployment.environment.name': 'e2e',
+        'service.version': app.release ?? '0.1.0',
+        'deployment.environment.name': app.environment ?? 'e2e',
       }),
     ),
     spanProcessors: [

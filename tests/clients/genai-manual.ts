@@ -42,7 +42,7 @@ async function runGenAIManual(options: ClientOptions, encoding: Encoding): Promi
   const exporter =
     encoding === 'proto' ? new ProtoExporter(exporterOptions) : new JsonExporter(exporterOptions);
   const client = encoding === 'proto' ? 'genai-manual-proto' : 'genai-manual-json';
-  const telemetry = registerTelemetry(exporter, `driftwatch-e2e-${client}`);
+  const telemetry = registerTelemetry(exporter, `driftwatch-e2e-${client}`, options);
   const { default: OpenAIClient } = await import('openai');
   const openai = new OpenAIClient({ apiKey: 'sk-fake', baseURL: options.openaiBaseUrl });
   const tracer = trace.getTracer('driftwatch-e2e-genai-manual', '0.1.0');

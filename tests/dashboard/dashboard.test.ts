@@ -98,12 +98,12 @@ describe('dashboard in Chromium', () => {
     const page = await pageAs(ADMIN);
     const traceId = world.traceIds[0]!;
     await page.goto(`${world.dashboard.url}/traces/${traceId}`);
-    const waterfall = page.getByRole('listbox', { name: /Spans/ });
+    const waterfall = page.getByRole('tree', { name: /Spans/ });
     await waterfall.waitFor();
-    expect(await waterfall.getByRole('option').count()).toBeGreaterThan(2);
+    expect(await waterfall.getByRole('treeitem').count()).toBeGreaterThan(2);
     // The first model call is selected at first: the user's question and the model's tool call.
     await expect
-      .poll(() => waterfall.getByRole('option', { selected: true }).getAttribute('aria-label'))
+      .poll(() => waterfall.getByRole('treeitem', { selected: true }).getAttribute('aria-label'))
       .toMatch(/^chat gpt-4o-mini/);
     const chat = page.getByRole('region', { name: 'Conversation' });
     await chat.waitFor();
@@ -119,7 +119,7 @@ describe('dashboard in Chromium', () => {
 
     // The second chat call carries the tool's result back to the model.
     await waterfall
-      .getByRole('option', { name: /^chat gpt-4o-mini/ })
+      .getByRole('treeitem', { name: /^chat gpt-4o-mini/ })
       .nth(1)
       .click();
     await expect.poll(() => page.locator('.tool-result').first().textContent()).toContain('sunny');
@@ -215,12 +215,12 @@ describe('dashboard in Chromium', () => {
     expect(sent.status).toBe(200);
     const page = await pageAs(ADMIN);
     await page.goto(`${world.dashboard.url}/traces/${traceId}`);
-    const waterfall = page.getByRole('listbox', { name: 'Spans (5000)' });
+    const waterfall = page.getByRole('tree', { name: 'Spans (5000)' });
     await waterfall.waitFor();
-    expect(await waterfall.getByRole('option').count()).toBeLessThan(120);
+    expect(await waterfall.getByRole('treeitem').count()).toBeLessThan(120);
     await waterfall.evaluate((el) => (el.scrollTop = el.scrollHeight));
     await expect
-      .poll(() => waterfall.getByRole('option').last().getAttribute('aria-label'))
+      .poll(() => waterfall.getByRole('treeitem').last().getAttribute('aria-label'))
       .toMatch(/^step \d+/);
     await screenshot(page, 'trace-5000-spans');
     await page.context().close();

@@ -71,14 +71,14 @@ describe('trace page in Chromium', () => {
     const traceId = world.traceIds[0]!;
     const p = await page();
     await p.goto(`${world.dashboard.url}/traces/${traceId}`);
-    const waterfall = p.getByRole('listbox', { name: /Spans/ });
+    const waterfall = p.getByRole('tree', { name: /Spans/ });
     await waterfall.waitFor();
-    const option = waterfall.getByRole('option', { name: /^execute_tool/ });
+    const option = waterfall.getByRole('treeitem', { name: /^execute_tool/ });
     await option.click();
     await p.waitForURL(/\?span=[0-9a-f]{16}$/);
     const spanId = new URL(p.url()).searchParams.get('span')!;
     await p.reload();
-    await poll(() => waterfall.getByRole('option', { selected: true }).getAttribute('aria-label')).toMatch(
+    await poll(() => waterfall.getByRole('treeitem', { selected: true }).getAttribute('aria-label')).toMatch(
       /^execute_tool/,
     );
     expect(await p.getByRole('region', { name: /^Span / }).textContent()).toContain(spanId);

@@ -13,6 +13,10 @@ export const DEFAULT_SERIES = 10;
 export const MAX_SERIES = 100;
 /** The group of the folded series; parenthesised so it cannot be mistaken for a model name. */
 export const OTHER_SERIES = '(other)';
+/** The group of calls that carry no release (or environment) attribute. */
+export const NONE_SERIES = '(none)';
+/** What the metrics can be grouped by: the model, or the release/environment the app reported (OTel resource). */
+export const METRICS_GROUPS = ['model', 'release', 'environment'] as const;
 /**
  * Bound on buckets x series in one answer (about 300 bytes a point in JSON, so a few MB). When the caller
  * left bucketSeconds to us, the bucket is coarsened to fit; when they chose it, a 400 says what to change.
@@ -34,7 +38,7 @@ export const metricsQuerySchema = z
       .min(1)
       .max(31 * 86400)
       .optional(),
-    groupBy: z.enum(['model']).optional(),
+    groupBy: z.enum(METRICS_GROUPS).optional(),
     /** With groupBy: how many groups to keep apart (by requests); the rest are summed as "(other)". */
     series: z.coerce.number().int().min(1).max(MAX_SERIES).optional(),
   })
@@ -73,7 +77,10 @@ export const metricsQuerySchema = z
 
 export const metricsPointSchema = z.object({
   bucketStart: z.string(),
-  /** The model, "(other)" for the groups past `series`, null when not grouped. */
+  /**
+   * The model, release or environment; "(other)" for the groups past `series`, "(none)" for calls without a
+   * release or environment; null when not grouped.
+   */
   group: z.string().nullable(),
   requests: z.number().int(),
   errors: z.number().int(),

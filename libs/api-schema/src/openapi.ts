@@ -6,7 +6,7 @@ import { detectionPaths } from './openapi-detection.js';
 import { topicPaths } from './openapi-topics.js';
 import { sessionPaths } from './openapi-sessions.js';
 import { metricsQuerySchema, metricsSummarySchema } from './metrics.js';
-import { traceDetailSchema, traceListPageSchema, traceListQuerySchema } from './traces.js';
+import { traceCountSchema, traceDetailSchema, traceListPageSchema, traceListQuerySchema } from './traces.js';
 import {
   createUserRequestSchema,
   loginRequestSchema,
@@ -215,6 +215,13 @@ export function buildOpenApiDocument(version: string): JsonSchema {
           summary: 'List traces',
           parameters: queryParameters(traceListQuerySchema),
           responses: { '200': ok('A page of traces', traceListPageSchema), ...errorResponses },
+        },
+      },
+      '/api/traces/count': {
+        get: {
+          summary: 'How many traces match the list filters (up to 10,000; totalCapped says "more than")',
+          parameters: queryParameters(traceListQuerySchema),
+          responses: { '200': ok('The count', traceCountSchema), ...errorResponses },
         },
       },
       '/api/traces/{traceId}': {

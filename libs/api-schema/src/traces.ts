@@ -4,6 +4,7 @@ import type {
   Message,
   MessagePart,
   SpanView,
+  TraceCount,
   TraceDetail,
   TraceListPage,
   TraceSummary,
@@ -74,6 +75,12 @@ export const traceListPageSchema = z.object({
   items: z.array(traceSummarySchema),
   nextCursor: z.string().nullable(),
 }) satisfies z.ZodType<TraceListPage>;
+
+/** GET /api/traces/count: the traces the list's filters match, up to a cap ("more than" past it). */
+export const traceCountSchema = z.object({
+  total: z.number().int(),
+  totalCapped: z.boolean(),
+}) satisfies z.ZodType<TraceCount>;
 
 const media = { modality: z.string(), mimeType: z.string().optional() };
 const messagePartSchema = z.discriminatedUnion('type', [

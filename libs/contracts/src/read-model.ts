@@ -55,6 +55,14 @@ export interface TraceListPage {
   nextCursor: string | null;
 }
 
+/** How many traces match a list's filters (its cursor, sort and limit aside), counted up to a cap. */
+export interface TraceCount {
+  /** The count, at most the cap. */
+  total: number;
+  /** More traces match than the cap: read `total` as "more than". */
+  totalCapped: boolean;
+}
+
 export interface SpanView {
   spanId: string;
   parentSpanId: string | null;
@@ -101,7 +109,7 @@ export interface MetricsQuery {
   toMs: number;
   /** Bucket width in seconds. */
   bucketSeconds: number;
-  groupBy?: 'model';
+  groupBy?: 'model' | 'release' | 'environment';
   /** With groupBy: the groups with most requests kept apart; the others are summed as one "(other)" group. */
   series?: number;
 }

@@ -4,6 +4,7 @@ import type { SpanRecord } from './span-record.js';
 import type {
   MetricsQuery,
   MetricsSummary,
+  TraceCount,
   TraceDetail,
   TraceListPage,
   TraceListQuery,
@@ -21,6 +22,7 @@ export interface SpanWriter extends Lifecycle {
 /** Read side; every call is scoped to one project. */
 export interface TraceReader {
   listTraces(projectId: string, query: TraceListQuery): Promise<TraceListPage>;
+  countTraces(projectId: string, query: TraceListQuery): Promise<TraceCount>;
   getTrace(projectId: string, traceId: string): Promise<TraceDetail | null>;
   metricsSummary(projectId: string, query: MetricsQuery): Promise<MetricsSummary>;
 }

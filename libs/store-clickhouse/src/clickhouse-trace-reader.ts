@@ -3,6 +3,7 @@ import type {
   FeedbackSettings,
   MetricsQuery,
   MetricsSummary,
+  TraceCount,
   TraceDetail,
   TraceListPage,
   TraceListQuery,
@@ -33,7 +34,13 @@ function negativeOf(row: PerTraceRow): boolean | null {
 }
 import { buildMetricsQuery, fillBuckets, toMetricsPoint, type MetricsRow } from './metrics-query.js';
 import { nanosToIso, SPAN_VIEW_COLUMNS, toSpanView, type SpanViewRow } from './span-view.js';
-import { buildTraceListQuery, sortValueOf, type TraceRow } from './trace-list-query.js';
+import {
+  buildTraceCountQuery,
+  buildTraceListQuery,
+  sortValueOf,
+  TRACE_TOTAL_CAP,
+  type TraceRow,
+} from './trace-list-query.js';
 
 const DAY_MS = 86_400_000;
 
@@ -89,6 +96,14 @@ export class ClickHouseTraceReader implements TraceReader {
           ? encodeCursor({ value: sortValueOf(query.sort, last), traceId: last.trace_id })
           : null,
     };
+  }
+
+  async countTraces(projectId: string, query: TraceListQuery): Promise<TraceCount> {
+    const settings = await this.feedback(projectId);
+    const { sql, params } = buildTraceCountQuery(this.database, projectId, query, settings);
+    const [row] = await this.rows<{ n: string | number }>(sql, params, 'trace count query failed');
+    const n = Number(row?.n ?? 0);
+    return { total: Math.min(n, TRACE_TOTAL_CAP), totalCapped: n > TRACE_TOTAL_CAP };
   }
 
   /**

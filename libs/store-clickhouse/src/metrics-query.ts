@@ -1,17 +1,23 @@
 import type { FeedbackSettings, MetricsPoint, MetricsQuery } from '@driftwatch/contracts';
-import { DEFAULT_SERIES, MAX_SERIES, OTHER_SERIES } from '@driftwatch/api-schema';
+import { DEFAULT_SERIES, MAX_SERIES, NONE_SERIES, OTHER_SERIES } from '@driftwatch/api-schema';
 import { countedUsageCondition } from './counted-usage.js';
 import { perTraceFeedbackSql } from './feedback-sql.js';
 
-const MODEL = "if(response_model != '', response_model, request_model)";
+/** The group key of each groupBy: columns of the spans table (release and environment from the OTel resource). */
+const GROUP_KEYS: Record<NonNullable<MetricsQuery['groupBy']>, string> = {
+  model: "if(response_model != '', response_model, request_model)",
+  release: "if(release != '', release, {none:String})",
+  environment: "if(environment != '', environment, {none:String})",
+};
 const RANGE = `project_id = {projectId:String}
       AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
       AND start_time < fromUnixTimestamp64Milli({toMs:Int64})`;
 
 /**
  * Metrics are over model calls (spans whose usage is counted), so agent wrappers do not double the volume.
- * Grouped by model, only the `series` models with most requests (ties by name) keep their own group; the
- * rest fold into OTHER_SERIES, so an answer has at most series + 1 groups however many models there are.
+ * Grouped (by model, release or environment), only the `series` values with most requests (ties by name) keep
+ * their own group; the rest fold into OTHER_SERIES, so an answer has at most series + 1 groups however many
+ * values there are. Calls without a release or environment form the NONE_SERIES group.
  * The top list is a subquery of the same statement, so totals and buckets agree on it for a stable range.
  */
 export function buildMetricsQuery(
@@ -24,16 +30,17 @@ export function buildMetricsQuery(
   const feedbackParams: Record<string, unknown> = {};
   // A call's feedback is its trace's (see feedback-sql.ts), joined by trace id; calls without feedback get zeros.
   const perTrace = perTraceFeedbackSql(database, feedback, query, feedbackParams);
-  const grouped = query.groupBy === 'model';
+  const key = query.groupBy ? GROUP_KEYS[query.groupBy] : null;
+  const grouped = key !== null;
   const counted = `${RANGE}
       AND ${countedUsageCondition(database)}`;
-  const topModels = `SELECT ${MODEL} AS model FROM ${database}.spans FINAL WHERE ${counted}
-        GROUP BY model ORDER BY count() DESC, model LIMIT {series:UInt32}`;
+  const topGroups = `SELECT ${key} AS top_group FROM ${database}.spans FINAL WHERE ${counted}
+        GROUP BY top_group ORDER BY count() DESC, top_group LIMIT {series:UInt32}`;
   const keys = [
     ...(bucketed
       ? ['toUnixTimestamp(toStartOfInterval(start_time, toIntervalSecond({bucketSeconds:UInt32}))) AS bucket']
       : []),
-    ...(grouped ? [`if(${MODEL} IN (${topModels}), ${MODEL}, {other:String}) AS grp`] : []),
+    ...(grouped ? [`if(${key} IN (${topGroups}), ${key}, {other:String}) AS grp`] : []),
   ];
   const groupBy = [...(bucketed ? ['bucket'] : []), ...(grouped ? ['grp'] : [])];
   const sql = `
@@ -58,7 +65,11 @@ export function buildMetricsQuery(
       toMs: Math.ceil(query.toMs),
       bucketSeconds: query.bucketSeconds,
       ...(grouped
-        ? { series: Math.min(Math.max(1, query.series ?? DEFAULT_SERIES), MAX_SERIES), other: OTHER_SERIES }
+        ? {
+            series: Math.min(Math.max(1, query.series ?? DEFAULT_SERIES), MAX_SERIES),
+            other: OTHER_SERIES,
+            ...(query.groupBy === 'model' ? {} : { none: NONE_SERIES }),
+          }
         : {}),
     },
   };

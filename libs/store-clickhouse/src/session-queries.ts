@@ -114,8 +114,12 @@ export function buildGroupListQueries(
     params.search = query.search;
     where.push(`positionCaseInsensitiveUTF8(${column}, {search:String}) > 0`);
   }
-  if (query.userId && key === 'session') {
+  // One user's sessions (the user page): only that user's traces are read (found by the user_id index), not
+  // every trace of the range; the `uid` condition keeps the meaning of a trace's user unchanged.
+  const narrow = query.userId && key === 'session' ? ('user' as const) : undefined;
+  if (narrow) {
     params.userId = query.userId;
+    params.key = query.userId;
     where.push('uid = {userId:String}');
   }
   const having = query.hasErrors ? 'HAVING countIf(failed) > 0' : '';
@@ -123,7 +127,7 @@ export function buildGroupListQueries(
     key === 'session'
       ? `, arraySort(groupUniqArrayIf(5)(uid, uid != '')) AS user_ids`
       : `, toString(uniqExactIf(sid, sid != '')) AS session_count`;
-  const grouped = `FROM (${perTraceSql(database)}) WHERE ${where.join(' AND ')} GROUP BY ${column} ${having}`;
+  const grouped = `FROM (${perTraceSql(database, narrow)}) WHERE ${where.join(' AND ')} GROUP BY ${column} ${having}`;
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   return {
     pageSql: `SELECT ${column} AS group_key, ${GROUP_COLUMNS} ${extra}

@@ -109,23 +109,24 @@ function jsonEscaped(text: string): string {
   return JSON.stringify(text).slice(1, -1);
 }
 
+/** How many traces the list counts before saying "more than" (the sessions and users lists' cap too). */
+export const TRACE_TOTAL_CAP = 10_000;
+
+/** The parameters SUMMARY_RANGE and IN_RANGE bind: the project and the range in whole milliseconds. */
+function rangeParams(projectId: string, query: TraceListQuery): Record<string, unknown> {
+  return { projectId, fromMs: Math.floor(query.fromMs), toMs: Math.ceil(query.toMs) };
+}
+
 /**
- * The traces list from trace_summary, in two steps of one statement: the page's trace ids (grouped with only
- * the columns the filters and the sort need, ordered, limited), then every column for those traces alone.
- * Filters on a trace's values (model, provider, user, session) first pick the traces having a row with the value.
+ * The list's filters, shared by the page and its count: conditions on each trace's grouped values (HAVING) and
+ * restrictions of the summary rows read (WHERE). Adds their parameters to `params`.
  */
-export function buildTraceListQuery(
+function traceFilters(
   database: string,
-  projectId: string,
   query: TraceListQuery,
   feedback: FeedbackSettings,
-): { sql: string; params: Record<string, unknown> } {
-  const params: Record<string, unknown> = {
-    projectId,
-    fromMs: Math.floor(query.fromMs),
-    toMs: Math.ceil(query.toMs),
-    limit: query.limit + 1,
-  };
+  params: Record<string, unknown>,
+): { having: string[]; filters: string[] } {
   const having: string[] = [IN_RANGE];
   const valueFilters: string[] = [];
   if (query.model) {
@@ -187,6 +188,42 @@ export function buildTraceListQuery(
       `trace_id ${op} (SELECT fb_trace FROM (${perTrace}) WHERE ${FEEDBACK_FILTERS[query.feedback]})`,
     );
   }
+  return { having, filters };
+}
+
+/** The number of traces the list's filters match, counted up to TRACE_TOTAL_CAP + 1 (then "more than"). */
+export function buildTraceCountQuery(
+  database: string,
+  projectId: string,
+  query: TraceListQuery,
+  feedback: FeedbackSettings,
+): { sql: string; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = { ...rangeParams(projectId, query), cap: TRACE_TOTAL_CAP + 1 };
+  const { having, filters } = traceFilters(database, query, feedback, params);
+  const sql = `
+    SELECT count() AS n FROM (
+      SELECT trace_id, ${TIME_COLUMNS}
+      FROM ${database}.trace_summary
+      WHERE ${SUMMARY_RANGE}${filters.map((f) => `\n        AND ${f}`).join('')}
+      GROUP BY trace_id
+      HAVING ${having.join('\n        AND ')}
+      LIMIT {cap:UInt32})`;
+  return { sql, params };
+}
+
+/**
+ * The traces list from trace_summary, in two steps of one statement: the page's trace ids (grouped with only
+ * the columns the filters and the sort need, ordered, limited), then every column for those traces alone.
+ * Filters on a trace's values (model, provider, user, session) first pick the traces having a row with the value.
+ */
+export function buildTraceListQuery(
+  database: string,
+  projectId: string,
+  query: TraceListQuery,
+  feedback: FeedbackSettings,
+): { sql: string; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = { ...rangeParams(projectId, query), limit: query.limit + 1 };
+  const { having, filters } = traceFilters(database, query, feedback, params);
   const sort = SORT_EXPRESSIONS[query.sort];
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   if (query.cursor) {

@@ -1,4 +1,5 @@
 'use client';
+import type { ReactNode } from 'react';
 import type { ApiState } from '../lib/use-api';
 import { Empty, ErrorState, Loading } from './states';
 
@@ -25,6 +26,49 @@ export function ListStates({
   if (state.error) return <ErrorState error={state.error} onRetry={state.reload} />;
   if (state.data && state.data.items.length === 0) return <Empty title={emptyTitle} hint={emptyHint} />;
   return null;
+}
+
+/**
+ * A list endpoint's items as a table (one row each, keyed by `rowKey`), or its loading, failed or empty state.
+ * `head` holds the header cells.
+ */
+export function ItemsTable<T>({
+  state,
+  label,
+  emptyTitle,
+  emptyHint,
+  head,
+  rowKey,
+  row,
+}: {
+  state: ApiState<{ items: T[] }>;
+  label: string;
+  emptyTitle: string;
+  emptyHint?: string;
+  head: ReactNode;
+  rowKey: (item: T) => string;
+  row: (item: T) => ReactNode;
+}) {
+  const items = state.data?.items ?? [];
+  return (
+    <>
+      <ListStates state={state} emptyTitle={emptyTitle} emptyHint={emptyHint} />
+      {items.length > 0 ? (
+        <div className="table-scroll">
+          <table className="table" aria-label={label}>
+            <thead>
+              <tr>{head}</tr>
+            </thead>
+            <tbody>
+              {items.map((item) => (
+                <tr key={rowKey(item)}>{row(item)}</tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </>
+  );
 }
 
 /** The header cell over a column of row buttons, when the reader may change things. */

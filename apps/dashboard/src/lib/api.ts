@@ -8,6 +8,7 @@ import type {
   User,
   metricsSummarySchema,
   spanViewSchema,
+  traceCountSchema,
   traceDetailSchema,
   traceListPageSchema,
   traceSummarySchema,
@@ -20,6 +21,7 @@ import type {
 
 // Response types come from the shared schemas (type-only: nothing of the library is bundled).
 export type TraceListPage = z.infer<typeof traceListPageSchema>;
+export type TraceCount = z.infer<typeof traceCountSchema>;
 export type TraceSummary = z.infer<typeof traceSummarySchema>;
 export type TraceDetail = z.infer<typeof traceDetailSchema>;
 export type SpanView = z.infer<typeof spanViewSchema>;

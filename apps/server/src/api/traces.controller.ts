@@ -13,7 +13,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { TraceDetail, TraceListPage, VectorMatch } from '@driftwatch/contracts';
+import type { TraceCount, TraceDetail, TraceListPage, VectorMatch } from '@driftwatch/contracts';
 import { PermanentError, RetryableError, SaturatedError } from '@driftwatch/contracts';
 import {
   similarCallsQuerySchema,
@@ -45,6 +45,13 @@ export class TracesController {
         throw new BadRequestException(`invalid query: cursor: ${error.message}`);
       throw error;
     }
+  }
+
+  /** The list's filters (its cursor, sort and limit ignored), counted up to a cap; before ':traceId'. */
+  @Get('count')
+  async count(@Req() request: AuthedRequest, @Query() query: unknown): Promise<TraceCount> {
+    const parsed = parseOr400(traceListQuerySchema, query, 'query');
+    return this.pipeline.reader.countTraces(projectOf(request), parsed);
   }
 
   @Get(':traceId')

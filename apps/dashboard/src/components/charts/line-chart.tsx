@@ -1,5 +1,7 @@
 'use client';
 import { type PointerEvent, useEffect, useId, useRef, useState } from 'react';
+import { stripBidiControls } from '../../lib/bidi';
+import { UserText } from '../user-text';
 import { bucketLabel, timeTicks, timeZoneName } from './time-axis';
 
 export interface Series {
@@ -64,7 +66,9 @@ export function LineChart({
   const y = (v: number) => H - PAD.bottom - (v / top) * (H - PAD.top - PAD.bottom);
   const times = [...new Set(series.flatMap((s) => s.points.map((p) => p.t)))].sort((a, b) => a - b);
   const ticks = timeTicks(fromMs, toMs, Math.max(4, Math.floor(plotW / 70)));
-  const latest = series.map((s) => `${s.label} ${format(s.points.at(-1)?.v ?? 0)}`).join(', ');
+  const latest = series
+    .map((s) => `${stripBidiControls(s.label)} ${format(s.points.at(-1)?.v ?? 0)}`)
+    .join(', ');
 
   const localX = (event: PointerEvent<SVGRectElement>) =>
     event.clientX - event.currentTarget.ownerSVGElement!.getBoundingClientRect().left;
@@ -80,7 +84,10 @@ export function LineChart({
     const x1 = localX(event);
     setDrag(null);
     if (Math.abs(x1 - drag.x0) >= DRAG_PX && onZoom) {
-      const [a, b] = [tAt(Math.min(drag.x0, x1)), tAt(Math.max(drag.x0, x1))];
+      const right = Math.max(drag.x0, x1);
+      // A drag that ends within a few pixels of the right edge reaches it: the newest bucket can be narrower
+      // than those pixels (a few minutes into a half hour), and the drag is meant to keep it.
+      const [a, b] = [tAt(Math.min(drag.x0, x1)), right >= PAD.left + plotW - DRAG_PX ? toMs : tAt(right)];
       // Whole buckets: the range covers every bucket the drag touched (a drag to the edge keeps the newest).
       const start = times.filter((t) => t <= a).pop() ?? fromMs;
       const last = times.filter((t) => t <= b).pop();
@@ -102,7 +109,7 @@ export function LineChart({
           {series.map((s) => (
             <span key={s.label} className="legend-item">
               <i style={{ background: s.color }} aria-hidden="true" />
-              {s.label}
+              <UserText text={s.label} />
             </span>
           ))}
         </span>
@@ -207,7 +214,7 @@ export function LineChart({
               const point = s.points.find((p) => p.t === hovered);
               return (
                 <span key={s.label}>
-                  <i style={{ background: s.color }} aria-hidden="true" /> {s.label}:{' '}
+                  <i style={{ background: s.color }} aria-hidden="true" /> <UserText text={s.label} />:{' '}
                   {point ? format(point.v) : '—'}
                 </span>
               );

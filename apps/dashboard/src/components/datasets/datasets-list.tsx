@@ -7,7 +7,7 @@ import { formatTime } from '../../lib/format';
 import type { Dataset } from '../../lib/review';
 import { useAction } from '../../lib/use-action';
 import { useApi } from '../../lib/use-api';
-import { FormError, ListStates } from '../list-states';
+import { FormError, ItemsTable } from '../list-states';
 import { useSession } from '../shell/session-context';
 
 /** The project's datasets; members create one (its versions come from review queues). */
@@ -48,35 +48,29 @@ export function DatasetsList() {
         </form>
       ) : null}
       <FormError error={error} />
-      <ListStates
+      <ItemsTable
         state={state}
+        label="Datasets"
         emptyTitle="No datasets"
         emptyHint="Create one, then build a version from the judged items of review queues."
+        head={
+          <>
+            <th scope="col">Dataset</th>
+            <th scope="col">Description</th>
+            <th scope="col">Created</th>
+          </>
+        }
+        rowKey={(d) => d.datasetId}
+        row={(d) => (
+          <>
+            <td>
+              <Link href={`/datasets/${d.datasetId}`}>{d.name}</Link>
+            </td>
+            <td className="muted">{d.description}</td>
+            <td className="nowrap">{formatTime(d.createdAt)}</td>
+          </>
+        )}
       />
-      {state.data && state.data.items.length > 0 ? (
-        <div className="table-scroll">
-          <table className="table" aria-label="Datasets">
-            <thead>
-              <tr>
-                <th scope="col">Dataset</th>
-                <th scope="col">Description</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.data.items.map((d) => (
-                <tr key={d.datasetId}>
-                  <td>
-                    <Link href={`/datasets/${d.datasetId}`}>{d.name}</Link>
-                  </td>
-                  <td className="muted">{d.description}</td>
-                  <td className="nowrap">{formatTime(d.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
     </section>
   );
 }

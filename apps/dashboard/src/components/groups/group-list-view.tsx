@@ -27,19 +27,23 @@ interface Column {
   label: string;
   sort?: GroupSort;
   num?: boolean;
+  /** Left out on phones, so the id, counts, tokens and cost fit without scrolling sideways. */
+  wide?: boolean;
   cell: (row: Row) => ReactNode;
 }
+
+const cellClass = (c: Column, base: string) => `${base}${c.wide ? ' hide-narrow' : ''}` || undefined;
 
 const errorsCell = (r: Row) =>
   r.errorCount > 0 ? <span className="badge error">{formatCount(r.errorCount)}</span> : '0';
 
 const TOTAL_COLUMNS: Column[] = [
-  { label: 'Last seen', sort: 'lastSeen', cell: (r) => formatTime(r.lastSeen) },
+  { label: 'Last seen', sort: 'lastSeen', wide: true, cell: (r) => formatTime(r.lastSeen) },
   { label: 'Traces', sort: 'traceCount', num: true, cell: (r) => formatCount(r.traceCount) },
-  { label: 'Errors', sort: 'errorCount', num: true, cell: errorsCell },
+  { label: 'Errors', sort: 'errorCount', num: true, wide: true, cell: errorsCell },
   { label: 'Tokens', sort: 'totalTokens', num: true, cell: (r) => formatTokens(groupTokens(r)) },
   { label: 'Cost', sort: 'costUsd', num: true, cell: (r) => formatCost(r.costUsd) },
-  { label: 'Duration', sort: 'durationMs', num: true, cell: (r) => formatMs(r.durationMs) },
+  { label: 'Duration', sort: 'durationMs', num: true, wide: true, cell: (r) => formatMs(r.durationMs) },
 ];
 
 const KINDS: Record<
@@ -77,7 +81,7 @@ const KINDS: Record<
     key: (r) => (r as EndUserSummary).userId,
     columns: [
       { label: 'User', cell: (r) => <UserLink id={(r as EndUserSummary).userId} className="row-link" /> },
-      { label: 'First seen', sort: 'firstSeen', cell: (r) => formatTime(r.firstSeen) },
+      { label: 'First seen', sort: 'firstSeen', wide: true, cell: (r) => formatTime(r.firstSeen) },
       { label: 'Sessions', num: true, cell: (r) => formatCount((r as EndUserSummary).sessionCount) },
       ...TOTAL_COLUMNS,
     ],
@@ -192,7 +196,7 @@ export function GroupListView({ kind }: { kind: Kind }) {
                     <th
                       key={c.label}
                       scope="col"
-                      className={c.num ? 'num' : undefined}
+                      className={cellClass(c, c.num ? 'num' : '')}
                       aria-sort={
                         c.sort && c.sort === sort ? (order === 'asc' ? 'ascending' : 'descending') : undefined
                       }
@@ -234,7 +238,7 @@ export function GroupListView({ kind }: { kind: Kind }) {
                     }}
                   >
                     {config.columns.map((c) => (
-                      <td key={c.label} className={c.num ? 'num' : 'ellipsis'}>
+                      <td key={c.label} className={cellClass(c, c.num ? 'num' : 'ellipsis')}>
                         {c.cell(row)}
                       </td>
                     ))}

@@ -4,6 +4,18 @@ import type { MetricsSummary } from '../../lib/api';
 import type { Series } from '../charts/line-chart';
 import { RANGES, rangeMs } from './time-range';
 
+/** What the charts can be split by (the metrics API's groupBy). */
+export const GROUPS = [
+  { id: 'model', label: 'Model' },
+  { id: 'release', label: 'Release' },
+  { id: 'environment', label: 'Environment' },
+] as const;
+export type GroupBy = (typeof GROUPS)[number]['id'];
+
+export function groupByOf(value: string | null): GroupBy | null {
+  return GROUPS.find((g) => g.id === value)?.id ?? null;
+}
+
 const PALETTE = ['var(--c1)', 'var(--c2)', 'var(--c3)', 'var(--c4)', '#8e44ad', '#7f8c8d'];
 
 /** from/to (epoch ms) from the URL when both are valid and in order: a custom or zoomed window. */
@@ -33,7 +45,7 @@ export function bucketWidth(buckets: Array<{ bucketStart: string }>, rangeMsTota
   return rangeMsTotal;
 }
 
-/** One series per group (model, "(other)"), from a grouped answer. */
+/** One series per group (model, release or environment; "(other)", "(none)"), from a grouped answer. */
 export function groupSeries(
   buckets: MetricsSummary['buckets'],
   pick: (p: MetricsSummary['buckets'][number]) => number | null,
@@ -120,7 +132,11 @@ export function OverviewControls({
           onChange={(e) => onGroupBy(e.target.value || null)}
         >
           <option value="">Nothing</option>
-          <option value="model">Model</option>
+          {GROUPS.map((g) => (
+            <option key={g.id} value={g.id}>
+              {g.label}
+            </option>
+          ))}
         </select>
       </label>
     </div>

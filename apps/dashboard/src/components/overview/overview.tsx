@@ -10,7 +10,14 @@ import { ProblemsCard } from '../problems/problems-card';
 import { Empty, ErrorState, Loading } from '../states';
 import { TopModels } from './top-models';
 import { TraceShortList } from './trace-short-list';
-import { bucketWidth, customWindow, groupSeries, lastWindow, OverviewControls } from './overview-controls';
+import {
+  bucketWidth,
+  customWindow,
+  groupByOf,
+  groupSeries,
+  lastWindow,
+  OverviewControls,
+} from './overview-controls';
 
 /** Health of the LLM app over a time range: totals, charts with automatic buckets, top models, outliers. */
 export function Overview() {
@@ -18,18 +25,23 @@ export function Overview() {
   const router = useRouter();
   const pathname = usePathname();
   const range = params.get('range') ?? '24h';
-  const groupBy = params.get('groupBy') === 'model' ? 'model' : null;
+  const groupBy = groupByOf(params.get('groupBy'));
   // The window is fixed when the range is chosen, so every panel reads the same instants. A custom or zoomed
   // window comes as from/to in the URL.
   const { fromMs, toMs } = useMemo(() => customWindow(params) ?? lastWindow(range), [params, range]);
   const rangeQuery = query({ from: fromMs, to: toMs });
   const summary = useApi<MetricsSummary>(`/api/metrics/summary${rangeQuery}`);
   const byModel = useApi<MetricsSummary>(`/api/metrics/summary${rangeQuery}&groupBy=model`);
+  // Grouped by release or environment: one more call (by model is already here for the top models).
+  const byOther = useApi<MetricsSummary>(
+    groupBy && groupBy !== 'model' ? `/api/metrics/summary${rangeQuery}&groupBy=${groupBy}` : null,
+  );
   const slowest = useApi<TraceListPage>(`/api/traces${rangeQuery}&sort=durationMs&limit=5`);
   const priciest = useApi<TraceListPage>(`/api/traces${rangeQuery}&sort=costUsd&limit=5`);
 
   const total = summary.data?.totals[0];
-  const grouped = groupBy ? byModel.data : null;
+  // While another grouping loads, the charts show the totals rather than the previous grouping's series.
+  const grouped = groupBy === 'model' ? byModel.data : groupBy && !byOther.loading ? byOther.data : null;
   const series = (
     pick: (p: MetricsSummary['buckets'][number]) => number | null,
     label: string,

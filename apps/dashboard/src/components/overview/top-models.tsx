@@ -4,6 +4,7 @@ import type { MetricsSummary } from '../../lib/api';
 import { formatCost, formatCount, formatMs, formatPercent } from '../../lib/format';
 import type { ApiState } from '../../lib/use-api';
 import { Empty, ErrorState, Loading } from '../states';
+import { UserText } from '../user-text';
 
 type ModelRow = MetricsSummary['totals'][number];
 const ORDERS = {
@@ -42,13 +43,13 @@ export function TopModels({ state }: { state: ApiState<MetricsSummary> }) {
                 <th scope="col" className="num">
                   Requests
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="num hide-narrow">
                   Errors
                 </th>
                 <th scope="col" className="num">
                   p95
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="num hide-narrow">
                   Tokens
                 </th>
                 <th scope="col" className="num">
@@ -59,11 +60,13 @@ export function TopModels({ state }: { state: ApiState<MetricsSummary> }) {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.group ?? '(none)'}>
-                  <td>{r.group || '(unknown)'}</td>
+                  <td>
+                    <UserText text={r.group || '(unknown)'} />
+                  </td>
                   <td className="num">{formatCount(r.requests)}</td>
-                  <td className="num">{formatPercent(r.errorRate)}</td>
+                  <td className="num hide-narrow">{formatPercent(r.errorRate)}</td>
                   <td className="num">{formatMs(r.latencyP95Ms)}</td>
-                  <td className="num">{formatCount(r.inputTokens + r.outputTokens)}</td>
+                  <td className="num hide-narrow">{formatCount(r.inputTokens + r.outputTokens)}</td>
                   <td className="num">{formatCost(r.costUsd)}</td>
                 </tr>
               ))}

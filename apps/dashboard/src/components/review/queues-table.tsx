@@ -5,7 +5,7 @@ import { api } from '../../lib/api';
 import { kappaText, queuePath, ruleText, type QueueAgreement, type QueueView } from '../../lib/review';
 import { useApi, type ApiState } from '../../lib/use-api';
 import { useAction } from '../../lib/use-action';
-import { FormError, ListStates } from '../list-states';
+import { FormError, ItemsTable } from '../list-states';
 
 /** The project's queues with progress and agreement; members review and run a queue's rule. */
 export function QueuesTable({
@@ -20,64 +20,58 @@ export function QueuesTable({
     <section className="card panel" aria-labelledby="queues-title">
       <h2 id="queues-title">Queues</h2>
       <FormError error={error} />
-      <ListStates
+      <ItemsTable
         state={state}
+        label="Review queues"
         emptyTitle="No review queues"
         emptyHint="An admin creates a queue; add traces to it from the traces list or a trace page."
+        head={
+          <>
+            <th scope="col">Queue</th>
+            <th scope="col">Filled</th>
+            <th scope="col">Progress</th>
+            <th scope="col">Agreement (label)</th>
+            {/* No visually hidden span here: absolutely placed, it would widen a phone page past the scroller. */}
+            <th scope="col" aria-label="Actions" />
+          </>
+        }
+        rowKey={(q) => q.queueId}
+        row={(q) => (
+          <>
+            <td>
+              <Link href={`/review/${q.queueId}`}>{q.name}</Link>
+              <div className="muted small">
+                {q.assignment === 'claim' ? 'claim' : 'round robin'} · {q.judgementsPerItem} per item
+              </div>
+            </td>
+            <td>{ruleText(q.rule)}</td>
+            <td>
+              <Progress done={q.progress.done} total={q.progress.items} />
+            </td>
+            <td>
+              <QueueKappa queueId={q.queueId} />
+            </td>
+            <td className="row-actions">
+              {canReview ? (
+                <Link className="button small primary" href={`/review/${q.queueId}`}>
+                  Review
+                </Link>
+              ) : null}
+              {canReview && q.rule.kind !== 'manual' ? (
+                <button
+                  type="button"
+                  className="button small"
+                  onClick={() =>
+                    void act(() => api(`${queuePath(q.queueId)}/fill`, { method: 'POST', body: {} }))
+                  }
+                >
+                  Fill from last 24 h
+                </button>
+              ) : null}
+            </td>
+          </>
+        )}
       />
-      {state.data && state.data.items.length > 0 ? (
-        <div className="table-scroll">
-          <table className="table" aria-label="Review queues">
-            <thead>
-              <tr>
-                <th scope="col">Queue</th>
-                <th scope="col">Filled</th>
-                <th scope="col">Progress</th>
-                <th scope="col">Agreement (label)</th>
-                {/* No visually hidden span here: absolutely placed, it would widen a phone page past the scroller. */}
-                <th scope="col" aria-label="Actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {state.data.items.map((q) => (
-                <tr key={q.queueId}>
-                  <td>
-                    <Link href={`/review/${q.queueId}`}>{q.name}</Link>
-                    <div className="muted small">
-                      {q.assignment === 'claim' ? 'claim' : 'round robin'} · {q.judgementsPerItem} per item
-                    </div>
-                  </td>
-                  <td>{ruleText(q.rule)}</td>
-                  <td>
-                    <Progress done={q.progress.done} total={q.progress.items} />
-                  </td>
-                  <td>
-                    <QueueKappa queueId={q.queueId} />
-                  </td>
-                  <td className="row-actions">
-                    {canReview ? (
-                      <Link className="button small primary" href={`/review/${q.queueId}`}>
-                        Review
-                      </Link>
-                    ) : null}
-                    {canReview && q.rule.kind !== 'manual' ? (
-                      <button
-                        type="button"
-                        className="button small"
-                        onClick={() =>
-                          void act(() => api(`${queuePath(q.queueId)}/fill`, { method: 'POST', body: {} }))
-                        }
-                      >
-                        Fill from last 24 h
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
     </section>
   );
 }

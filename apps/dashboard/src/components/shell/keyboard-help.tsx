@@ -7,6 +7,7 @@ const KEYS: Array<[string, string]> = [
   ['j / k', 'Next / previous trace in the traces list'],
   ['Enter', 'Open the selected trace'],
   ['↑ / ↓', 'Move between spans of a trace'],
+  ['← / →', 'Fold / unfold the selected span (or go to its parent / first child)'],
   ['Esc', 'Close this help'],
 ];
 

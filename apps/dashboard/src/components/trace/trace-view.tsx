@@ -1,13 +1,13 @@
 'use client';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { TraceDetail } from '../../lib/api';
 import { formatMs } from '../../lib/format';
 import { useApi } from '../../lib/use-api';
 import { AddToQueue } from '../review/add-to-queue';
 import { useSession } from '../shell/session-context';
 import { ErrorState, Loading } from '../states';
-import { buildWaterfall, type WaterfallRow } from './span-tree';
+import { buildWaterfall, hiddenBy, visibleRows, type WaterfallRow } from './span-tree';
 import { SimilarCalls } from './similar-calls';
 import { SpanDetail } from './span-detail';
 import { TraceFeedback } from './trace-feedback';
@@ -26,6 +26,9 @@ export function TraceView({ traceId }: { traceId: string }) {
     (spanId: string) => router.replace(`${pathname}?span=${encodeURIComponent(spanId)}`, { scroll: false }),
     [router, pathname],
   );
+  // Folded subtrees, by span id; kept while spans are selected (the selection only changes the URL's ?span=).
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const shown = useMemo(() => (tree ? visibleRows(tree.rows, collapsed) : []), [tree, collapsed]);
   const { me } = useSession();
   if (state.loading) return <Loading label="Loading trace" />;
   if (state.error)
@@ -42,6 +45,14 @@ export function TraceView({ traceId }: { traceId: string }) {
   const selectedId = chosen ?? defaultSpan(tree.rows);
   const selected = tree.rows.find((r) => r.span.spanId === selectedId)?.span ?? tree.rows[0]!.span;
   const root = tree.rows[0]!.span;
+  const toggle = (spanId: string) => {
+    const next = new Set(collapsed);
+    if (!next.delete(spanId)) next.add(spanId);
+    setCollapsed(next);
+    // Folding away the selected span selects the span it is folded into, so the selection stays in view.
+    const hider = hiddenBy(tree.rows, next, selected.spanId);
+    if (hider) setChosen(hider);
+  };
   return (
     <div className="stack">
       <TraceHeader traceId={traceId} spans={state.data.spans} root={root} totalMs={tree.totalMs} />
@@ -55,9 +66,17 @@ export function TraceView({ traceId }: { traceId: string }) {
               <span>{formatMs(tree.totalMs / 2)}</span>
               <span>{formatMs(tree.totalMs)}</span>
             </span>
+            <span className="num">Cost · tokens</span>
             <span className="num">Duration</span>
           </div>
-          <Waterfall rows={tree.rows} totalMs={tree.totalMs} selectedId={selectedId} onSelect={setChosen} />
+          <Waterfall
+            rows={shown}
+            totalMs={tree.totalMs}
+            selectedId={selected.spanId}
+            onSelect={setChosen}
+            collapsed={collapsed}
+            onToggle={toggle}
+          />
         </div>
         <SpanDetail key={selected.spanId} span={selected} />
       </div>

@@ -1,7 +1,8 @@
 'use client';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo, useState } from 'react';
-import { query, type TopicList, type TraceListPage } from '../../lib/api';
+import { query, type TopicList, type TraceCount, type TraceListPage } from '../../lib/api';
+import { formatCount } from '../../lib/format';
 import { useApi } from '../../lib/use-api';
 import { rangeMs } from '../overview/time-range';
 import { AddToQueue } from '../review/add-to-queue';
@@ -21,13 +22,19 @@ export function TracesView() {
   const order = get('order') === 'asc' ? 'asc' : 'desc';
   const cursor = get('cursor');
 
-  const path = useMemo(() => {
+  const { path, countPath } = useMemo(() => {
     const toMs = params.get('to') ? Number(params.get('to')) : Date.now();
     const fromMs = params.get('from') ? Number(params.get('from')) : toMs - rangeMs(params.get('range'));
     const { range: _range, ...rest } = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k)]));
-    return `/api/traces${query({ ...rest, from: fromMs, to: toMs, sort, order, cursor: params.get('cursor'), limit: 50 })}`;
+    return {
+      path: `/api/traces${query({ ...rest, from: fromMs, to: toMs, sort, order, cursor: params.get('cursor'), limit: 50 })}`,
+      countPath: `/api/traces/count${query({ ...rest, from: fromMs, to: toMs })}`,
+    };
   }, [params, sort, order]);
   const state = useApi<TraceListPage>(path);
+  // The total for the filters, asked each time the rows are in: the store runs queries one after another, so a
+  // count asked alongside would hold the rows back (bench/dashboard measured it).
+  const count = useApi<TraceCount>(state.data && !state.loading ? countPath : null);
   // Labels for the topic filter and column (the latest fit's topics; empty before the first fit).
   const topicList = useApi<TopicList>('/api/topics?buckets=1');
   const topics = useMemo(
@@ -127,7 +134,12 @@ export function TracesView() {
               Previous page
             </button>
             <span className="muted small" aria-live="polite">
-              {pageLabel(get('back'), cursor, state.data.items.length, !!state.data.nextCursor)}
+              {pageLabel(
+                get('back'),
+                cursor,
+                state.data.items.length,
+                state.loading || count.loading ? null : count.data,
+              )}
             </span>
             <button
               type="button"
@@ -153,9 +165,13 @@ const PAGE_SIZE = 50;
 /** In `back`, the first page (which has no cursor). */
 const FIRST = '~';
 
-/** "Traces 51–100" and "more after" when there is a next page: the API pages by cursor, without a total. */
-function pageLabel(back: string, cursor: string, shown: number, more: boolean): string {
+/**
+ * "Traces 51–100 of 1,234" ("of more than 10,000" past the count's cap; the range alone while it is counted).
+ * The page's position comes from the `back` trail of cursors (the API pages by cursor).
+ */
+function pageLabel(back: string, cursor: string, shown: number, count: TraceCount | null): string {
   const page = cursor && back ? back.split('.').length : 0;
   const first = page * PAGE_SIZE + 1;
-  return `Traces ${first}–${first + shown - 1}${more ? ', more after' : ''}`;
+  const of = count ? ` of ${count.totalCapped ? 'more than ' : ''}${formatCount(count.total)}` : '';
+  return `Traces ${formatCount(first)}–${formatCount(first + shown - 1)}${of}`;
 }

@@ -1,18 +1,14 @@
 'use client';
 import Link from 'next/link';
-import { useParams, usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { Suspense } from 'react';
-import { query } from '../../../lib/api';
 import { formatCost, formatMs, formatTime, formatTokens, sumKnown } from '../../../lib/format';
-import { useApi } from '../../../lib/use-api';
+import { GROUP_PAGE, GroupPage } from '../../../components/groups/group-page';
 import type { SessionDetail } from '../../../components/groups/group-types';
 import { UserLink } from '../../../components/groups/id-links';
 import { Pager } from '../../../components/groups/pager';
 import { GroupTotals } from '../../../components/groups/totals';
-import { ErrorState, Loading } from '../../../components/states';
+import { Loading } from '../../../components/states';
 import { UserText } from '../../../components/user-text';
-
-const PAGE = 50;
 
 export default function SessionPage() {
   return (
@@ -24,118 +20,76 @@ export default function SessionPage() {
 
 /** One session as the conversation it was: its turns oldest first, each the user's message and the reply. */
 function SessionView() {
-  const { sessionId } = useParams<{ sessionId: string }>();
-  const id = decodeURIComponent(sessionId);
-  const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
-  const offset = Math.max(0, Number(params.get('offset')) || 0);
-  const state = useApi<SessionDetail>(
-    `/api/sessions/${encodeURIComponent(id)}${query({ limit: PAGE, offset: offset || null })}`,
-  );
-  const head = (
-    <div className="page-head">
-      <div>
-        <p className="crumbs">
-          <Link href="/sessions">Sessions</Link> / session
-        </p>
-        <h1 className="ellipsis">
-          Session <UserText text={id} />
-        </h1>
-      </div>
-      <Link className="button" href={`/traces${query({ sessionId: id, range: '30d' })}`}>
-        Traces of this session
-      </Link>
-    </div>
-  );
-  if (state.loading && !state.data)
-    return (
-      <div className="stack">
-        {head}
-        <Loading label="Loading session" />
-      </div>
-    );
-  if (state.error || !state.data)
-    return (
-      <div className="stack">
-        {head}
-        {state.error ? (
-          <ErrorState
-            error={state.error}
-            notFoundHint="No traces carry this session id in the last 30 days of this project."
-            onRetry={state.reload}
-          />
-        ) : null}
-      </div>
-    );
-  const { session, turns, turnTotal } = state.data;
   return (
-    <div className="stack">
-      {head}
-      <GroupTotals totals={session} />
-      {session.userIds.length ? (
-        <p className="muted small">
-          Users:{' '}
-          {session.userIds.map((u, i) => (
-            <span key={u}>
-              {i ? ', ' : ''}
-              <UserLink id={u} />
-            </span>
-          ))}
-        </p>
-      ) : null}
-      <ol className="conversation" aria-label="Conversation" start={offset + 1}>
-        {turns.map((t, i) => (
-          <li key={t.traceId} className="card turn-card">
-            <div className="turn-meta">
-              <span className="turn">#{offset + i + 1}</span>
-              <Link href={`/traces/${t.traceId}`} className="ellipsis">
-                <UserText text={t.name || t.traceId} />
-              </Link>
-              <span className="muted small nowrap">{formatTime(t.startTime)}</span>
-              <span className={`badge ${t.status}`}>{t.status}</span>
-              <span className="muted small">{t.models.join(', ') || '—'}</span>
-              <span className="num small">{formatMs(t.durationMs)}</span>
-              <span className="num small">
-                {formatTokens(sumKnown(t.inputTokens, t.outputTokens))} tokens
-              </span>
-              <span className="num small">{formatCost(t.costUsd)}</span>
-            </div>
-            {t.userText ? (
-              <div className="bubble role-user">
-                <div className="bubble-head">
-                  <span className="role">user</span>
+    <GroupPage<SessionDetail> kind="session" param="sessionId">
+      {({ session, turns, turnTotal }, { offset, onOffset }) => (
+        <>
+          <GroupTotals totals={session} />
+          {session.userIds.length ? (
+            <p className="muted small">
+              Users:{' '}
+              {session.userIds.map((u, i) => (
+                <span key={u}>
+                  {i ? ', ' : ''}
+                  <UserLink id={u} />
+                </span>
+              ))}
+            </p>
+          ) : null}
+          <ol className="conversation" aria-label="Conversation" start={offset + 1}>
+            {turns.map((t, i) => (
+              <li key={t.traceId} className="card turn-card">
+                <div className="turn-meta">
+                  <span className="turn">#{offset + i + 1}</span>
+                  <Link href={`/traces/${t.traceId}`} className="ellipsis">
+                    <UserText text={t.name || t.traceId} />
+                  </Link>
+                  <span className="muted small nowrap">{formatTime(t.startTime)}</span>
+                  <span className={`badge ${t.status}`}>{t.status}</span>
+                  <span className="muted small">{t.models.join(', ') || '—'}</span>
+                  <span className="num small">{formatMs(t.durationMs)}</span>
+                  <span className="num small">
+                    {formatTokens(sumKnown(t.inputTokens, t.outputTokens))} tokens
+                  </span>
+                  <span className="num small">{formatCost(t.costUsd)}</span>
                 </div>
-                <p className="bubble-body turn-text">
-                  <UserText text={t.userText} />
-                </p>
-              </div>
-            ) : null}
-            {t.assistantText ? (
-              <div className="bubble role-assistant">
-                <div className="bubble-head">
-                  <span className="role">assistant</span>
-                </div>
-                <p className="bubble-body turn-text">
-                  <UserText text={t.assistantText} />
-                </p>
-              </div>
-            ) : null}
-            {!t.userText && !t.assistantText ? (
-              <p className="muted small">No message text on this trace; open it for its spans.</p>
-            ) : null}
-          </li>
-        ))}
-      </ol>
-      <Pager
-        label="Turns"
-        offset={offset}
-        limit={PAGE}
-        shown={turns.length}
-        total={turnTotal}
-        totalCapped={false}
-        onOffset={(next) => router.push(`${pathname}${query({ offset: next || null })}`)}
-      />
-    </div>
+                {t.userText ? (
+                  <div className="bubble role-user">
+                    <div className="bubble-head">
+                      <span className="role">user</span>
+                    </div>
+                    <p className="bubble-body turn-text">
+                      <UserText text={t.userText} />
+                    </p>
+                  </div>
+                ) : null}
+                {t.assistantText ? (
+                  <div className="bubble role-assistant">
+                    <div className="bubble-head">
+                      <span className="role">assistant</span>
+                    </div>
+                    <p className="bubble-body turn-text">
+                      <UserText text={t.assistantText} />
+                    </p>
+                  </div>
+                ) : null}
+                {!t.userText && !t.assistantText ? (
+                  <p className="muted small">No message text on this trace; open it for its spans.</p>
+                ) : null}
+              </li>
+            ))}
+          </ol>
+          <Pager
+            label="Turns"
+            offset={offset}
+            limit={GROUP_PAGE}
+            shown={turns.length}
+            total={turnTotal}
+            totalCapped={false}
+            onOffset={onOffset}
+          />
+        </>
+      )}
+    </GroupPage>
   );
 }
