@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { Deadline, Embedder, EmbeddingBatch } from '@driftwatch/contracts';
 import { msLeft, PermanentError, RetryableError, UnavailableError } from '@driftwatch/contracts';
@@ -146,12 +146,15 @@ export class ChildProcessEmbedder implements Embedder {
     }
     const child = fork(entry, [], {
       serialization: 'advanced', // Float32Array vectors cross as they are
-      detached: true, // its own session, so its own scheduling group (see lowerPriority)
+      // In the server's session, so in its scheduling group (Linux autogroups share CPU fairly between sessions
+      // first): there, at nice 19 from the start, the child (its model load too) gets the CPU ingest leaves.
+      detached: false,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // Not the parent's flags (--cpu-prof, --inspect, a test runner's loaders).
       execArgv: [`--max-old-space-size=${this.options.maxOldSpaceMiB ?? 256}`],
     });
     this.child = child;
+    this.lowerPriority(child);
     child.on('message', (message: FromChild) => this.onMessage(child, message));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
     child.on('error', (error) => this.options.log?.(`embedder: embedding process: ${error.message}`));
@@ -159,7 +162,6 @@ export class ChildProcessEmbedder implements Embedder {
       this.starting = {
         resolve: () => {
           this.starting = null;
-          this.lowerPriority(child);
           resolve();
         },
         reject: (error) => {
@@ -175,18 +177,15 @@ export class ChildProcessEmbedder implements Embedder {
   }
 
   /**
-   * Only once the model is loaded: a start at the lowest priority waited for idle CPU, and the server's startup
-   * waits for the first start. Inference then runs on CPU nothing else wants.
+   * From the fork on, model load included: measured with bench/embeddings/ingest-on-off.mjs, a model loading at
+   * normal priority in a session of its own (an autogroup as heavy as the server's) halved ingest while it loaded.
+   * Within the server's group, nice 19 weighs about 1.5% against a busy server thread, and all of an idle one.
    */
   private lowerPriority(child: ChildProcess): void {
     const nice = this.options.nice ?? 19;
     if (child.pid === undefined) return;
     try {
       setPriority(child.pid, nice);
-      // Linux's autogroups share CPU fairly between sessions first: in the server's session the child's time
-      // would be charged to the server's share. In a session of its own (detached) it needs its group reniced.
-      const group = `/proc/${child.pid}/autogroup`;
-      if (existsSync(group)) writeFileSync(group, String(nice));
     } catch (error) {
       this.options.log?.(
         `embedder: could not lower the embedding process's priority: ${(error as Error).message}`,

@@ -44,6 +44,8 @@ if (!process.send) {
   process.exit(2);
 }
 process.on('message', (message: ToChild) => void handle(message));
+// Ctrl-C reaches the whole terminal group: the server stops this process itself once it has drained.
+process.on('SIGINT', () => undefined);
 // The parent is gone (stopped, or killed): nothing will read the answers.
 process.on('disconnect', () => {
   void (embedder?.shutdown(deadlineIn(1_000)) ?? Promise.resolve()).finally(() => process.exit(0));
