@@ -73,6 +73,12 @@ describe('ChildProcessEmbedder', () => {
     expect(pid).not.toBe(process.pid);
     expect(getPriority(pid)).toBe(19);
     expect(getPriority(process.pid)).toBe(0);
+    // SCHED_IDLE (policy 5 in /proc/PID/stat's 41st field) where chrt exists, as on this project's machines.
+    if (existsSync('/usr/bin/chrt')) {
+      const policy = (id: number) => readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1]!.split(' ')[38];
+      expect(policy(pid)).toBe('5');
+      expect(policy(process.pid)).toBe('0');
+    }
     // Where the kernel groups sessions for scheduling, the child shares the server's group, so its nice value
     // weighs against the server's threads (a group of its own would get as much CPU as the server's).
     if (existsSync('/proc/self/autogroup')) {

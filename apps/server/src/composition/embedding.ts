@@ -18,6 +18,7 @@ import { ClickHouseVectorIndex } from '@driftwatch/vector-clickhouse';
 import { WeaviateVectorIndex } from '@driftwatch/vector-weaviate';
 import type { DriftwatchConfig } from '../config/config.js';
 import { AdapterStart } from '../embedding/adapter-start.js';
+import { cpuBusyGate } from '../embedding/busy-gate.js';
 import { EmbeddingStage } from '../embedding/embedding-stage.js';
 import { tapStored } from '../embedding/stored-tap.js';
 
@@ -103,6 +104,8 @@ export async function createEmbedding(
           sampling: new ClickHouseSamplingRateStore(samplingClient, config.database),
           capacity: embeddings.queueCalls,
           ownQueue: kafka,
+          // Ingest in this process: embed on CPU it leaves (see busy-gate.ts).
+          ...(config.roles.has('writer') ? { beforeBatch: cpuBusyGate() } : {}),
         }
       : null,
     ...(onStored ? { onStored } : {}),
@@ -120,6 +123,7 @@ export interface EmbeddingParts {
     capacity: number;
     /** The embedder role's own consumer group (distributed); null: the writer's acks are tapped in-process. */
     ownQueue: SpanQueue | null;
+    beforeBatch?: (stopping: () => boolean) => Promise<void>;
   } | null;
   /** Backoff of the adapters' start and of the stage's embeds and upserts. */
   retry?: { initialMs: number; maxMs: number };
@@ -150,6 +154,7 @@ export async function assembleEmbedding(parts: EmbeddingParts): Promise<Embeddin
       sampling: parts.stage.sampling,
       capacity: parts.stage.capacity,
       adaptersStarted: starting.done,
+      ...(parts.stage.beforeBatch ? { beforeBatch: parts.stage.beforeBatch } : {}),
       ...(parts.onStored ? { onStored: parts.onStored } : {}),
       log,
       ...(parts.retry ? { retry: parts.retry } : {}),

@@ -34,6 +34,8 @@ export interface EmbeddingStageOptions {
    */
   adaptersStarted?: Promise<boolean>;
   textOptions?: Partial<CallTextOptions>;
+  /** Waited for before each batch (embedded mode: while ingest keeps the process busy); resolves at once when stopping. */
+  beforeBatch?: (stopping: () => boolean) => Promise<void>;
   /** Sees every batch of vectors once stored (topics assign them); must only enqueue, never throw or wait. */
   onStored?: (entries: readonly VectorEntry[]) => void;
   log: (message: string) => void;
@@ -303,6 +305,7 @@ export class EmbeddingStage {
         this.wakeWorker = null;
         continue;
       }
+      await this.options.beforeBatch?.(() => this.state !== 'running');
       const batch = this.queue.take(batchSize);
       for (const call of this.waiting.splice(0, this.queue.capacity - this.queue.length))
         this.queue.push(call);
