@@ -131,6 +131,8 @@ async function bundle(lib) {
 }
 
 let cleanup = async () => {};
+// ClickHouse: SELECTs sent per nearest() (1 = the index answered; 2 = it fell back to the exact scan with FINAL).
+let selects = 0;
 let enginePid = process.pid;
 async function openIndex() {
   if (ADAPTER === 'clickhouse') {
@@ -139,6 +141,11 @@ async function openIndex() {
     const { createChdbConnection } = await import('chdb/connection');
     const dir = mkdtempSync(join(os.tmpdir(), 'dw-nn-bench-'));
     const client = createClient({ connection: createChdbConnection({ path: dir }) });
+    const query = client.query.bind(client);
+    client.query = (params) => {
+      selects += 1;
+      return query(params);
+    };
     const index = new ClickHouseVectorIndex(client, {
       schema: { database: 'nn_bench', retentionDays: 365 },
       dimensions: D,
@@ -265,6 +272,7 @@ async function timeQueries(label, filter, truth) {
   const ms = [];
   let hits = 0;
   let short = 0;
+  const selects0 = selects;
   for (let j = 0; j < Q; j++) {
     const t = performance.now();
     const matches = await index.nearest(queries[j], K, { projectId: PROJECT, ...filter });
@@ -277,7 +285,8 @@ async function timeQueries(label, filter, truth) {
   }
   log(
     `nearest k=${K} ${label.padEnd(26)} ${summary(ms)}  recall@${K} ${(hits / (R * K)).toFixed(3)} ` +
-      `(${R} queries)${short ? `  ${short} answers short of k` : ''}`,
+      `(${R} queries)${short ? `  ${short} answers short of k` : ''}` +
+      (ADAPTER === 'clickhouse' ? `  SELECTs per query ${((selects - selects0) / Q).toFixed(2)}` : ''),
   );
 }
 
