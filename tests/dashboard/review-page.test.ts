@@ -74,6 +74,9 @@ afterAll(async () => {
 async function pageAs(who: { email: string; password: string }, width = 1360): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
+  // A guard, not a speed check: on a loaded CI machine a page that reads several queries took over the default
+  // 30 s once (the phone-width test); the test's own limit is 120 s.
+  page.setDefaultTimeout(60_000);
   await signIn(page, world.dashboard.url, who.email, who.password);
   return page;
 }
