@@ -1,6 +1,5 @@
 import type {
   CallMetrics,
-  DetectionDimension,
   DetectionInput,
   DetectorKind,
   FindingEvidence,
@@ -20,71 +19,15 @@ import {
 import { twoProportion } from './stats/proportions.js';
 import { mannWhitney } from './stats/rank-tests.js';
 import { mean, quantileDifferenceCi, quantileExceedanceTest, quantileOf } from './stats/resampling.js';
+import { keyOf, slicesOf, type Slice } from './slices.js';
 import { calibratedCusum } from './stats/sequential.js';
 
 /** Regression detectors per dimension value: latency, error rate, tokens, cost, negative feedback, scores. */
-
-interface Slice {
-  dimension?: DetectionDimension;
-  value?: string;
-  baseline: Int32Array;
-  current: Int32Array;
-}
 
 /** Values a rank or quantile test reads per side (see Context.values). Rates count every call. */
 const TEST_CAP = 20_000;
 
 const METRIC_KINDS: DetectorKind[] = ['latency', 'error_rate', 'tokens', 'cost', 'feedback', 'score'];
-
-function dimensionValue(call: CallMetrics, dimension: DetectionDimension): string | null {
-  const v = dimension === 'topic' ? call.topicId : call[dimension];
-  return v ? v : null;
-}
-
-/**
- * Slices: every value of every dimension, and all calls. Slices holding exactly the same calls (a release with one
- * model, an environment that is everything) are tested once, under the first dimension in settings order.
- */
-export function slicesOf(input: DetectionInput): Slice[] {
-  const slices: Slice[] = [];
-  const seen = new Set<string>();
-  const add = (slice: Slice) => {
-    const signature = `${signatureOf(slice.baseline)}|${signatureOf(slice.current)}`;
-    if (seen.has(signature)) return;
-    seen.add(signature);
-    slices.push(slice);
-  };
-  for (const dimension of input.settings.dimensions) {
-    const groups = new Map<string, { baseline: number[]; current: number[] }>();
-    const collect = (calls: CallMetrics[], side: 'baseline' | 'current') =>
-      calls.forEach((call, i) => {
-        const value = dimensionValue(call, dimension);
-        if (value === null) return;
-        let g = groups.get(value);
-        if (!g) groups.set(value, (g = { baseline: [], current: [] }));
-        g[side].push(i);
-      });
-    collect(input.baselineCalls, 'baseline');
-    collect(input.currentCalls, 'current');
-    for (const [value, g] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      if (g.current.length > 0)
-        add({ dimension, value, baseline: Int32Array.from(g.baseline), current: Int32Array.from(g.current) });
-  }
-  const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
-  add({ baseline: all(input.baselineCalls.length), current: all(input.currentCalls.length) });
-  return slices;
-}
-
-function signatureOf(indexes: Int32Array): string {
-  let h = 0;
-  for (const i of indexes) h = (h + Math.imul(i + 1, 2654435761)) >>> 0;
-  return `${indexes.length}:${h}`;
-}
-
-function keyOf(kind: string, slice: Slice, suffix?: string): string {
-  const where = slice.dimension ? `${slice.dimension}=${slice.value}` : 'all';
-  return [kind, where, suffix].filter(Boolean).join(':');
-}
 
 export function regressionCandidates(input: DetectionInput, seed: number): DetectorOutput {
   const { settings } = input;
