@@ -33,6 +33,7 @@ function negativeOf(row: PerTraceRow): boolean | null {
   return Number(row.fb_judged) > 0 ? Number(row.fb_negative) === 1 : null;
 }
 import { buildMetricsQuery, fillBuckets, toMetricsPoint, type MetricsRow } from './metrics-query.js';
+import { newestFirstRows } from './trace-list-newest.js';
 import { nanosToIso, SPAN_VIEW_COLUMNS, toSpanView, type SpanViewRow } from './span-view.js';
 import {
   buildTraceCountQuery,
@@ -65,8 +66,7 @@ export class ClickHouseTraceReader implements TraceReader {
 
   async listTraces(projectId: string, query: TraceListQuery): Promise<TraceListPage> {
     const settings = await this.feedback(projectId);
-    const { sql, params } = buildTraceListQuery(this.database, projectId, query, settings);
-    const rows = await this.rows<TraceRow>(sql, params, 'trace list query failed');
+    const rows = await this.listRows(projectId, query, settings);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     const feedback = await this.pageFeedback(projectId, settings, page);
@@ -96,6 +96,20 @@ export class ClickHouseTraceReader implements TraceReader {
           ? encodeCursor({ value: sortValueOf(query.sort, last), traceId: last.trace_id })
           : null,
     };
+  }
+
+  /** The page's rows and one more (the next page's cursor); newest first reads the newest hours first. */
+  private async listRows(
+    projectId: string,
+    query: TraceListQuery,
+    settings: FeedbackSettings,
+  ): Promise<TraceRow[]> {
+    const run = <T>(sql: string, params: Record<string, unknown>) =>
+      this.rows<T>(sql, params, 'trace list query failed');
+    if (query.sort === 'startTime' && query.order === 'desc')
+      return newestFirstRows(run, this.database, projectId, query, settings);
+    const { sql, params } = buildTraceListQuery(this.database, projectId, query, settings);
+    return run<TraceRow>(sql, params);
   }
 
   async countTraces(projectId: string, query: TraceListQuery): Promise<TraceCount> {

@@ -19,6 +19,11 @@ const SUMMARY_RANGE = `project_id = {projectId:String}
       AND hour >= toStartOfHour(fromUnixTimestamp64Milli({fromMs:Int64}), 'UTC')
       AND hour < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')`;
 
+/** The newest hours of the range only, from an hour boundary (see trace-list-newest.ts). */
+const WINDOW_RANGE = `project_id = {projectId:String}
+      AND hour >= fromUnixTimestamp64Milli({windowFromMs:Int64}, 'UTC')
+      AND hour < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')`;
+
 /** A trace is in the range when its spans' start times overlap it. */
 const IN_RANGE = `max(start_max) >= fromUnixTimestamp64Milli({fromMs:Int64})
       AND min(start_min) < fromUnixTimestamp64Milli({toMs:Int64})`;
@@ -126,6 +131,7 @@ function traceFilters(
   query: TraceListQuery,
   feedback: FeedbackSettings,
   params: Record<string, unknown>,
+  summaryRange = SUMMARY_RANGE,
 ): { having: string[]; filters: string[] } {
   const having: string[] = [IN_RANGE];
   const valueFilters: string[] = [];
@@ -136,14 +142,6 @@ function traceFilters(
   if (query.provider) {
     params.provider = query.provider;
     valueFilters.push('has(providers, {provider:String})');
-  }
-  if (query.userId) {
-    params.userId = query.userId;
-    valueFilters.push('has(user_ids, {userId:String})');
-  }
-  if (query.sessionId) {
-    params.sessionId = query.sessionId;
-    valueFilters.push('has(session_ids, {sessionId:String})');
   }
   if (query.status) {
     params.status = query.status;
@@ -163,10 +161,12 @@ function traceFilters(
     // A trace matches when each value is on one of its rows (not necessarily the same row).
     filters.push(`trace_id GLOBAL IN (
         SELECT trace_id FROM ${database}.trace_summary
-        WHERE ${SUMMARY_RANGE} AND (${valueFilters.join(' OR ')})
+        WHERE ${summaryRange} AND (${valueFilters.join(' OR ')})
         GROUP BY trace_id
         HAVING ${valueFilters.map((f) => `max(${f}) = 1`).join(' AND ')})`);
   }
+  const byValues = userSessionTraces(database, query, params, summaryRange);
+  if (byValues) filters.push(`trace_id GLOBAL IN (SELECT trace_id FROM (${byValues}))`);
   if (query.search) {
     // Message text is only in the spans: the traces with a span of the range whose messages contain the term.
     params.search = jsonEscaped(query.search);
@@ -191,6 +191,35 @@ function traceFilters(
   return { having, filters };
 }
 
+/**
+ * The traces with a span of the user and one of the session (each when asked) in the range's hours, from
+ * trace_values (migration 021), read in a few granules of its sort key: the same traces as testing every
+ * summary row's user and session sets. Columns trace_id and first_hour (the trace's earliest such hour). Empty
+ * when the query filters on neither.
+ */
+export function userSessionTraces(
+  database: string,
+  query: Pick<TraceListQuery, 'userId' | 'sessionId'>,
+  params: Record<string, unknown>,
+  range = SUMMARY_RANGE,
+): string {
+  const conditions: string[] = [];
+  if (query.userId) {
+    params.userId = query.userId;
+    conditions.push(`(field = 'user' AND value = {userId:String})`);
+  }
+  if (query.sessionId) {
+    params.sessionId = query.sessionId;
+    conditions.push(`(field = 'session' AND value = {sessionId:String})`);
+  }
+  if (conditions.length === 0) return '';
+  return `
+        SELECT trace_id, min(hour) AS first_hour FROM ${database}.trace_values
+        WHERE ${range} AND (${conditions.join(' OR ')})
+        GROUP BY trace_id
+        HAVING ${conditions.map((c) => `max(${c}) = 1`).join(' AND ')}`;
+}
+
 /** The number of traces the list's filters match, counted up to TRACE_TOTAL_CAP + 1 (then "more than"). */
 export function buildTraceCountQuery(
   database: string,
@@ -212,18 +241,34 @@ export function buildTraceCountQuery(
 }
 
 /**
+ * Where the page's trace ids are picked: the newest hours of the range only, from `fromMs` (an hour boundary),
+ * taking `candidates` traces; the caller keeps the traces whose rows all lie in those hours (trace-list-newest.ts).
+ */
+export interface TraceListWindow {
+  fromMs: number;
+  candidates: number;
+}
+
+/**
  * The traces list from trace_summary, in two steps of one statement: the page's trace ids (grouped with only
  * the columns the filters and the sort need, ordered, limited), then every column for those traces alone.
  * Filters on a trace's values (model, provider, user, session) first pick the traces having a row with the value.
+ * With a window, the first step reads only the window's hours; the second still reads the whole range.
  */
 export function buildTraceListQuery(
   database: string,
   projectId: string,
   query: TraceListQuery,
   feedback: FeedbackSettings,
+  window?: TraceListWindow,
 ): { sql: string; params: Record<string, unknown> } {
-  const params: Record<string, unknown> = { ...rangeParams(projectId, query), limit: query.limit + 1 };
-  const { having, filters } = traceFilters(database, query, feedback, params);
+  const params: Record<string, unknown> = {
+    ...rangeParams(projectId, query),
+    limit: window ? window.candidates : query.limit + 1,
+  };
+  if (window) params.windowFromMs = window.fromMs;
+  const pickRange = window ? WINDOW_RANGE : SUMMARY_RANGE;
+  const { having, filters } = traceFilters(database, query, feedback, params, pickRange);
   const sort = SORT_EXPRESSIONS[query.sort];
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   if (query.cursor) {
@@ -242,7 +287,7 @@ export function buildTraceListQuery(
   const pageIds = `
       SELECT trace_id, ${TIME_COLUMNS}${byUsage ? `,${USAGE_COLUMNS}` : ''}
       FROM ${database}.trace_summary
-      WHERE ${SUMMARY_RANGE}${filters.map((f) => `\n        AND ${f}`).join('')}
+      WHERE ${pickRange}${filters.map((f) => `\n        AND ${f}`).join('')}
       GROUP BY trace_id
       HAVING ${having.join('\n        AND ')}
       ${orderBy}`;
