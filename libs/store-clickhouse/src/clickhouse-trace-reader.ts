@@ -129,7 +129,7 @@ export class ClickHouseTraceReader implements TraceReader {
     settings: FeedbackSettings,
     page: readonly TraceRow[],
   ): Promise<Map<string, PerTraceRow>> {
-    if (page.length === 0) return new Map();
+    if (page.length === 0 || !(await this.hasFeedback(projectId))) return new Map();
     const params: Record<string, unknown> = { projectId };
     const window = {
       fromMs: Math.min(...page.map((r) => Number(BigInt(r.start_ns) / 1_000_000n))) - DAY_MS,
@@ -139,6 +139,20 @@ export class ClickHouseTraceReader implements TraceReader {
     const sql = perTraceFeedbackSql(this.database, settings, { traceIds }, params, window);
     const rows = await this.rows<PerTraceRow>(sql, params, 'trace list feedback query failed');
     return new Map(rows.map((r) => [r.fb_trace, r]));
+  }
+
+  /**
+   * Whether the project has any feedback stored: a granule of the feedback table's sort key. Without any, the
+   * page's feedback query is skipped; it resolves feedback naming only a span through the spans of the page's
+   * time span, which for a page spread over 30 days (a session's traces) cost more than the page itself.
+   */
+  private async hasFeedback(projectId: string): Promise<boolean> {
+    const [row] = await this.rows<{ n: string }>(
+      `SELECT count() AS n FROM (SELECT 1 FROM ${this.database}.feedback WHERE project_id = {projectId:String} LIMIT 1)`,
+      { projectId },
+      'trace list feedback query failed',
+    );
+    return Number(row?.n ?? 0) > 0;
   }
 
   /** The topic of each trace's first assigned request (topic_assignments, migration 014). */

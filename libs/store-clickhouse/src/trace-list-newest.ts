@@ -1,6 +1,11 @@
 import type { FeedbackSettings, TraceListQuery } from '@driftwatch/contracts';
 import { decodeCursor } from './cursor.js';
-import { buildTraceListQuery, userSessionTraces, type TraceRow } from './trace-list-query.js';
+import {
+  buildTraceListQuery,
+  userSessionTraces,
+  type TraceListPlan,
+  type TraceRow,
+} from './trace-list-query.js';
 
 const HOUR_MS = 3_600_000;
 /** Candidates beyond the page: a few traces begun before the window may rank among them and be dropped. */
@@ -34,18 +39,19 @@ export async function newestFirstRows(
   // The newest hour a page can start in: the range's last hour, or the cursor's hour on later pages.
   const topMs = query.cursor ? Math.min(cursorMs(query.cursor), query.toMs) : query.toMs;
   const anchor = Math.floor(topMs / HOUR_MS) * HOUR_MS + HOUR_MS;
-  let hours =
-    query.userId || query.sessionId
-      ? await hoursHolding(run, database, projectId, query, anchor, wanted + SLACK)
-      : FIRST_WINDOW_HOURS;
+  const byUser = Boolean(query.userId || query.sessionId);
+  let hours = byUser
+    ? await hoursHolding(run, database, projectId, query, anchor, wanted + SLACK)
+    : FIRST_WINDOW_HOURS;
   for (;;) {
     const windowFrom = anchor - hours * HOUR_MS;
     if (windowFrom <= rangeStart) break;
     const candidates = wanted + SLACK;
-    const { sql, params } = buildTraceListQuery(database, projectId, query, feedback, {
-      fromMs: windowFrom,
-      candidates,
-    });
+    // A user's or session's traces are few: all of those with a span of it in the window, in one step.
+    const plan: TraceListPlan = byUser
+      ? { oneStep: true, userFromMs: windowFrom, candidates }
+      : { window: { fromMs: windowFrom, candidates } };
+    const { sql, params } = buildTraceListQuery(database, projectId, query, feedback, plan);
     const rows = await run<TraceRow>(sql, params);
     const fromNs = BigInt(windowFrom) * 1_000_000n;
     const whole = rows.filter((row) => BigInt(row.start_ns) >= fromNs);
@@ -54,7 +60,13 @@ export async function newestFirstRows(
     const rate = whole.length / hours;
     hours = Math.max(hours * 2, rate > 0 ? Math.ceil((1.5 * wanted) / rate) : hours * 8);
   }
-  const { sql, params } = buildTraceListQuery(database, projectId, query, feedback);
+  const { sql, params } = buildTraceListQuery(
+    database,
+    projectId,
+    query,
+    feedback,
+    byUser ? { oneStep: true } : undefined,
+  );
   return run<TraceRow>(sql, params);
 }
 

@@ -132,6 +132,7 @@ function traceFilters(
   feedback: FeedbackSettings,
   params: Record<string, unknown>,
   summaryRange = SUMMARY_RANGE,
+  valuesRange = summaryRange,
 ): { having: string[]; filters: string[] } {
   const having: string[] = [IN_RANGE];
   const valueFilters: string[] = [];
@@ -165,8 +166,8 @@ function traceFilters(
         GROUP BY trace_id
         HAVING ${valueFilters.map((f) => `max(${f}) = 1`).join(' AND ')})`);
   }
-  const byValues = userSessionTraces(database, query, params, summaryRange);
-  if (byValues) filters.push(`trace_id GLOBAL IN (SELECT trace_id FROM (${byValues}))`);
+  const byValues = userSessionTraces(database, query, params, valuesRange);
+  if (byValues) filters.push(rowsOfTraces(database, byValues));
   if (query.search) {
     // Message text is only in the spans: the traces with a span of the range whose messages contain the term.
     params.search = jsonEscaped(query.search);
@@ -220,6 +221,27 @@ export function userSessionTraces(
         HAVING ${conditions.map((c) => `max(${c}) = 1`).join(' AND ')}`;
 }
 
+/**
+ * A WHERE condition selecting every summary row in the range of the traces a subquery names (its trace_id
+ * column), by the summary's sort key instead of the trace id bloom filter over every hour of the range: the
+ * hours of each trace's spans come from trace_index (all its spans, so no row is missed), cut to the range.
+ * 25 traces over 30 days at 10M spans: ~25 granules instead of the bloom filters of 600.
+ */
+export function rowsOfTraces(database: string, traces: string): string {
+  return `(hour, trace_id) GLOBAL IN (
+        SELECT arrayJoin(arrayMap(h -> toDateTime(h * 3600, 'UTC'), range(first, last + 1))) AS hour, trace_id
+        FROM (
+          SELECT trace_id,
+            toUInt64(greatest(intDiv(toUnixTimestamp64Milli(min(start_min)), 3600000),
+              intDiv({fromMs:Int64}, 3600000))) AS first,
+            toUInt64(least(intDiv(toUnixTimestamp64Milli(max(start_max)), 3600000),
+              intDiv({toMs:Int64} - 1, 3600000))) AS last
+          FROM ${database}.trace_index
+          WHERE project_id = {projectId:String} AND trace_id GLOBAL IN (SELECT trace_id FROM (${traces}))
+          GROUP BY trace_id
+          HAVING first <= last))`;
+}
+
 /** The number of traces the list's filters match, counted up to TRACE_TOTAL_CAP + 1 (then "more than"). */
 export function buildTraceCountQuery(
   database: string,
@@ -250,6 +272,15 @@ export interface TraceListWindow {
 }
 
 /**
+ * How the list is read: picking the page's traces within a window of the newest hours, or in one step: every
+ * column of every trace the filters match, for a user or session filter (their traces' rows are read once, by
+ * the sort key, instead of twice). In one step, `userFromMs` (an hour boundary) takes only the traces with a
+ * span of the user or session from that hour on, their figures still over the whole range, `candidates` of them.
+ */
+export type TraceListPlan =
+  { window: TraceListWindow } | { oneStep: true; userFromMs?: number; candidates?: number };
+
+/**
  * The traces list from trace_summary, in two steps of one statement: the page's trace ids (grouped with only
  * the columns the filters and the sort need, ordered, limited), then every column for those traces alone.
  * Filters on a trace's values (model, provider, user, session) first pick the traces having a row with the value.
@@ -260,15 +291,19 @@ export function buildTraceListQuery(
   projectId: string,
   query: TraceListQuery,
   feedback: FeedbackSettings,
-  window?: TraceListWindow,
+  plan?: TraceListPlan,
 ): { sql: string; params: Record<string, unknown> } {
+  const window = plan && 'window' in plan ? plan.window : undefined;
+  const oneStep = plan && 'oneStep' in plan ? plan : undefined;
   const params: Record<string, unknown> = {
     ...rangeParams(projectId, query),
-    limit: window ? window.candidates : query.limit + 1,
+    limit: window?.candidates ?? oneStep?.candidates ?? query.limit + 1,
   };
-  if (window) params.windowFromMs = window.fromMs;
+  const windowFromMs = window?.fromMs ?? oneStep?.userFromMs;
+  if (windowFromMs !== undefined) params.windowFromMs = windowFromMs;
   const pickRange = window ? WINDOW_RANGE : SUMMARY_RANGE;
-  const { having, filters } = traceFilters(database, query, feedback, params, pickRange);
+  const valuesRange = window || oneStep?.userFromMs !== undefined ? WINDOW_RANGE : SUMMARY_RANGE;
+  const { having, filters } = traceFilters(database, query, feedback, params, pickRange, valuesRange);
   const sort = SORT_EXPRESSIONS[query.sort];
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   if (query.cursor) {
@@ -284,6 +319,16 @@ export function buildTraceListQuery(
   const byUsage = query.sort === 'costUsd' || query.sort === 'totalTokens';
   const orderBy = `ORDER BY ${sort.expr} ${direction}, trace_id ${direction}
     LIMIT {limit:UInt32}`;
+  if (oneStep) {
+    const sql = `
+    SELECT ${TRACE_COLUMNS}
+    FROM ${database}.trace_summary
+    WHERE ${SUMMARY_RANGE}${filters.map((f) => `\n      AND ${f}`).join('')}
+    GROUP BY trace_id
+    HAVING ${having.join('\n      AND ')}
+    ${orderBy}`;
+    return { sql, params };
+  }
   const pageIds = `
       SELECT trace_id, ${TIME_COLUMNS}${byUsage ? `,${USAGE_COLUMNS}` : ''}
       FROM ${database}.trace_summary
@@ -291,11 +336,14 @@ export function buildTraceListQuery(
       GROUP BY trace_id
       HAVING ${having.join('\n        AND ')}
       ${orderBy}`;
+  // The page's traces by id: a user's or session's are spread over the range, so by their hours (sort key);
+  // others (the newest hours, a sort over the range) by the trace id bloom filter.
+  const scattered = query.userId !== undefined || query.sessionId !== undefined;
   const sql = `
     SELECT ${TRACE_COLUMNS}
     FROM ${database}.trace_summary
     WHERE ${SUMMARY_RANGE}
-      AND trace_id GLOBAL IN (SELECT trace_id FROM (${pageIds}))
+      AND ${scattered ? rowsOfTraces(database, pageIds) : `trace_id GLOBAL IN (SELECT trace_id FROM (${pageIds}))`}
     GROUP BY trace_id
     ${orderBy}`;
   return { sql, params };
