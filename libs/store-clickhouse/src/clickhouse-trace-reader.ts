@@ -33,6 +33,7 @@ function negativeOf(row: PerTraceRow): boolean | null {
   return Number(row.fb_judged) > 0 ? Number(row.fb_negative) === 1 : null;
 }
 import { buildMetricsQuery, fillBuckets, toMetricsPoint, type MetricsRow } from './metrics-query.js';
+import { costliestFirstRows } from './trace-list-costliest.js';
 import { newestFirstRows } from './trace-list-newest.js';
 import { nanosToIso, SPAN_VIEW_COLUMNS, toSpanView, type SpanViewRow } from './span-view.js';
 import {
@@ -108,6 +109,8 @@ export class ClickHouseTraceReader implements TraceReader {
       this.rows<T>(sql, params, 'trace list query failed');
     if (query.sort === 'startTime' && query.order === 'desc')
       return newestFirstRows(run, this.database, projectId, query, settings);
+    const costliest = await costliestFirstRows(run, this.database, projectId, query, settings);
+    if (costliest) return costliest;
     const { sql, params } = buildTraceListQuery(this.database, projectId, query, settings);
     return run<TraceRow>(sql, params);
   }

@@ -95,6 +95,8 @@ export interface TraceRow {
   trace_status: 'ok' | 'error';
   any_user_id: string;
   any_session_id: string;
+  /** With the `bound` plan only: the upper bound of the sort value the candidates were picked by. */
+  usage_bound?: number | string;
 }
 
 const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
@@ -278,7 +280,19 @@ export interface TraceListWindow {
  * span of the user or session from that hour on, their figures still over the whole range, `candidates` of them.
  */
 export type TraceListPlan =
-  { window: TraceListWindow } | { oneStep: true; userFromMs?: number; candidates?: number };
+  | { window: TraceListWindow }
+  | { oneStep: true; userFromMs?: number; candidates?: number }
+  | { bound: { candidates: number } };
+
+/**
+ * Upper bounds of a trace's cost and tokens from its summary rows without grouping their calls: every call of
+ * every row counted (a retried or wrapper call only makes the bound larger), negative costs as 0. Summing a
+ * number per trace costs about half of deduplicating its calls (7 days at 10M spans: 0.75 s against 1.4 s CPU).
+ */
+const USAGE_BOUNDS: Partial<Record<TraceSortField, string>> = {
+  costUsd: 'sum(arraySum(c -> greatest(ifNull(c.5, 0), 0), calls))',
+  totalTokens: 'sum(arraySum(c -> c.3 + c.4, calls))',
+};
 
 /**
  * The traces list from trace_summary, in two steps of one statement: the page's trace ids (grouped with only
@@ -295,9 +309,13 @@ export function buildTraceListQuery(
 ): { sql: string; params: Record<string, unknown> } {
   const window = plan && 'window' in plan ? plan.window : undefined;
   const oneStep = plan && 'oneStep' in plan ? plan : undefined;
+  const bound = plan && 'bound' in plan ? USAGE_BOUNDS[query.sort] : undefined;
   const params: Record<string, unknown> = {
     ...rangeParams(projectId, query),
-    limit: window?.candidates ?? oneStep?.candidates ?? query.limit + 1,
+    limit:
+      window?.candidates ??
+      oneStep?.candidates ??
+      (plan && 'bound' in plan ? plan.bound.candidates : query.limit + 1),
   };
   const windowFromMs = window?.fromMs ?? oneStep?.userFromMs;
   if (windowFromMs !== undefined) params.windowFromMs = windowFromMs;
@@ -330,17 +348,17 @@ export function buildTraceListQuery(
     return { sql, params };
   }
   const pageIds = `
-      SELECT trace_id, ${TIME_COLUMNS}${byUsage ? `,${USAGE_COLUMNS}` : ''}
+      SELECT trace_id, ${TIME_COLUMNS}${bound ? `, ${bound} AS usage_bound` : byUsage ? `,${USAGE_COLUMNS}` : ''}
       FROM ${database}.trace_summary
       WHERE ${pickRange}${filters.map((f) => `\n        AND ${f}`).join('')}
       GROUP BY trace_id
       HAVING ${having.join('\n        AND ')}
-      ${orderBy}`;
+      ${bound ? 'ORDER BY usage_bound DESC, trace_id DESC LIMIT {limit:UInt32}' : orderBy}`;
   // The page's traces by id: a user's or session's are spread over the range, so by their hours (sort key);
   // others (the newest hours, a sort over the range) by the trace id bloom filter.
   const scattered = query.userId !== undefined || query.sessionId !== undefined;
   const sql = `
-    SELECT ${TRACE_COLUMNS}
+    SELECT ${TRACE_COLUMNS}${bound ? `, ${bound} AS usage_bound` : ''}
     FROM ${database}.trace_summary
     WHERE ${SUMMARY_RANGE}
       AND ${scattered ? rowsOfTraces(database, pageIds) : `trace_id GLOBAL IN (SELECT trace_id FROM (${pageIds}))`}
