@@ -225,6 +225,7 @@ describe(
         const listed = await walk(query({ [field]: value, limit: 4 }));
         expect(listed).toEqual(all.filter((id) => having.has(id)));
         expect(listed.length).toBeGreaterThan(4);
+        expect((await reader.countTraces(P, query({ [field]: value }))).total).toBe(listed.length);
       }
     });
 
