@@ -107,7 +107,10 @@ export class ClickHouseTraceReader implements TraceReader {
   ): Promise<TraceRow[]> {
     const run = <T>(sql: string, params: Record<string, unknown>) =>
       this.rows<T>(sql, params, 'trace list query failed');
-    if (query.sort === 'startTime' && query.order === 'desc')
+    // Filters read from other tables over the whole range (message search, feedback, topics) would be read
+    // again for every window: those lists keep the whole-range query.
+    const rangeFilters = query.search || query.feedback || query.topicId !== undefined;
+    if (query.sort === 'startTime' && query.order === 'desc' && !rangeFilters)
       return newestFirstRows(run, this.database, projectId, query, settings);
     const costliest = await costliestFirstRows(run, this.database, projectId, query, settings);
     if (costliest) return costliest;
