@@ -116,6 +116,8 @@ function jsonEscaped(text: string): string {
   return JSON.stringify(text).slice(1, -1);
 }
 
+const DAY_MS = 86_400_000;
+
 /** How many traces the list counts before saying "more than" (the sessions and users lists' cap too). */
 export const TRACE_TOTAL_CAP = 10_000;
 
@@ -354,9 +356,12 @@ export function buildTraceListQuery(
       GROUP BY trace_id
       HAVING ${having.join('\n        AND ')}
       ${bound ? 'ORDER BY usage_bound DESC, trace_id DESC LIMIT {limit:UInt32}' : orderBy}`;
-  // The page's traces by id: a user's or session's are spread over the range, so by their hours (sort key);
-  // others (the newest hours, a sort over the range) by the trace id bloom filter.
-  const scattered = query.userId !== undefined || query.sessionId !== undefined;
+  // The page's traces by id: over more than two days (or a user's or session's, spread over the range) by
+  // their hours from trace_index (the sort key); over a day or two by the trace id bloom filter, whose false
+  // positives (a granule per 1,000 checked) cost more than the trace_index lookup only over many days
+  // (10M spans, newest first: 7 days 230 -> 175 ms CPU, 24 h 110 -> 150 ms CPU).
+  const scattered =
+    query.userId !== undefined || query.sessionId !== undefined || query.toMs - query.fromMs > 2 * DAY_MS;
   const sql = `
     SELECT ${TRACE_COLUMNS}${bound ? `, ${bound} AS usage_bound` : ''}
     FROM ${database}.trace_summary
