@@ -33,6 +33,8 @@ function negativeOf(row: PerTraceRow): boolean | null {
   return Number(row.fb_judged) > 0 ? Number(row.fb_negative) === 1 : null;
 }
 import { buildMetricsQuery, fillBuckets, toMetricsPoint, type MetricsRow } from './metrics-query.js';
+import { costliestFirstRows } from './trace-list-costliest.js';
+import { newestFirstRows } from './trace-list-newest.js';
 import { nanosToIso, SPAN_VIEW_COLUMNS, toSpanView, type SpanViewRow } from './span-view.js';
 import {
   buildTraceCountQuery,
@@ -65,8 +67,7 @@ export class ClickHouseTraceReader implements TraceReader {
 
   async listTraces(projectId: string, query: TraceListQuery): Promise<TraceListPage> {
     const settings = await this.feedback(projectId);
-    const { sql, params } = buildTraceListQuery(this.database, projectId, query, settings);
-    const rows = await this.rows<TraceRow>(sql, params, 'trace list query failed');
+    const rows = await this.listRows(projectId, query, settings);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     const feedback = await this.pageFeedback(projectId, settings, page);
@@ -98,6 +99,25 @@ export class ClickHouseTraceReader implements TraceReader {
     };
   }
 
+  /** The page's rows and one more (the next page's cursor); newest first reads the newest hours first. */
+  private async listRows(
+    projectId: string,
+    query: TraceListQuery,
+    settings: FeedbackSettings,
+  ): Promise<TraceRow[]> {
+    const run = <T>(sql: string, params: Record<string, unknown>) =>
+      this.rows<T>(sql, params, 'trace list query failed');
+    // Filters read from other tables over the whole range (message search, feedback, topics) would be read
+    // again for every window: those lists keep the whole-range query.
+    const rangeFilters = query.search || query.feedback || query.topicId !== undefined;
+    if (query.sort === 'startTime' && query.order === 'desc' && !rangeFilters)
+      return newestFirstRows(run, this.database, projectId, query, settings);
+    const costliest = await costliestFirstRows(run, this.database, projectId, query, settings);
+    if (costliest) return costliest;
+    const { sql, params } = buildTraceListQuery(this.database, projectId, query, settings);
+    return run<TraceRow>(sql, params);
+  }
+
   async countTraces(projectId: string, query: TraceListQuery): Promise<TraceCount> {
     const settings = await this.feedback(projectId);
     const { sql, params } = buildTraceCountQuery(this.database, projectId, query, settings);
@@ -115,7 +135,7 @@ export class ClickHouseTraceReader implements TraceReader {
     settings: FeedbackSettings,
     page: readonly TraceRow[],
   ): Promise<Map<string, PerTraceRow>> {
-    if (page.length === 0) return new Map();
+    if (page.length === 0 || !(await this.hasFeedback(projectId))) return new Map();
     const params: Record<string, unknown> = { projectId };
     const window = {
       fromMs: Math.min(...page.map((r) => Number(BigInt(r.start_ns) / 1_000_000n))) - DAY_MS,
@@ -125,6 +145,20 @@ export class ClickHouseTraceReader implements TraceReader {
     const sql = perTraceFeedbackSql(this.database, settings, { traceIds }, params, window);
     const rows = await this.rows<PerTraceRow>(sql, params, 'trace list feedback query failed');
     return new Map(rows.map((r) => [r.fb_trace, r]));
+  }
+
+  /**
+   * Whether the project has any feedback stored: a granule of the feedback table's sort key. Without any, the
+   * page's feedback query is skipped; it resolves feedback naming only a span through the spans of the page's
+   * time span, which for a page spread over 30 days (a session's traces) cost more than the page itself.
+   */
+  private async hasFeedback(projectId: string): Promise<boolean> {
+    const [row] = await this.rows<{ n: string }>(
+      `SELECT count() AS n FROM (SELECT 1 FROM ${this.database}.feedback WHERE project_id = {projectId:String} LIMIT 1)`,
+      { projectId },
+      'trace list feedback query failed',
+    );
+    return Number(row?.n ?? 0) > 0;
   }
 
   /** The topic of each trace's first assigned request (topic_assignments, migration 014). */

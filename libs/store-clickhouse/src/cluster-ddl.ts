@@ -5,6 +5,7 @@ export const SHARDED_TABLES: ReadonlySet<string> = new Set([
   'spans',
   'trace_index',
   'trace_summary',
+  'trace_values',
   'dead_letters',
   'llm_log_events',
 ]);

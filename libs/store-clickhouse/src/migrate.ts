@@ -14,6 +14,7 @@ const TTL_COLUMNS = [
   ['spans', 'start_time'],
   ['trace_index', 'start_max'],
   ['trace_summary', 'hour'],
+  ['trace_values', 'hour'],
   ['llm_log_events', 'time'],
   ['embedding_sampling', 'window_start'],
   ['feedback', 'received_at'],
