@@ -32,7 +32,14 @@ interface PerTraceRow {
 function negativeOf(row: PerTraceRow): boolean | null {
   return Number(row.fb_judged) > 0 ? Number(row.fb_negative) === 1 : null;
 }
-import { buildMetricsQuery, fillBuckets, toMetricsPoint, type MetricsRow } from './metrics-query.js';
+import {
+  buildMetricsQuery,
+  fillBuckets,
+  planMetrics,
+  toMetricsPoint,
+  type MetricsRow,
+} from './metrics-query.js';
+import { ROLLUP_SETTLE_MS } from './metrics-rollup.js';
 import { nanosToIso, SPAN_VIEW_COLUMNS, toSpanView, type SpanViewRow } from './span-view.js';
 import {
   buildTraceCountQuery,
@@ -52,6 +59,8 @@ export class ClickHouseTraceReader implements TraceReader {
     /** The project's feedback rules (negativity for the metrics and the traces list). */
     private readonly feedback: (projectId: string) => Promise<FeedbackSettings> = async () =>
       DEFAULT_FEEDBACK_SETTINGS,
+    /** How long after its last span arrived a rolled-up hour is trusted (metrics-rollup.ts). */
+    private readonly rollupSettleMs = ROLLUP_SETTLE_MS,
   ) {}
 
   private async rows<T>(sql: string, params: Record<string, unknown>, what: string): Promise<T[]> {
@@ -183,10 +192,52 @@ export class ClickHouseTraceReader implements TraceReader {
     return { traceId, spans: joinLogMessages(views, events, traceId) };
   }
 
+  /**
+   * The whole hours of the range whose rollup can be read (epoch seconds, ascending): rolled up, and no span of
+   * theirs arrived since (migration 020). Hours without a row are read from the spans.
+   */
+  private async cleanHours(projectId: string, query: MetricsQuery): Promise<number[]> {
+    const rows = await this.rows<{ h: string | number }>(
+      `SELECT toUInt32(hour) AS h FROM ${this.database}.metrics_rollup_hours
+       WHERE project_id = {projectId:String}
+         AND hour >= toStartOfHour(fromUnixTimestamp64Milli({fromMs:Int64}), 'UTC')
+         AND hour < fromUnixTimestamp64Milli({toMs:Int64})
+       GROUP BY hour
+       HAVING toUnixTimestamp64Milli(max(rolled_up_at)) > 0
+          AND toUnixTimestamp64Milli(max(changed_at)) < toUnixTimestamp64Milli(max(rolled_up_at)) - {settleMs:Int64}
+       ORDER BY hour`,
+      {
+        projectId,
+        fromMs: Math.floor(query.fromMs),
+        toMs: Math.ceil(query.toMs),
+        settleMs: this.rollupSettleMs,
+      },
+      'metrics rollup query failed',
+    );
+    return rows.map((r) => Number(r.h));
+  }
+
   async metricsSummary(projectId: string, query: MetricsQuery): Promise<MetricsSummary> {
-    const feedback = await this.feedback(projectId);
-    const totals = buildMetricsQuery(this.database, projectId, query, false, feedback);
-    const buckets = buildMetricsQuery(this.database, projectId, query, true, feedback);
+    const [feedback, clean] = await Promise.all([
+      this.feedback(projectId),
+      this.cleanHours(projectId, query),
+    ]);
+    const totals = buildMetricsQuery(
+      this.database,
+      projectId,
+      query,
+      planMetrics(query, clean, false),
+      false,
+      feedback,
+    );
+    const buckets = buildMetricsQuery(
+      this.database,
+      projectId,
+      query,
+      planMetrics(query, clean, true),
+      true,
+      feedback,
+    );
     const [totalRows, bucketRows] = await Promise.all([
       this.rows<MetricsRow>(totals.sql, totals.params, 'metrics query failed'),
       this.rows<MetricsRow>(buckets.sql, buckets.params, 'metrics query failed'),
