@@ -35,9 +35,11 @@ function negativeOf(row: PerTraceRow): boolean | null {
 import {
   buildMetricsQuery,
   fillBuckets,
+  hourBuckets,
   planMetrics,
   toMetricsPoint,
   type MetricsRow,
+  type MetricsShape,
 } from './metrics-query.js';
 import { ROLLUP_SETTLE_MS } from './metrics-rollup.js';
 import { nanosToIso, SPAN_VIEW_COLUMNS, toSpanView, type SpanViewRow } from './span-view.js';
@@ -196,6 +198,15 @@ export class ClickHouseTraceReader implements TraceReader {
    * The whole hours of the range whose rollup can be read (epoch seconds, ascending): rolled up, and no span of
    * theirs arrived since (migration 020). Hours without a row are read from the spans.
    */
+  private async hasFeedback(projectId: string): Promise<boolean> {
+    const rows = await this.rows<{ one: number }>(
+      `SELECT 1 AS one FROM ${this.database}.feedback WHERE project_id = {projectId:String} LIMIT 1`,
+      { projectId },
+      'feedback query failed',
+    );
+    return rows.length > 0;
+  }
+
   private async cleanHours(projectId: string, query: MetricsQuery): Promise<number[]> {
     const rows = await this.rows<{ h: string | number }>(
       `SELECT toUInt32(hour) AS h FROM ${this.database}.metrics_rollup_hours
@@ -218,30 +229,28 @@ export class ClickHouseTraceReader implements TraceReader {
   }
 
   async metricsSummary(projectId: string, query: MetricsQuery): Promise<MetricsSummary> {
-    const [feedback, clean] = await Promise.all([
+    const [settings, clean, anyFeedback] = await Promise.all([
       this.feedback(projectId),
       this.cleanHours(projectId, query),
+      this.hasFeedback(projectId),
     ]);
-    const totals = buildMetricsQuery(
-      this.database,
-      projectId,
-      query,
-      planMetrics(query, clean, false),
-      false,
-      feedback,
-    );
-    const buckets = buildMetricsQuery(
-      this.database,
-      projectId,
-      query,
-      planMetrics(query, clean, true),
-      true,
-      feedback,
-    );
-    const [totalRows, bucketRows] = await Promise.all([
-      this.rows<MetricsRow>(totals.sql, totals.params, 'metrics query failed'),
-      this.rows<MetricsRow>(buckets.sql, buckets.params, 'metrics query failed'),
-    ]);
+    // Without any feedback item the feedback part is left out (it reads the spans of the judged traces).
+    const feedback = anyFeedback ? settings : null;
+    const run = (shape: MetricsShape, bucketed: boolean) => {
+      const plan = planMetrics(query, clean, bucketed);
+      const { sql, params } = buildMetricsQuery(this.database, projectId, query, plan, shape, feedback);
+      return this.rows<MetricsRow>(sql, params, 'metrics query failed');
+    };
+    let totalRows: MetricsRow[];
+    let bucketRows: MetricsRow[];
+    if (hourBuckets(query)) {
+      // Totals and buckets read the same plan: one statement (GROUPING SETS) reads the parts once.
+      const rows = await run('both', true);
+      totalRows = rows.filter((r) => Number(r.is_total) === 1);
+      bucketRows = rows.filter((r) => Number(r.is_total) !== 1);
+    } else {
+      [totalRows, bucketRows] = await Promise.all([run('totals', false), run('buckets', true)]);
+    }
     const rangeStart = new Date(query.fromMs).toISOString();
     return {
       totals: totalRows.filter((r) => Number(r.requests) > 0).map((r) => toMetricsPoint(r, rangeStart)),

@@ -13,6 +13,12 @@ export interface MetricsPlan {
   live: Array<[number, number]>;
 }
 
+/**
+ * What a statement answers: the totals of the range, its buckets, or both (GROUPING SETS: when both read the same
+ * plan, the parts are read once).
+ */
+export type MetricsShape = 'totals' | 'buckets' | 'both';
+
 /** More live intervals than this are joined (reading the rolled-up hours between them from the spans). */
 const MAX_LIVE_INTERVALS = 16;
 
@@ -52,6 +58,11 @@ export function planMetrics(
   return { rollupHours, live: intervals };
 }
 
+/** Buckets of whole hours: each hour lies in one bucket (both start at the epoch), so the rollup serves them. */
+export function hourBuckets(query: MetricsQuery): boolean {
+  return query.bucketSeconds % 3600 === 0;
+}
+
 /** The group key of each groupBy, over columns the spans and the rollup both have. */
 const GROUP_KEYS: Record<NonNullable<MetricsQuery['groupBy']>, { spans: string; rollup: string }> = {
   model: { spans: MODEL_KEY, rollup: 'model' },
@@ -82,16 +93,15 @@ export function buildMetricsQuery(
   projectId: string,
   query: MetricsQuery,
   plan: MetricsPlan,
-  bucketed: boolean,
-  feedback: FeedbackSettings,
+  shape: MetricsShape,
+  feedback: FeedbackSettings | null,
 ): { sql: string; params: Record<string, unknown> } {
   const params: Record<string, unknown> = {
     projectId,
     fromMs: Math.floor(query.fromMs),
     toMs: Math.ceil(query.toMs),
   };
-  // A call's feedback is its trace's (see feedback-sql.ts); calls without feedback count in neither figure.
-  const perTrace = perTraceFeedbackSql(database, feedback, query, params);
+  const bucketed = shape !== 'totals';
   const key = query.groupBy ? GROUP_KEYS[query.groupBy] : null;
   const bucketOf = (time: string) =>
     bucketed
@@ -143,40 +153,59 @@ export function buildMetricsQuery(
       GROUP BY ${keys}`);
   }
 
-  const [fbChildLo, fbChildHi] = childWindowOf(query.fromMs, query.toMs);
-  Object.assign(params, { fbChildLo, fbChildHi });
-  const fbTraces = `SELECT fb_trace FROM (${perTrace}) WHERE fb_judged > 0`;
-  parts.push(`SELECT ${bucketOf('start_time')}${groupOf('spans')}, toUInt64(0) AS requests,
-      toUInt64(0) AS errors, toUInt64(0) AS input_tokens, toUInt64(0) AS output_tokens, toFloat64(0) AS cost_usd,
-      ${EMPTY_LATENCY} AS latency,
-      toUInt64(countIf(fb.fb_judged > 0)) AS feedback_calls,
-      toUInt64(countIf(fb.fb_negative = 1)) AS negative_feedback_calls
-    FROM (
-      SELECT start_time, trace_id, span_id, parent_span_id, usage_counted, request_model, response_model,
-        release, environment
-      FROM ${database}.spans
-      WHERE project_id = {projectId:String}
-        AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
-        AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
-        AND trace_id GLOBAL IN (${fbTraces})
-      ORDER BY ingested_at DESC
-      LIMIT 1 BY start_time, trace_id, span_id
-    ) AS s
-    GLOBAL INNER JOIN (${perTrace}) AS fb ON s.trace_id = fb.fb_trace
-    WHERE ${countedCallCondition(database, `${timeRange('fbChild')} AND trace_id GLOBAL IN (${fbTraces})`)}
-    GROUP BY ${keys}`);
+  if (feedback) {
+    // A call's feedback is its trace's (see feedback-sql.ts); calls without feedback count in neither figure.
+    const perTrace = perTraceFeedbackSql(database, feedback, query, params);
+    const [fbChildLo, fbChildHi] = childWindowOf(query.fromMs, query.toMs);
+    Object.assign(params, { fbChildLo, fbChildHi });
+    const fbTraces = `SELECT fb_trace FROM (${perTrace}) WHERE fb_judged > 0`;
+    parts.push(`SELECT ${bucketOf('start_time')}${groupOf('spans')}, toUInt64(0) AS requests,
+        toUInt64(0) AS errors, toUInt64(0) AS input_tokens, toUInt64(0) AS output_tokens, toFloat64(0) AS cost_usd,
+        ${EMPTY_LATENCY} AS latency,
+        toUInt64(countIf(fb.fb_judged > 0)) AS feedback_calls,
+        toUInt64(countIf(fb.fb_negative = 1)) AS negative_feedback_calls
+      FROM (
+        SELECT start_time, trace_id, span_id, parent_span_id, usage_counted, request_model, response_model,
+          release, environment
+        FROM ${database}.spans
+        WHERE project_id = {projectId:String}
+          AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
+          AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
+          AND trace_id GLOBAL IN (${fbTraces})
+        ORDER BY ingested_at DESC
+        LIMIT 1 BY start_time, trace_id, span_id
+      ) AS s
+      GLOBAL INNER JOIN (${perTrace}) AS fb ON s.trace_id = fb.fb_trace
+      WHERE ${countedCallCondition(database, `${timeRange('fbChild')} AND trace_id GLOBAL IN (${fbTraces})`)}
+      GROUP BY ${keys}`);
+  }
 
   const grouped = key !== null;
-  const all = parts.join('\n    UNION ALL\n    ');
-  // The group of each part's row: its own among the top `series` by requests, else the folded one.
-  const grp = grouped
-    ? `, if(g IN (SELECT g FROM parts GROUP BY g ORDER BY sum(requests) DESC, g LIMIT {series:UInt32}),
-          g, {other:String}) AS grp`
-    : '';
-  const groupBy = [...(bucketed ? ['bucket'] : []), ...(grouped ? ['grp'] : [])];
+  // Per bucket and group first (latency still as states), then the groups beyond the top `series` by requests
+  // (ties by name) fold into one: a window over those rows, so the parts are read once.
+  const perGroup = `SELECT ${keys}, sum(requests) AS requests, sum(errors) AS errors,
+        sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd,
+        quantilesMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+        sum(feedback_calls) AS feedback_calls, sum(negative_feedback_calls) AS negative_feedback_calls
+      FROM (${parts.join('\n      UNION ALL\n      ')})
+      GROUP BY ${keys}`;
+  const folded = grouped
+    ? `SELECT *, if(dense_rank() OVER (ORDER BY g_requests DESC, g) <= {series:UInt32}, g, {other:String}) AS grp
+      FROM (SELECT *, sum(requests) OVER (PARTITION BY g) AS g_requests FROM (${perGroup}))`
+    : perGroup;
+  const grp = grouped ? ['grp'] : [];
+  const groupBy =
+    shape === 'totals'
+      ? grp.length
+        ? `GROUP BY grp ORDER BY grp`
+        : ''
+      : shape === 'buckets'
+        ? `GROUP BY ${['bucket', ...grp].join(', ')} ORDER BY ${['bucket', ...grp].join(', ')}`
+        : `GROUP BY GROUPING SETS ((${['bucket', ...grp].join(', ')}), (${grp.join(', ')}))
+           ORDER BY ${['bucket', ...grp].join(', ')}`;
   const sql = `
-    WITH parts AS (${all})
     SELECT ${bucketed ? 'bucket, ' : ''}${grouped ? 'grp, ' : ''}
+      ${shape === 'both' ? 'grouping(bucket) AS is_total,' : ''}
       sum(requests) AS requests,
       sum(errors) AS errors,
       quantilesMerge(0.5, 0.95, 0.99)(latency) AS latency,
@@ -185,8 +214,9 @@ export function buildMetricsQuery(
       sum(cost_usd) AS cost_usd,
       sum(feedback_calls) AS feedback_calls,
       sum(negative_feedback_calls) AS negative_feedback_calls
-    FROM (SELECT *${grp} FROM parts)
-    ${groupBy.length ? `GROUP BY ${groupBy.join(', ')} ORDER BY ${groupBy.join(', ')}` : ''}`;
+    FROM (${folded})
+    ${groupBy}
+    ${shape === 'both' ? 'SETTINGS force_grouping_standard_compatibility = 1' : ''}`;
   return {
     sql,
     params: {
@@ -205,6 +235,8 @@ export function buildMetricsQuery(
 
 export interface MetricsRow {
   bucket?: string | number;
+  /** With shape 'both': 1 on the rows of the totals. */
+  is_total?: number;
   grp?: string;
   requests: string | number;
   errors: string | number;

@@ -18,6 +18,14 @@ export interface MetricsRollupOptions {
   log?: (message: string) => void;
 }
 
+/** Shown in /readyz: passes completed since start, hours they rolled up, the last pass's time and failure. */
+export interface MetricsRollupHealth {
+  passes: number;
+  hoursRolledUp: number;
+  lastPassMs: number | null;
+  lastError: string | null;
+}
+
 interface DirtyRow {
   project_id: string;
   h: string | number;
@@ -36,6 +44,12 @@ export class MetricsRollup {
   private running: Promise<void> | null = null;
   private stopping = false;
   private readonly settleMs: number;
+  private readonly state: MetricsRollupHealth = {
+    passes: 0,
+    hoursRolledUp: 0,
+    lastPassMs: null,
+    lastError: null,
+  };
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -47,13 +61,19 @@ export class MetricsRollup {
 
   start(firstAfterMs = 5_000): void {
     const tick = () => {
+      const began = performance.now();
       this.running = this.refresh()
         .then(
           (hours) => {
-            if (hours > 0) this.options.log?.(`metrics rollup: ${hours} hours rolled up`);
+            const ms = Math.round(performance.now() - began);
+            Object.assign(this.state, { passes: this.state.passes + 1, lastPassMs: ms, lastError: null });
+            this.state.hoursRolledUp += hours;
+            if (hours > 0) this.options.log?.(`metrics rollup: ${hours} hours rolled up in ${ms} ms`);
           },
-          (error: unknown) =>
-            this.options.log?.(`metrics rollup failed (will retry): ${(error as Error).message}`),
+          (error: unknown) => {
+            this.state.lastError = (error as Error).message;
+            this.options.log?.(`metrics rollup failed (will retry): ${(error as Error).message}`);
+          },
         )
         .finally(() => {
           this.running = null;
@@ -61,6 +81,10 @@ export class MetricsRollup {
         });
     };
     this.timer = setTimeout(tick, firstAfterMs).unref();
+  }
+
+  health(): MetricsRollupHealth {
+    return { ...this.state };
   }
 
   async stop(): Promise<void> {

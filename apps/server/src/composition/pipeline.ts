@@ -190,6 +190,7 @@ export async function createPipeline(
       const report = await readiness(config.roles, readClient, queue, writer, embedding, detection);
       // Shown, never required, like the embedder.
       if (topicsReady.job) report.checks.topics = { ready: true, ...topicsReady.job.health() };
+      if (rollup) report.checks.metricsRollup = { ready: true, ...rollup.health() };
       return report;
     },
     shutdown: async (deadline) => {
