@@ -9,7 +9,9 @@ import { ClickHouseFeedbackStore } from './feedback-store.js';
 import { migrate } from './migrate.js';
 import { metricsRollup } from './migrations/020-metrics-rollup.js';
 import { migrations } from './migrations/index.js';
+import { planMetrics } from './metrics-query.js';
 import { MetricsRollup } from './metrics-rollup.js';
+import { ClickHouseRetentionStore } from './retention-store.js';
 import { embeddedForTests } from './test-support.js';
 
 const P = 'project-rollup';
@@ -235,5 +237,52 @@ describe('metrics rollup (migration 020)', { timeout: 120_000 }, () => {
     expect(await rollup.refresh()).toBe(0);
     expect(await rollupRows(client, database)).toBeGreaterThan(30);
     expect(comparable(await summaries(reader))).toEqual(comparable(before));
+  });
+
+  it("forgets the hours a project's retention deleted", async () => {
+    const { client, database } = embeddedForTests();
+    const writer = new ClickHouseSpanWriter(client, { database, retentionDays: 30 });
+    await writer.start();
+    const reader = new ClickHouseTraceReader(client, database, undefined, 0);
+    await writer.insert([call(5, 10, 1), call(3, 10, 2)]);
+    await tick();
+    await new MetricsRollup(client, database, { settleMs: 0 }).refresh();
+    const query = { fromMs: BASE - 6 * HOUR, toMs, bucketSeconds: 3600 };
+    expect((await reader.metricsSummary(P, query)).totals[0]?.requests).toBe(2);
+    await new ClickHouseRetentionStore(client, database).deleteSpansOlderThan(P, 0);
+    expect((await reader.metricsSummary(P, query)).totals).toEqual([]);
+  });
+});
+
+describe('planMetrics', () => {
+  const h = (n: number) => (BASE + n * HOUR) / 1000;
+  const query = { fromMs: BASE + 1000, toMs: BASE + 10 * HOUR + 5000, bucketSeconds: 3600 };
+
+  it('reads whole clean hours from the rollup and the rest of the range from the spans', () => {
+    expect(planMetrics(query, [h(0), h(1), h(2), h(4), h(9), h(10)], false)).toEqual({
+      rollupHours: [h(1), h(2), h(4), h(9)],
+      live: [
+        [BASE + 1000, BASE + HOUR],
+        [BASE + 3 * HOUR, BASE + 4 * HOUR],
+        [BASE + 5 * HOUR, BASE + 9 * HOUR],
+        [BASE + 10 * HOUR, BASE + 10 * HOUR + 5000],
+      ],
+    });
+    // Buckets of less than an hour cannot be cut from hourly rows: all from the spans.
+    expect(planMetrics({ ...query, bucketSeconds: 1800 }, [h(1), h(2)], true)).toEqual({
+      rollupHours: [],
+      live: [[query.fromMs, query.toMs]],
+    });
+  });
+
+  it('joins live intervals past 16, reading the hours between them from the spans', () => {
+    const clean = Array.from({ length: 40 }, (_, i) => h(2 * i + 1));
+    const long = { ...query, toMs: BASE + 80 * HOUR };
+    const plan = planMetrics(long, clean, false);
+    expect(plan.live.length).toBeLessThanOrEqual(16);
+    const covered = plan.live.reduce((n, [lo, hi]) => n + hi - lo, 0) + plan.rollupHours.length * HOUR;
+    expect(covered).toBe(long.toMs - long.fromMs); // every instant once
+    for (const hour of plan.rollupHours)
+      expect(plan.live.some(([lo, hi]) => hour * 1000 < hi && hour * 1000 + HOUR > lo)).toBe(false);
   });
 });
