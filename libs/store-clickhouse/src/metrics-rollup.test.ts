@@ -150,7 +150,9 @@ describe('metrics rollup (migration 020)', { timeout: 120_000 }, () => {
     // Settle 0: an hour is clean as soon as it is rolled up after its last span (the default waits a minute).
     const reader = new ClickHouseTraceReader(client, database, undefined, 0);
     const rollup = new MetricsRollup(client, database, { settleMs: 0 });
-    const spans = dataset();
+    // An agent whose provider call (in the next hour) arrives late, after the wrapper's hour was rolled up.
+    const [lateRoot, lateWrapper, lateInner] = agent(9, 58, 900, 61) as [SpanRecord, SpanRecord, SpanRecord];
+    const spans = [...dataset(), lateRoot, lateWrapper];
     await writer.insert(spans);
     await writer.insert(spans.slice(10, 60)); // a batch redelivered
     const agentSpans = spans.filter((s) => s.name === 'agent');
@@ -171,11 +173,12 @@ describe('metrics rollup (migration 020)', { timeout: 120_000 }, () => {
     expect(await rollup.refresh()).toBe(0); // nothing changed since
     expect(comparable(await summaries(reader))).toEqual(comparable(fromSpans));
 
-    // Redelivered into rolled-up hours, and a late call into a past hour: those hours are read from the spans
-    // until they are rolled up again; the figures count each span once all along.
+    // Redelivered into rolled-up hours, a late call into a past hour, and the late provider call that makes the
+    // wrapper of the hour before it a wrapper: those hours are read from the spans until they are rolled up
+    // again; the figures count each span once all along.
     const late = call(20, 33, 777);
-    await writer.insert([...spans.slice(0, 40), late]);
-    const withLate = [...spans, late];
+    await writer.insert([...spans.slice(0, 40), late, lateInner]);
+    const withLate = [...spans, late, lateInner];
     const lateFromSpans = await summaries(reader);
     expectTotals(lateFromSpans[0]!, withLate);
     await tick();

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { classifyClickHouseError } from './errors.js';
-import { countedCallCondition, HOUR_MS, MODEL_KEY, timeRange } from './metrics-calls.js';
+import { countedCallCondition, EDGE_SECONDS, HOUR_MS, MODEL_KEY, timeRange } from './metrics-calls.js';
 
 /**
  * How long after an hour's last span arrived its rollup may be trusted: a span insert is stamped (changed_at) when
@@ -102,7 +102,7 @@ export class MetricsRollup {
     let after: [string, number] = ['', 0];
     for (;;) {
       const version = await this.now();
-      const dirty = await this.dirtyHours(version - HOUR_MS - this.settleMs, after);
+      const dirty = await this.dirtyHours(version, after);
       for (const [projectId, hours] of dirty) {
         for (let i = 0; i < hours.length; i += HOURS_PER_STATEMENT) {
           // Stopping ends between statements: what is not rolled up yet is read from the spans meanwhile.
@@ -123,20 +123,24 @@ export class MetricsRollup {
   }
 
   /**
-   * Per project, the hours (epoch seconds) starting at or before `closedBeforeMs` that changed since their rollup,
-   * after the (project, hour) `after`. Reads every project's hour rows (one per project and hour).
+   * Per project, the hours (epoch seconds) to roll up at `nowMs`, after the (project, hour) `after`: ended, changed
+   * since their rollup (or never rolled up), and no span of theirs arrived for the settle time (so an hour still
+   * receiving spans, e.g. the one before the current hour for its first minutes, is rolled up once, when it is
+   * quiet). Reads every project's hour rows (one per project and hour).
    */
-  private async dirtyHours(closedBeforeMs: number, after: [string, number]): Promise<Map<string, number[]>> {
+  private async dirtyHours(nowMs: number, after: [string, number]): Promise<Map<string, number[]>> {
     const rows = await this.rows<DirtyRow>(
       `SELECT project_id, toUInt32(hour) AS h FROM ${this.database}.metrics_rollup_hours
        WHERE hour <= fromUnixTimestamp64Milli({closedBefore:Int64})
          AND (project_id, toUInt32(hour)) > ({afterProject:String}, {afterHour:UInt32})
        GROUP BY project_id, hour
-       HAVING toUnixTimestamp64Milli(max(rolled_up_at)) = 0
-           OR toUnixTimestamp64Milli(max(changed_at)) >= toUnixTimestamp64Milli(max(rolled_up_at)) - {settleMs:Int64}
+       HAVING (toUnixTimestamp64Milli(max(rolled_up_at)) = 0
+           OR toUnixTimestamp64Milli(max(changed_at)) >= toUnixTimestamp64Milli(max(rolled_up_at)) - {settleMs:Int64})
+         AND toUnixTimestamp64Milli(max(changed_at)) < {settledBefore:Int64}
        ORDER BY project_id, hour LIMIT {limit:UInt32}`,
       {
-        closedBefore: closedBeforeMs,
+        closedBefore: nowMs - HOUR_MS - this.settleMs,
+        settledBefore: nowMs - this.settleMs,
         afterProject: after[0],
         afterHour: after[1],
         settleMs: this.settleMs,
@@ -162,8 +166,8 @@ export class MetricsRollup {
       version,
       callsLo: loMs,
       callsHi: hiMs,
-      childrenLo: loMs - HOUR_MS,
-      childrenHi: hiMs + HOUR_MS,
+      childrenLo: loMs - EDGE_SECONDS * 1000,
+      childrenHi: hiMs + EDGE_SECONDS * 1000,
     };
     await this.command(
       `INSERT INTO ${this.database}.metrics_rollup (project_id, hour, model, release, environment, requests,

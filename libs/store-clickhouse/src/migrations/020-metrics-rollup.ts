@@ -7,14 +7,15 @@ import type { Migration } from './migration.js';
  * Retried and redelivered spans must count once, and sums are not idempotent, so rows are never fed span by span:
  * `metrics_rollup_hours` records per project and hour when spans last arrived (`changed_at`, kept by the view
  * below at write time) and when the hour was last rolled up (`rolled_up_at`). MetricsRollup (metrics-rollup.ts,
- * run by the writer role) rolls up the closed hours whose spans changed since, from the spans read with FINAL,
+ * run by the writer role) rolls up the closed hours whose spans changed since (once they are quiet for a minute),
+ * from the spans read with FINAL,
  * every row of one pass carrying its `version`; readers use the rows of an hour's latest version, and only for
  * hours that did not change since (the others, the open hour and the range's partial hours are read from the
  * spans). So counts and sums are exact whatever arrives late or twice; latency quantiles are merged from the
  * same 8192-value reservoir states the spans query uses (exact up to 8192 calls, sampled beyond, as before).
  *
- * A call's usage is left out when a counted span of its trace in its hour or a neighbouring hour is its child
- * (counted-usage.ts), so a span marks its own hour and both neighbours as changed.
+ * A call's usage is left out when a counted span of its trace starting in its hour, or within 10 minutes of it, is
+ * its child (counted-usage.ts, metrics-calls.ts), so such a child marks the neighbouring hour as changed too.
  */
 export const metricsRollup: Migration = {
   id: 20,
@@ -49,13 +50,20 @@ export const metricsRollup: Migration = {
     PARTITION BY toYYYYMM(hour)
     ORDER BY (project_id, hour)
     TTL hour + INTERVAL {retentionDays} DAY DELETE`,
+    // A span marks its hour, and a counted child within 10 minutes of an edge the neighbouring hour, whose
+    // calls it may decide (EDGE_SECONDS and countedCallCondition in metrics-calls.ts).
     `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.metrics_rollup_hours_mv TO {db}.metrics_rollup_hours AS
       SELECT project_id,
-        arrayJoin([toStartOfHour(start_time, 'UTC') - 3600, toStartOfHour(start_time, 'UTC'),
-                   toStartOfHour(start_time, 'UTC') + 3600]) AS hour,
+        toDateTime(arrayJoin(arrayFilter(x -> x != 0, [h,
+          if(child AND s - h < 600, h - 3600, 0),
+          if(child AND s - h >= 3000, h + 3600, 0)])), 'UTC') AS hour,
         max(now64(3, 'UTC')) AS changed_at,
         fromUnixTimestamp64Milli(toInt64(0), 'UTC') AS rolled_up_at
-      FROM {db}.spans GROUP BY project_id, hour`,
+      FROM (
+        SELECT project_id, toUInt32(toStartOfHour(start_time, 'UTC')) AS h, toUInt32(toUnixTimestamp(start_time)) AS s,
+          usage_counted = 1 AND parent_span_id != '' AS child
+        FROM {db}.spans )
+      GROUP BY project_id, hour`,
     // The spans stored before this migration: every hour holding spans is marked as never rolled up (changed
     // "at" 1 ms after the epoch, so one pass of MetricsRollup makes it clean). The rollup itself is then built
     // by MetricsRollup, 24 hours per statement, in the background: a statement's memory is a day's calls, and
