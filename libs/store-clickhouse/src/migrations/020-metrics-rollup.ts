@@ -12,7 +12,8 @@ import type { Migration } from './migration.js';
  * every row of one pass carrying its `version`; readers use the rows of an hour's latest version, and only for
  * hours that did not change since (the others, the open hour and the range's partial hours are read from the
  * spans). So counts and sums are exact whatever arrives late or twice; latency quantiles are merged from the
- * same 8192-value reservoir states the spans query uses (exact up to 8192 calls, sampled beyond, as before).
+ * same 8192-value reservoir states the spans query uses (exact up to 8192 calls, sampled beyond, as before); they
+ * keep the default codec (LZ4): samples barely compress, and every summary decompresses them.
  *
  * A call's usage is left out when a counted span of its trace starting in its hour, or within 10 minutes of it, is
  * its child (counted-usage.ts, metrics-calls.ts), so such a child marks the neighbouring hour as changed too.
@@ -32,7 +33,7 @@ export const metricsRollup: Migration = {
       input_tokens UInt64,
       output_tokens UInt64,
       cost_usd Float64,
-      latency AggregateFunction(quantiles(0.5, 0.95, 0.99), UInt64) CODEC(ZSTD(1)),
+      latency AggregateFunction(quantiles(0.5, 0.95, 0.99), UInt64),
       version DateTime64(3, 'UTC')
     )
     ENGINE = ReplacingMergeTree(version)
