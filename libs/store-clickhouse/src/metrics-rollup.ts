@@ -18,10 +18,14 @@ export interface MetricsRollupOptions {
   log?: (message: string) => void;
 }
 
-/** Shown in /readyz: passes completed since start, hours they rolled up, the last pass's time and failure. */
+/**
+ * Shown in /readyz: passes completed since start, hours they rolled up, hours that changed and wait to be quiet
+ * (read from the spans meanwhile), the last pass's time and failure.
+ */
 export interface MetricsRollupHealth {
   passes: number;
   hoursRolledUp: number;
+  pendingHours: number;
   lastPassMs: number | null;
   lastError: string | null;
 }
@@ -29,6 +33,7 @@ export interface MetricsRollupHealth {
 interface DirtyRow {
   project_id: string;
   h: string | number;
+  settled: string | number;
 }
 
 /**
@@ -47,6 +52,7 @@ export class MetricsRollup {
   private readonly state: MetricsRollupHealth = {
     passes: 0,
     hoursRolledUp: 0,
+    pendingHours: 0,
     lastPassMs: null,
     lastError: null,
   };
@@ -94,26 +100,33 @@ export class MetricsRollup {
     await this.running;
   }
 
-  /** Rolls up every closed hour that changed; resolves with how many hours it wrote. */
+  /**
+   * Rolls up every closed hour that changed and is quiet; resolves with how many hours it wrote. The hours that
+   * changed but are not quiet yet are left for a later pass (counted in health().pendingHours).
+   */
   async refresh(): Promise<number> {
     let total = 0;
+    let pending = 0;
     // Pages through the dirty hours in (project, hour) order, so an hour rolled up moments after its spans
     // arrived (still dirty until the settle time passes) is not taken again in the same refresh.
     let after: [string, number] = ['', 0];
     for (;;) {
       const version = await this.now();
-      const dirty = await this.dirtyHours(version, after);
-      for (const [projectId, hours] of dirty) {
+      const { byProject, unsettled, last } = await this.dirtyHours(version, after);
+      pending += unsettled;
+      for (const [projectId, hours] of byProject) {
         for (let i = 0; i < hours.length; i += HOURS_PER_STATEMENT) {
           // Stopping ends between statements: what is not rolled up yet is read from the spans meanwhile.
           if (this.stopping) return total;
           await this.rollUp(projectId, hours.slice(i, i + HOURS_PER_STATEMENT), version);
+          total += Math.min(HOURS_PER_STATEMENT, hours.length - i);
         }
-        after = [projectId, hours[hours.length - 1]!];
       }
-      const count = [...dirty.values()].reduce((n, hours) => n + hours.length, 0);
-      total += count;
-      if (count < HOURS_PER_PASS) return total;
+      if (!last) {
+        this.state.pendingHours = pending;
+        return total;
+      }
+      after = last;
     }
   }
 
@@ -126,17 +139,22 @@ export class MetricsRollup {
    * Per project, the hours (epoch seconds) to roll up at `nowMs`, after the (project, hour) `after`: ended, changed
    * since their rollup (or never rolled up), and no span of theirs arrived for the settle time (so an hour still
    * receiving spans, e.g. the one before the current hour for its first minutes, is rolled up once, when it is
-   * quiet). Reads every project's hour rows (one per project and hour).
+   * quiet; the others are counted in `unsettled`). `last` is the last (project, hour) of a full page, else null.
+   * Reads every project's hour rows (one per project and hour).
    */
-  private async dirtyHours(nowMs: number, after: [string, number]): Promise<Map<string, number[]>> {
+  private async dirtyHours(
+    nowMs: number,
+    after: [string, number],
+  ): Promise<{ byProject: Map<string, number[]>; unsettled: number; last: [string, number] | null }> {
     const rows = await this.rows<DirtyRow>(
-      `SELECT project_id, toUInt32(hour) AS h FROM ${this.database}.metrics_rollup_hours
+      `SELECT project_id, toUInt32(hour) AS h,
+         toUnixTimestamp64Milli(max(changed_at)) < {settledBefore:Int64} AS settled
+       FROM ${this.database}.metrics_rollup_hours
        WHERE hour <= fromUnixTimestamp64Milli({closedBefore:Int64})
          AND (project_id, toUInt32(hour)) > ({afterProject:String}, {afterHour:UInt32})
        GROUP BY project_id, hour
        HAVING (toUnixTimestamp64Milli(max(rolled_up_at)) = 0
            OR toUnixTimestamp64Milli(max(changed_at)) >= toUnixTimestamp64Milli(max(rolled_up_at)) - {settleMs:Int64})
-         AND toUnixTimestamp64Milli(max(changed_at)) < {settledBefore:Int64}
        ORDER BY project_id, hour LIMIT {limit:UInt32}`,
       {
         closedBefore: nowMs - HOUR_MS - this.settleMs,
@@ -148,12 +166,20 @@ export class MetricsRollup {
       },
     );
     const byProject = new Map<string, number[]>();
+    let unsettled = 0;
     for (const row of rows) {
+      if (Number(row.settled) !== 1) {
+        unsettled += 1;
+        continue;
+      }
       const hours = byProject.get(row.project_id) ?? [];
       hours.push(Number(row.h));
       byProject.set(row.project_id, hours);
     }
-    return byProject;
+    const end = rows[rows.length - 1];
+    const last: [string, number] | null =
+      rows.length === HOURS_PER_PASS && end ? [end.project_id, Number(end.h)] : null;
+    return { byProject, unsettled, last };
   }
 
   /** Writes the rows of `hours` (epoch seconds, ascending) at `version`, then marks them rolled up. */
