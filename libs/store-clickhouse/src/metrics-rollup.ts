@@ -182,7 +182,11 @@ export class MetricsRollup {
     return { byProject, unsettled, last };
   }
 
-  /** Writes the rows of `hours` (epoch seconds, ascending) at `version`, then marks them rolled up. */
+  /**
+   * Writes the rows of `hours` (epoch seconds, ascending) at `version`, then marks them rolled up. One INSERT
+   * writes each hour's rows in one part (an hour lies in one day partition; an insert block holds up to a million
+   * rows), so a reader taking an hour's newest version sees all of it, even before the hours row is written.
+   */
   private async rollUp(projectId: string, hours: number[], version: number): Promise<void> {
     const loMs = hours[0]! * 1000;
     const hiMs = hours[hours.length - 1]! * 1000 + HOUR_MS;
