@@ -36,7 +36,9 @@ import {
   buildMetricsQuery,
   fillBuckets,
   hourBuckets,
+  judgedTracesQuery,
   planMetrics,
+  type JudgedTraces,
   toMetricsPoint,
   type MetricsRow,
   type MetricsShape,
@@ -198,6 +200,23 @@ export class ClickHouseTraceReader implements TraceReader {
    * The whole hours of the range whose rollup can be read (epoch seconds, ascending): rolled up, and no span of
    * theirs arrived since (migration 020). Hours without a row are read from the spans.
    */
+  private async judgedTraces(
+    projectId: string,
+    query: MetricsQuery,
+    settings: FeedbackSettings,
+  ): Promise<JudgedTraces> {
+    const { sql, params } = judgedTracesQuery(this.database, projectId, query, settings);
+    const rows = await this.rows<{ fb_trace: string; fb_negative: number }>(
+      sql,
+      params,
+      'feedback query failed',
+    );
+    return {
+      judged: rows.map((r) => r.fb_trace),
+      negative: rows.filter((r) => Number(r.fb_negative) === 1).map((r) => r.fb_trace),
+    };
+  }
+
   private async hasFeedback(projectId: string): Promise<boolean> {
     const rows = await this.rows<{ one: number }>(
       `SELECT 1 AS one FROM ${this.database}.feedback WHERE project_id = {projectId:String} LIMIT 1`,
@@ -234,8 +253,8 @@ export class ClickHouseTraceReader implements TraceReader {
       this.cleanHours(projectId, query),
       this.hasFeedback(projectId),
     ]);
-    // Without any feedback item the feedback part is left out (it reads the spans of the judged traces).
-    const feedback = anyFeedback ? settings : null;
+    // The judged traces of the range, once (none when the project has no feedback at all).
+    const feedback = anyFeedback ? await this.judgedTraces(projectId, query, settings) : null;
     const run = (shape: MetricsShape, bucketed: boolean) => {
       const plan = planMetrics(query, clean, bucketed);
       const { sql, params } = buildMetricsQuery(this.database, projectId, query, plan, shape, feedback);

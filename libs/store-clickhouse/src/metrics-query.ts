@@ -63,6 +63,27 @@ export function hourBuckets(query: MetricsQuery): boolean {
   return query.bucketSeconds % 3600 === 0;
 }
 
+/** The traces of the range with a feedback judgement, and of them those judged negative (feedback-sql.ts). */
+export interface JudgedTraces {
+  judged: string[];
+  negative: string[];
+}
+
+/**
+ * The project's judged traces among those with spans in the range: computed once per summary, so the statement
+ * finds their calls by trace id. Columns: fb_trace, fb_negative.
+ */
+export function judgedTracesQuery(
+  database: string,
+  projectId: string,
+  query: MetricsQuery,
+  settings: FeedbackSettings,
+): { sql: string; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = { projectId };
+  const perTrace = perTraceFeedbackSql(database, settings, query, params);
+  return { sql: `SELECT fb_trace, fb_negative FROM (${perTrace}) WHERE fb_judged > 0`, params };
+}
+
 /** The group key of each groupBy, over columns the spans and the rollup both have. */
 const GROUP_KEYS: Record<NonNullable<MetricsQuery['groupBy']>, { spans: string; rollup: string }> = {
   model: { spans: MODEL_KEY, rollup: 'model' },
@@ -94,7 +115,7 @@ export function buildMetricsQuery(
   query: MetricsQuery,
   plan: MetricsPlan,
   shape: MetricsShape,
-  feedback: FeedbackSettings | null,
+  feedback: JudgedTraces | null,
 ): { sql: string; params: Record<string, unknown> } {
   const params: Record<string, unknown> = {
     projectId,
@@ -153,17 +174,21 @@ export function buildMetricsQuery(
       GROUP BY ${keys}`);
   }
 
-  if (feedback) {
-    // A call's feedback is its trace's (see feedback-sql.ts); calls without feedback count in neither figure.
-    const perTrace = perTraceFeedbackSql(database, feedback, query, params);
+  if (feedback && feedback.judged.length > 0) {
+    // A call's feedback is its trace's (judgedTracesQuery); the spans of those traces are found by the trace id
+    // bloom filter and deduped as FINAL would (the newest copy of each row of the sort key).
     const [fbChildLo, fbChildHi] = childWindowOf(query.fromMs, query.toMs);
-    Object.assign(params, { fbChildLo, fbChildHi });
-    const fbTraces = `SELECT fb_trace FROM (${perTrace}) WHERE fb_judged > 0`;
+    Object.assign(params, {
+      fbChildLo,
+      fbChildHi,
+      fbJudged: feedback.judged,
+      fbNegative: feedback.negative,
+    });
     parts.push(`SELECT ${bucketOf('start_time')}${groupOf('spans')}, toUInt64(0) AS requests,
         toUInt64(0) AS errors, toUInt64(0) AS input_tokens, toUInt64(0) AS output_tokens, toFloat64(0) AS cost_usd,
         ${EMPTY_LATENCY} AS latency,
-        toUInt64(countIf(fb.fb_judged > 0)) AS feedback_calls,
-        toUInt64(countIf(fb.fb_negative = 1)) AS negative_feedback_calls
+        count() AS feedback_calls,
+        countIf(trace_id IN {fbNegative:Array(String)}) AS negative_feedback_calls
       FROM (
         SELECT start_time, trace_id, span_id, parent_span_id, usage_counted, request_model, response_model,
           release, environment
@@ -171,12 +196,11 @@ export function buildMetricsQuery(
         WHERE project_id = {projectId:String}
           AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64})
           AND start_time < fromUnixTimestamp64Milli({toMs:Int64})
-          AND trace_id GLOBAL IN (${fbTraces})
+          AND trace_id IN {fbJudged:Array(String)}
         ORDER BY ingested_at DESC
         LIMIT 1 BY start_time, trace_id, span_id
-      ) AS s
-      GLOBAL INNER JOIN (${perTrace}) AS fb ON s.trace_id = fb.fb_trace
-      WHERE ${countedCallCondition(database, `${timeRange('fbChild')} AND trace_id GLOBAL IN (${fbTraces})`)}
+      )
+      WHERE ${countedCallCondition(database, `${timeRange('fbChild')} AND trace_id IN {fbJudged:Array(String)}`)}
       GROUP BY ${keys}`);
   }
 
