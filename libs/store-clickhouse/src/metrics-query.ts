@@ -31,7 +31,7 @@ export function planMetrics(
   cleanHours: readonly number[],
   bucketed: boolean,
 ): MetricsPlan {
-  const usable = !bucketed || query.bucketSeconds % 3600 === 0;
+  const usable = !bucketed || hourBuckets(query);
   let rollupHours = usable
     ? cleanHours.filter((h) => h * 1000 >= query.fromMs && h * 1000 + HOUR_MS <= query.toMs)
     : [];
@@ -70,8 +70,9 @@ export interface JudgedTraces {
 }
 
 /**
- * The project's judged traces among those with spans in the range: computed once per summary, so the statement
- * finds their calls by trace id. Columns: fb_trace, fb_negative.
+ * The project's judged traces by the feedback in the range's scope (feedback-sql.ts; a trace without calls in the
+ * range finds none): computed once per summary, so the statement finds their calls by trace id.
+ * Columns: fb_trace, fb_negative.
  */
 export function judgedTracesQuery(
   database: string,
