@@ -13,7 +13,9 @@ import type { Migration } from './migration.js';
  * hours that did not change since (the others, the open hour and the range's partial hours are read from the
  * spans). So counts and sums are exact whatever arrives late or twice; latency quantiles are merged from the
  * same 8192-value reservoir states the spans query uses (exact up to 8192 calls, sampled beyond, as before); they
- * keep the default codec (LZ4): samples barely compress, and every summary decompresses them.
+ * keep the default codec (LZ4): samples barely compress, and every summary decompresses them. Both tables expire
+ * by whole days, as the spans do (ttl_only_drop_parts): an hour whose rollup expired while its spans are still
+ * kept would be read from the spans (the oldest day of a 30-day range, at 30 days' retention).
  *
  * A call's usage is left out when a counted span of its trace starting in its hour, or within 10 minutes of it, is
  * its child (counted-usage.ts, metrics-calls.ts), so such a child marks the neighbouring hour as changed too.
@@ -48,9 +50,10 @@ export const metricsRollup: Migration = {
       rolled_up_at SimpleAggregateFunction(max, DateTime64(3, 'UTC'))
     )
     ENGINE = AggregatingMergeTree
-    PARTITION BY toYYYYMM(hour)
+    PARTITION BY toYYYYMMDD(hour)
     ORDER BY (project_id, hour)
-    TTL hour + INTERVAL {retentionDays} DAY DELETE`,
+    TTL hour + INTERVAL {retentionDays} DAY DELETE
+    SETTINGS ttl_only_drop_parts = 1`,
     // A span marks its hour, and a counted child within 10 minutes of an edge the neighbouring hour, whose
     // calls it may decide (EDGE_SECONDS and countedCallCondition in metrics-calls.ts).
     `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.metrics_rollup_hours_mv TO {db}.metrics_rollup_hours AS
