@@ -32,7 +32,18 @@ interface PerTraceRow {
 function negativeOf(row: PerTraceRow): boolean | null {
   return Number(row.fb_judged) > 0 ? Number(row.fb_negative) === 1 : null;
 }
-import { buildMetricsQuery, fillBuckets, toMetricsPoint, type MetricsRow } from './metrics-query.js';
+import {
+  buildMetricsQuery,
+  fillBuckets,
+  hourBuckets,
+  judgedTracesQuery,
+  planMetrics,
+  type JudgedTraces,
+  toMetricsPoint,
+  type MetricsRow,
+  type MetricsShape,
+} from './metrics-query.js';
+import { ROLLUP_SETTLE_MS } from './metrics-rollup.js';
 import { costliestFirstRows } from './trace-list-costliest.js';
 import { newestFirstRows } from './trace-list-newest.js';
 import { nanosToIso, SPAN_VIEW_COLUMNS, toSpanView, type SpanViewRow } from './span-view.js';
@@ -54,6 +65,8 @@ export class ClickHouseTraceReader implements TraceReader {
     /** The project's feedback rules (negativity for the metrics and the traces list). */
     private readonly feedback: (projectId: string) => Promise<FeedbackSettings> = async () =>
       DEFAULT_FEEDBACK_SETTINGS,
+    /** How long after its last span arrived a rolled-up hour is trusted (metrics-rollup.ts). */
+    private readonly rollupSettleMs = ROLLUP_SETTLE_MS,
   ) {}
 
   private async rows<T>(sql: string, params: Record<string, unknown>, what: string): Promise<T[]> {
@@ -217,14 +230,80 @@ export class ClickHouseTraceReader implements TraceReader {
     return { traceId, spans: joinLogMessages(views, events, traceId) };
   }
 
+  /**
+   * The whole hours of the range whose rollup can be read (epoch seconds, ascending): rolled up, and no span of
+   * theirs arrived since (migration 020). Hours without a row are read from the spans.
+   */
+  private async judgedTraces(
+    projectId: string,
+    query: MetricsQuery,
+    settings: FeedbackSettings,
+  ): Promise<JudgedTraces> {
+    const { sql, params } = judgedTracesQuery(this.database, projectId, query, settings);
+    const rows = await this.rows<{ fb_trace: string; fb_negative: number }>(
+      sql,
+      params,
+      'feedback query failed',
+    );
+    return {
+      judged: rows.map((r) => r.fb_trace),
+      negative: rows.filter((r) => Number(r.fb_negative) === 1).map((r) => r.fb_trace),
+    };
+  }
+
+  private async hasFeedback(projectId: string): Promise<boolean> {
+    const rows = await this.rows<{ one: number }>(
+      `SELECT 1 AS one FROM ${this.database}.feedback WHERE project_id = {projectId:String} LIMIT 1`,
+      { projectId },
+      'feedback query failed',
+    );
+    return rows.length > 0;
+  }
+
+  private async cleanHours(projectId: string, query: MetricsQuery): Promise<number[]> {
+    const rows = await this.rows<{ h: string | number }>(
+      `SELECT toUInt32(hour) AS h FROM ${this.database}.metrics_rollup_hours
+       WHERE project_id = {projectId:String}
+         AND hour >= toStartOfHour(fromUnixTimestamp64Milli({fromMs:Int64}), 'UTC')
+         AND hour < fromUnixTimestamp64Milli({toMs:Int64})
+       GROUP BY hour
+       HAVING toUnixTimestamp64Milli(max(rolled_up_at)) > 0
+          AND toUnixTimestamp64Milli(max(changed_at)) < toUnixTimestamp64Milli(max(rolled_up_at)) - {settleMs:Int64}
+       ORDER BY hour`,
+      {
+        projectId,
+        fromMs: Math.floor(query.fromMs),
+        toMs: Math.ceil(query.toMs),
+        settleMs: this.rollupSettleMs,
+      },
+      'metrics rollup query failed',
+    );
+    return rows.map((r) => Number(r.h));
+  }
+
   async metricsSummary(projectId: string, query: MetricsQuery): Promise<MetricsSummary> {
-    const feedback = await this.feedback(projectId);
-    const totals = buildMetricsQuery(this.database, projectId, query, false, feedback);
-    const buckets = buildMetricsQuery(this.database, projectId, query, true, feedback);
-    const [totalRows, bucketRows] = await Promise.all([
-      this.rows<MetricsRow>(totals.sql, totals.params, 'metrics query failed'),
-      this.rows<MetricsRow>(buckets.sql, buckets.params, 'metrics query failed'),
+    const [settings, clean, anyFeedback] = await Promise.all([
+      this.feedback(projectId),
+      this.cleanHours(projectId, query),
+      this.hasFeedback(projectId),
     ]);
+    // The judged traces of the range, once (none when the project has no feedback at all).
+    const feedback = anyFeedback ? await this.judgedTraces(projectId, query, settings) : null;
+    const run = (shape: MetricsShape, bucketed: boolean) => {
+      const plan = planMetrics(query, clean, bucketed);
+      const { sql, params } = buildMetricsQuery(this.database, projectId, query, plan, shape, feedback);
+      return this.rows<MetricsRow>(sql, params, 'metrics query failed');
+    };
+    let totalRows: MetricsRow[];
+    let bucketRows: MetricsRow[];
+    if (hourBuckets(query)) {
+      // Totals and buckets read the same plan: one statement (GROUPING SETS) reads the parts once.
+      const rows = await run('both', true);
+      totalRows = rows.filter((r) => Number(r.is_total) === 1);
+      bucketRows = rows.filter((r) => Number(r.is_total) !== 1);
+    } else {
+      [totalRows, bucketRows] = await Promise.all([run('totals', false), run('buckets', true)]);
+    }
     const rangeStart = new Date(query.fromMs).toISOString();
     return {
       totals: totalRows.filter((r) => Number(r.requests) > 0).map((r) => toMetricsPoint(r, rangeStart)),

@@ -1,6 +1,7 @@
 export { createEmbeddedClickHouse, createServerClickHouse, type ClickHouseServerOptions } from './clients.js';
 export { ClickHouseSpanWriter } from './clickhouse-span-writer.js';
 export { ClickHouseTraceReader } from './clickhouse-trace-reader.js';
+export { MetricsRollup } from './metrics-rollup.js';
 export { ClickHouseSessionReader } from './clickhouse-session-reader.js';
 export { InvalidCursorError } from './cursor.js';
 export { migrate, type SchemaOptions } from './migrate.js';

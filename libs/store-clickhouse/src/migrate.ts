@@ -14,6 +14,8 @@ const TTL_COLUMNS = [
   ['spans', 'start_time'],
   ['trace_index', 'start_max'],
   ['trace_summary', 'hour'],
+  ['metrics_rollup', 'hour'],
+  ['metrics_rollup_hours', 'hour'],
   ['trace_values', 'hour'],
   ['llm_log_events', 'time'],
   ['embedding_sampling', 'window_start'],

@@ -14,6 +14,14 @@ export class ClickHouseRetentionStore implements RetentionStore {
               AND start_time < now64(9) - toIntervalDay({days:UInt32})`,
       query_params: { projectId, days },
     });
+    // The metrics rollup's hours that started before the cutoff (migration 020): without their rows (and the
+    // record that they were rolled up) they are read from the spans left, so the hour cut in two counts right.
+    for (const table of ['metrics_rollup', 'metrics_rollup_hours'])
+      await this.client.command({
+        query: `DELETE FROM ${this.database}.${table} WHERE project_id = {projectId:String}
+                AND hour < now64(3) - toIntervalDay({days:UInt32})`,
+        query_params: { projectId, days },
+      });
     // The topics assigned to those calls go with them (topic_assignments, migration 014).
     await this.client.command({
       query: `DELETE FROM ${this.database}.topic_assignments WHERE project_id = {projectId:String}

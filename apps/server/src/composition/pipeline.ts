@@ -36,6 +36,7 @@ import {
   ClickHouseUserStore,
   createEmbeddedClickHouse,
   createServerClickHouse,
+  MetricsRollup,
 } from '@driftwatch/store-clickhouse';
 import type { DriftwatchConfig } from '../config/config.js';
 import { RetentionSweeper } from '../retention/retention-sweeper.js';
@@ -142,6 +143,15 @@ export async function createPipeline(
   await users.start();
   const sweeper = new RetentionSweeper(projects, retention, log);
   sweeper.start();
+  // The writer role keeps the metrics rollup (migration 020); embedded, on a connection of its own, so rolling
+  // up a backlog waits behind neither span inserts nor API reads.
+  const rollupClient = config.roles.has('writer')
+    ? config.clickhouse
+      ? client
+      : createEmbeddedClickHouse(chdbPath(config))
+    : null;
+  const rollup = rollupClient ? new MetricsRollup(rollupClient, config.database, { log }) : null;
+  rollup?.start();
   const feedbackSettings = new ClickHouseFeedbackSettingsStore(readClient, config.database);
   const feedbackRules = (projectId: string) => feedbackSettings.current(projectId);
   const feedback = new ClickHouseFeedbackStore(readClient, config.database, feedbackRules);
@@ -180,12 +190,14 @@ export async function createPipeline(
       const report = await readiness(config.roles, readClient, queue, writer, embedding, detection);
       // Shown, never required, like the embedder.
       if (topicsReady.job) report.checks.topics = { ready: true, ...topicsReady.job.health() };
+      if (rollup) report.checks.metricsRollup = { ready: true, ...rollup.health() };
       return report;
     },
     shutdown: async (deadline) => {
       if (closed) return;
       closed = true;
       await sweeper.stop();
+      await rollup?.stop();
       await detection.stop();
       await alerts.shutdown(deadline);
       await queue.shutdown(deadline);
@@ -198,6 +210,7 @@ export async function createPipeline(
         client.close(),
         readClient === client ? null : readClient.close(),
         extra?.close(),
+        rollupClient && rollupClient !== client ? rollupClient.close() : null,
       ]);
       await Promise.race([closing, new Promise((r) => setTimeout(r, msLeft(deadline)))]);
     },

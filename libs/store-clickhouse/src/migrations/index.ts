@@ -14,6 +14,7 @@ import { reviewAndDatasets } from './016-review-and-datasets.js';
 import { problemRoutes } from './017-problem-routes.js';
 import { traceSummary } from './018-trace-summary.js';
 import { alertSubjectsAndCooldown } from './019-alert-subjects-and-cooldown.js';
+import { metricsRollup } from './020-metrics-rollup.js';
 import { traceValues } from './021-trace-values.js';
 import type { Migration } from './migration.js';
 
@@ -35,5 +36,6 @@ export const migrations: readonly Migration[] = [
   problemRoutes,
   traceSummary,
   alertSubjectsAndCooldown,
+  metricsRollup,
   traceValues,
 ];
