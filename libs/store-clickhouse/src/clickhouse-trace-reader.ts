@@ -230,10 +230,6 @@ export class ClickHouseTraceReader implements TraceReader {
     return { traceId, spans: joinLogMessages(views, events, traceId) };
   }
 
-  /**
-   * The whole hours of the range whose rollup can be read (epoch seconds, ascending): rolled up, and no span of
-   * theirs arrived since (migration 020). Hours without a row are read from the spans.
-   */
   private async judgedTraces(
     projectId: string,
     query: MetricsQuery,
@@ -251,15 +247,10 @@ export class ClickHouseTraceReader implements TraceReader {
     };
   }
 
-  private async hasFeedback(projectId: string): Promise<boolean> {
-    const rows = await this.rows<{ one: number }>(
-      `SELECT 1 AS one FROM ${this.database}.feedback WHERE project_id = {projectId:String} LIMIT 1`,
-      { projectId },
-      'feedback query failed',
-    );
-    return rows.length > 0;
-  }
-
+  /**
+   * The whole hours of the range whose rollup can be read (epoch seconds, ascending): rolled up, and no span of
+   * theirs arrived since (migration 020). Hours without a row are read from the spans.
+   */
   private async cleanHours(projectId: string, query: MetricsQuery): Promise<number[]> {
     const rows = await this.rows<{ h: string | number }>(
       `SELECT toUInt32(hour) AS h FROM ${this.database}.metrics_rollup_hours
