@@ -68,11 +68,12 @@ const settings: DetectorSettings = {
   baselineWindows: 3,
 };
 
-/** What identifies an input's vectors, in their order. */
-const vectorKeys = (input: DetectionInput) =>
-  [input.baselineVectors, input.currentVectors].map((side) =>
-    side.map((v) => `${v.field}/${v.spanId}/${Array.from(v.vector.slice(0, 2)).join(',')}`),
-  );
+/** What identifies an input's vectors (baseline, current), in their order. */
+const vectorKeys = (input: DetectionInput): [string[], string[]] => {
+  const keys = (side: DetectionInput['currentVectors']) =>
+    side.map((v) => `${v.field}/${v.spanId}/${Array.from(v.vector.slice(0, 2)).join(',')}`);
+  return [keys(input.baselineVectors), keys(input.currentVectors)];
+};
 
 describe('detection input of a window', () => {
   const client = createEmbeddedClickHouse(mkdtempSync(join(tmpdir(), 'dw-detection-input-')));
@@ -113,7 +114,7 @@ describe('detection input of a window', () => {
     // The next window: other calls, the same fixed baseline sample.
     const later = await reader.read(PROJECT, next, settings);
     expect(vectorKeys(later)[0]).toEqual(baseline);
-    expect(new Set([...vectorKeys(later)[1]!, ...vectors]).size).toBe(240);
+    expect(new Set([...vectorKeys(later)[1], ...vectors]).size).toBe(240);
     // So a re-run of the window gives the same answer, topic checks included (they ran: enough vectors).
     const result = detect(first);
     expect(result.skipped.filter((s) => s.kind === 'topic_shift')).toEqual([]);
