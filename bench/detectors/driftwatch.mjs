@@ -1,8 +1,9 @@
 // Drives the real product path for one scenario: a fresh server (dist/server/main.js, local embeddings), the calls
 // as OTLP spans with their own timestamps, feedback when the server has the endpoint, a wait until every call's
-// vectors are stored, detection over the current range (POST /api/detectors/run, admin), then GET /api/problems.
+// vectors are stored, one topic fit over all of them, detection over the current range (POST /api/detectors/run, admin), then GET /api/problems.
 
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { URLSearchParams } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +52,10 @@ export async function runThroughDriftwatch(scenario, { main, log, keep = false, 
       DRIFTWATCH_EMBEDDING_QUEUE_CALLS: String(Math.max(10_000, 4 * scenario.calls.length)),
       // The scenarios carry their own (past) timestamps; keep them.
       DRIFTWATCH_RETENTION_DAYS: '25000',
+      // One topic model for every call: no fit while the calls arrive (a first fit needs 90% of them, and the
+      // schedule looks once at start, then hourly); the harness asks for the fit (POST /api/topics/refit) once
+      // every vector is stored, and the fit's sample (up to 20,000, the most the index gives) is every call.
+      ...topicsEnv(scenario.calls.length),
       DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: password,
     },
   });
@@ -97,6 +102,7 @@ export async function runThroughDriftwatch(scenario, { main, log, keep = false, 
     if (feedback.skipped) skipped.push(feedback.skipped);
 
     const embedded = await waitForVectors(server, calls.length, log);
+    await fitTopics(server, cookie, calls.length, log);
     const detection = await call(server, '/api/detectors/run', {
       method: 'POST',
       cookie,
@@ -117,6 +123,56 @@ export async function runThroughDriftwatch(scenario, { main, log, keep = false, 
     log(`server stopped (${JSON.stringify(exited)})`);
     if (!keep) rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Most request vectors a fit samples (DRIFTWATCH_TOPICS_SAMPLE's and the vector index's bound). */
+const FIT_SAMPLE = 20_000;
+
+function topicsEnv(calls) {
+  return {
+    DRIFTWATCH_TOPICS_MIN_CALLS: String(Math.max(20, Math.min(FIT_SAMPLE, Math.floor(0.9 * calls)))),
+    DRIFTWATCH_TOPICS_SAMPLE: String(FIT_SAMPLE),
+    DRIFTWATCH_TOPICS_CHECK_MS: String(3_600_000),
+  };
+}
+
+/**
+ * Fits the project's topics on all its stored requests (POST /api/topics/refit answers once the model and every
+ * sampled call's assignment are stored), so regressions by topic and topic names see one model for every call.
+ * Scenarios of more than 20,000 calls get only 20,000 of them assigned by the fit (said in the log).
+ */
+async function fitTopics(server, cookie, calls, log) {
+  const t0 = Date.now();
+  const { status, text } = await postWithoutTimeout(server, '/api/topics/refit', cookie);
+  if (status !== 200) throw new Error(`POST /api/topics/refit: ${status} ${text.slice(0, 500)}`);
+  const fit = JSON.parse(text);
+  log(
+    `topics fitted in ${((Date.now() - t0) / 1000).toFixed(0)} s: v${fit.version}, ${fit.topics} topics from ${fit.calls} of ${calls} calls`,
+  );
+  // The embedder's counters count a batch sent again after a 503 twice; the index holds each call once.
+  if (fit.calls < Math.min(calls, FIT_SAMPLE))
+    throw new Error(`the topic fit sampled ${fit.calls} of the scenario's ${calls} calls`);
+  if (calls > FIT_SAMPLE)
+    log(`warning: ${calls - FIT_SAMPLE} calls are beyond the fit's sample and have no topic assignment`);
+}
+
+/** A POST with no client timeout: a fit of 16,000 vectors takes minutes on a loaded machine (fetch gives up at 300 s). */
+function postWithoutTimeout(server, path, cookie) {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${server.base}${path}`,
+      { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'content-length': 2 } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode, text }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end('{}');
+  });
 }
 
 /**

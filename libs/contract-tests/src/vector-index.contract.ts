@@ -150,6 +150,57 @@ export function vectorIndexContract(name: string, subject: VectorIndexUnderTest)
       expect(again.map(key).sort()).not.toEqual(small.map(key).sort());
     });
 
+    it('samples the same entries for the same seed, still spread over the window', async () => {
+      const project = randomProjectId();
+      const now = Date.now();
+      const window = { projectId: project, fromMs: now - 4 * HOUR, toMs: now, field: 'request' as const };
+      // 200 calls evenly over the window (oldest first), their responses, and calls outside it.
+      const step = (window.toMs - window.fromMs) / 200;
+      const inside = Array.from({ length: 200 }, (_, i) =>
+        entry(project, { timeMs: Math.floor(window.fromMs + i * step) }),
+      );
+      const responses = inside.map((e) => ({ ...e, field: 'response' as const }));
+      const outside = Array.from({ length: 20 }, () => entry(project, { timeMs: now - 10 * HOUR }));
+      await index.upsert([...inside, ...responses, ...outside]);
+      const insideKeys = new Set(inside.map(key));
+
+      const first = await index.sample({ ...window, limit: 20, seed: 7 });
+      const again = await index.sample({ ...window, limit: 20, seed: 7 });
+      expect(first).toHaveLength(20);
+      expect(new Set(first.map(key)).size).toBe(20);
+      expect(first.every((e) => insideKeys.has(key(e)))).toBe(true);
+      expect(again.map(key).sort()).toEqual(first.map(key).sort());
+      // Stored again (a redelivery, a topic assigned later): the same data, so the same sample.
+      await index.upsert(inside.slice(0, 50).map((e) => ({ ...e, topicId: 'topic-2' })));
+      const afterUpsert = await index.sample({ ...window, limit: 20, seed: 7 });
+      expect(afterUpsert.map(key).sort()).toEqual(first.map(key).sort());
+      // Another seed, another sample (equal by chance with probability ~1e-20).
+      const other = await index.sample({ ...window, limit: 20, seed: 8 });
+      expect(other.map(key).sort()).not.toEqual(first.map(key).sort());
+      // Spread over the window, not its first or last calls: both halves are sampled (each seed; a uniform pick
+      // misses a half with probability 2 x 2^-20).
+      const middle = window.fromMs + 100 * step;
+      for (const sample of [first, other]) {
+        expect(sample.some((e) => e.timeMs < middle)).toBe(true);
+        expect(sample.some((e) => e.timeMs >= middle)).toBe(true);
+      }
+    });
+
+    it('tells the time of the newest entry a filter matches', async () => {
+      const [project, neighbour] = [randomProjectId(), randomProjectId()];
+      // Hours ago, within any adapter's retention (a row past it may be merged away at any time).
+      const past = Math.floor(Date.now() / HOUR) * HOUR - 12 * HOUR;
+      const requests = [0, 3, 1].map((h) => entry(project, { timeMs: past + h * HOUR }));
+      const laterResponse = entry(project, { timeMs: past + 5 * HOUR, field: 'response' });
+      const neighbourLater = entry(neighbour, { timeMs: past + 9 * HOUR });
+      await index.upsert([...requests, laterResponse, neighbourLater]);
+      expect(await index.latestTimeMs({ projectId: project, field: 'request' })).toBe(past + 3 * HOUR);
+      expect(await index.latestTimeMs({ projectId: project })).toBe(past + 5 * HOUR);
+      expect(await index.latestTimeMs({ projectId: project, toMs: past + 3 * HOUR })).toBe(past + HOUR);
+      expect(await index.latestTimeMs({ projectId: project, model: 'other-model' })).toBeNull();
+      expect(await index.latestTimeMs({ projectId: randomProjectId() })).toBeNull();
+    });
+
     it('deletes a project’s entries older than a cutoff, and nothing else', async () => {
       const [project, neighbour] = [randomProjectId(), randomProjectId()];
       const now = Date.now();
@@ -190,6 +241,11 @@ export function vectorIndexContract(name: string, subject: VectorIndexUnderTest)
       await expect(
         index.sample({ projectId: project, fromMs: 10, toMs: 10, limit: 5 }),
       ).rejects.toBeInstanceOf(PermanentError);
+      for (const seed of [1.5, -1, 2 ** 32])
+        await expect(
+          index.sample({ projectId: project, fromMs: 10, toMs: 20, limit: 5, seed }),
+        ).rejects.toBeInstanceOf(PermanentError);
+      await expect(index.latestTimeMs({ projectId: '' })).rejects.toBeInstanceOf(PermanentError);
       // Nothing of a rejected batch was stored.
       expect(await index.nearest(randomUnitVector(dims), 5, { projectId: project })).toEqual([]);
     });

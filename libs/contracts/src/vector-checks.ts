@@ -3,6 +3,8 @@ import type { VectorEntry, VectorFilter, VectorSampleRequest } from './vector-in
 
 /** The checks every VectorIndex adapter makes before it talks to its engine (PermanentError on failure). */
 export const MAX_NEAREST_K = 1000;
+/** Largest sample seed (an unsigned 32-bit number, as engines hash it). */
+const MAX_SAMPLE_SEED = 2 ** 32 - 1;
 
 export function checkVector(vector: ArrayLike<number>, dimensions: number, what: string): void {
   if (vector.length !== dimensions) {
@@ -63,6 +65,10 @@ export function checkSample(request: VectorSampleRequest, maxSampleSize: number)
   }
   if (!Number.isInteger(request.limit) || request.limit < 1) {
     throw new PermanentError(`sample: limit must be a positive whole number, got ${request.limit}`);
+  }
+  const seed = request.seed;
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > MAX_SAMPLE_SEED)) {
+    throw new PermanentError(`sample: seed must be a whole number from 0 to ${MAX_SAMPLE_SEED}, got ${seed}`);
   }
   return Math.min(request.limit, maxSampleSize);
 }

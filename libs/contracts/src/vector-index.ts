@@ -43,6 +43,12 @@ export interface VectorSampleRequest extends VectorFilter {
   toMs: number;
   /** At most this many entries (and never more than the adapter's maxSampleSize). */
   limit: number;
+  /**
+   * A whole number from 0 to 2^32 - 1. With a seed the sample is a function of the stored entries and the seed:
+   * asked again over the same data, the same entries (so a re-run of a detection window reads the same vectors);
+   * still a uniform spread over the window. Without one, each call draws a new random sample.
+   */
+  seed?: number;
 }
 
 /**
@@ -63,6 +69,8 @@ export interface VectorIndex extends Lifecycle {
   nearest(vector: Float32Array, k: number, filter: VectorFilter): Promise<VectorMatch[]>;
   /** A uniform random sample of the entries in a time window (fitting topics, drift tests), with vectors. */
   sample(request: VectorSampleRequest): Promise<VectorEntry[]>;
+  /** The time (ms) of the newest entry matching the filter, null when none does (data imported with past times). */
+  latestTimeMs(filter: VectorFilter): Promise<number | null>;
   /** Retention: removes the project's entries older than `beforeMs`. */
   deleteOlderThan(projectId: string, beforeMs: number): Promise<void>;
   isReady(): Promise<boolean>;

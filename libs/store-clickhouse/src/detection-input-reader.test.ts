@@ -94,6 +94,7 @@ function fakeIndex(fail = false): VectorIndex & { requests: VectorSampleRequest[
     upsert: async () => undefined,
     nearest: async () => [],
     deleteOlderThan: async () => undefined,
+    latestTimeMs: async () => null,
     isReady: async () => true,
     sample: async (request) => {
       requests.push(request);
@@ -223,7 +224,13 @@ describe('ClickHouseDetectionInputReader', () => {
       ['request', 'Where is my "card" PIN?', 'topic-7'],
       ['response', undefined, null],
     ]);
-    expect(index.requests).toContainEqual({ projectId: P, ...current, field: 'request', limit: 500 });
+    expect(index.requests).toContainEqual({
+      projectId: P,
+      ...current,
+      field: 'request',
+      limit: 500,
+      seed: expect.any(Number),
+    });
     const errors: unknown[] = [];
     const failing = new ClickHouseDetectionInputReader(client, database, {
       index: () => fakeIndex(true),
@@ -233,6 +240,38 @@ describe('ClickHouseDetectionInputReader', () => {
     expect(without.currentVectors).toEqual([]);
     expect(without.currentCalls).toHaveLength(2);
     expect(errors).toHaveLength(2);
+  });
+
+  it('asks the index for the same vector sample on every read of a window, and of a fixed baseline', async () => {
+    const index = fakeIndex();
+    const reader = new ClickHouseDetectionInputReader(client, database, { index: () => index });
+    const fixed: DetectorSettings = {
+      ...settings,
+      baseline: 'fixed',
+      fixedBaseline: { fromMs: T0, toMs: T0 + 6 * HOUR },
+    };
+    const next = { fromMs: current.toMs, toMs: current.toMs + HOUR };
+    await reader.read(P, current, fixed);
+    await reader.read(P, current, fixed); // a re-run
+    await reader.read(P, next, fixed);
+    await reader.read('another-project', current, fixed);
+    const seeds = (window: { fromMs: number; toMs: number }, projectId = P) =>
+      new Set(
+        index.requests
+          .filter((r) => r.projectId === projectId && r.fromMs === window.fromMs && r.toMs === window.toMs)
+          .map((r) => r.seed),
+      );
+    // One seed per (project, window), whole numbers the contract takes; other windows and projects get others.
+    const [currentSeed, nextSeed, baselineSeed] = [current, next, fixed.fixedBaseline!].map((w) => {
+      const s = seeds(w);
+      expect(s.size).toBe(1);
+      return [...s][0]!;
+    });
+    expect(index.requests.filter((r) => r.projectId === P && r.fromMs === T0)).toHaveLength(6); // the baseline read by all three runs
+    expect(new Set([currentSeed, nextSeed, baselineSeed, ...seeds(current, 'another-project')]).size).toBe(4);
+    for (const seed of [currentSeed, nextSeed, baselineSeed]) {
+      expect(Number.isInteger(seed) && seed! >= 0 && seed! < 2 ** 32).toBe(true);
+    }
   });
 
   it('samples calls past the per-window bound, the same ones on every read', async () => {

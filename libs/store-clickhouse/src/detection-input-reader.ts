@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type {
   CallMetrics,
@@ -173,9 +174,10 @@ export class ClickHouseDetectionInputReader implements DetectionInputReader {
     if (!index) return [];
     const limit = Math.min(this.maxVectors, index.maxSampleSize);
     try {
+      const seed = sampleSeed(projectId, window);
       const sides = await Promise.all(
         (['request', 'response'] as VectorField[]).map((field) =>
-          index.sample({ projectId, fromMs: window.fromMs, toMs: window.toMs, field, limit }),
+          index.sample({ projectId, fromMs: window.fromMs, toMs: window.toMs, field, limit, seed }),
         ),
       );
       const entries = sides.flat();
@@ -230,6 +232,17 @@ export class ClickHouseDetectionInputReader implements DetectionInputReader {
     });
     return new Map(await result.json<[string, string]>());
   }
+}
+
+/**
+ * The vector sample's seed: a function of the project and the window's bounds, so a re-run of a window reads the
+ * same vectors (and gives the same answer), and a fixed baseline is the same sample for every current window.
+ */
+function sampleSeed(projectId: string, window: TimeWindow): number {
+  return createHash('sha256')
+    .update(`${projectId}\u0000${window.fromMs}\u0000${window.toMs}`)
+    .digest()
+    .readUInt32BE(0);
 }
 
 export function baselineWindow(current: TimeWindow, settings: DetectorSettings): TimeWindow {

@@ -126,15 +126,36 @@ export class ClickHouseVectorIndex implements VectorIndex {
     this.requireStarted();
     const limit = checkSample(request, this.maxSampleSize);
     const where = whereClause(request);
-    // rand() orders the window uniformly; only the chosen rows' vectors are read (lazy materialization).
+    // rand() orders the window uniformly; a seeded hash of the row's key does too, the same way every time (its
+    // value does not depend on time, so the pick is still spread over the window). Only the chosen rows' vectors
+    // are read (lazy materialization).
+    const seeded = request.seed !== undefined;
+    const order = seeded ? 'cityHash64(span_id, field, {seed:UInt32}), span_id, field' : 'rand()';
     const rows = await this.select(
       `SELECT ${METADATA}, vector FROM ${this.db}.vectors FINAL WHERE ${where.sql}
-       ORDER BY rand() LIMIT {limit:UInt32}`,
-      { ...where.params, limit },
+       ORDER BY ${order} LIMIT {limit:UInt32}`,
+      { ...where.params, limit, ...(seeded ? { seed: request.seed } : {}) },
       {},
       'sample',
     );
     return rows.map(toEntry);
+  }
+
+  async latestTimeMs(filter: VectorFilter): Promise<number | null> {
+    this.requireStarted();
+    checkFilter(filter, 'latestTimeMs');
+    const where = whereClause(filter);
+    // One partition (the project), two narrow columns (time, field) read; no vectors. Without FINAL unless the
+    // topic is asked: all versions of a row share its time, but only the latest carries its current topic.
+    const final = filter.topicId === undefined ? '' : 'FINAL';
+    const rows = await this.select(
+      `SELECT toUnixTimestamp64Milli(time) AS time_ms FROM ${this.db}.vectors ${final} WHERE ${where.sql}
+       ORDER BY time DESC LIMIT 1`,
+      where.params,
+      {},
+      'latest time',
+    );
+    return rows.length ? Number(rows[0]!.time_ms) : null;
   }
 
   async deleteOlderThan(projectId: string, beforeMs: number): Promise<void> {

@@ -13,12 +13,14 @@ const MAX_ROUNDS = 64;
  * every object carries a fixed uniform key (sampleKey, from a hash of its id): a run is the objects that follow a
  * random point in key order, wrapping around. Every object has the same chance to be picked, and several runs
  * from independent points make the sample a mix of unrelated stretches. A window no larger than the limit is
- * returned whole.
+ * returned whole. The points come from `random`: a seeded generator (seededUniform) picks the same runs of the same
+ * objects every time. Keys do not depend on time, so a run is spread over the window either way.
  */
 export async function sampleByKeyRuns(
   scoped: Scoped,
   window: FilterValue,
   limit: number,
+  random: () => number = Math.random,
 ): Promise<VectorEntry[]> {
   const total = (await scoped.aggregate.overAll({ filters: window })).totalCount;
   const picked = new Map<string, VectorEntry>();
@@ -28,7 +30,7 @@ export async function sampleByKeyRuns(
   }
   const runLength = Math.ceil(limit / RUNS);
   for (let round = 0; round < MAX_ROUNDS && picked.size < limit; round++) {
-    await addRun(scoped, window, Math.random(), Math.min(runLength, limit - picked.size), picked);
+    await addRun(scoped, window, random(), Math.min(runLength, limit - picked.size), picked);
   }
   return [...picked.values()].slice(0, limit);
 }
@@ -62,4 +64,16 @@ async function addRun(
       wanted -= 1;
     }
   }
+}
+
+/** Uniform numbers in [0, 1) from a 32-bit seed (mulberry32): the same seed, the same sequence. */
+export function seededUniform(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
 }

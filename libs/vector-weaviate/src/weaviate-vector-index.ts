@@ -16,7 +16,7 @@ import {
 } from '@driftwatch/contracts';
 import weaviate, { Filters, type Collection, type FilterValue, type WeaviateClient } from 'weaviate-client';
 import { tenantOf, toMetadata, toObject, type VectorProperties } from './objects.js';
-import { sampleByKeyRuns } from './sampling.js';
+import { sampleByKeyRuns, seededUniform } from './sampling.js';
 import { collectionConfig } from './schema.js';
 
 export interface WeaviateVectorIndexOptions {
@@ -154,9 +154,30 @@ export class WeaviateVectorIndex implements VectorIndex {
     const scoped = collection.withTenant(tenant);
     const window = this.filters(collection, request);
     try {
-      return await sampleByKeyRuns(scoped, window, limit);
+      const random = request.seed === undefined ? Math.random : seededUniform(request.seed);
+      return await sampleByKeyRuns(scoped, window, limit, random);
     } catch (error) {
       throw engineError(error, 'vector sample failed');
+    }
+  }
+
+  async latestTimeMs(filter: VectorFilter): Promise<number | null> {
+    const collection = this.collection();
+    checkFilter(filter, 'latestTimeMs');
+    const tenant = await this.existingTenant(filter.projectId);
+    if (!tenant) return null;
+    const scoped = collection.withTenant(tenant);
+    try {
+      const result = await scoped.query.fetchObjects({
+        filters: this.filters(collection, filter),
+        sort: scoped.sort.byProperty('time', false),
+        limit: 1,
+        returnProperties: ['time'],
+      });
+      const newest = result.objects[0];
+      return newest ? toMetadata(newest.properties).timeMs : null;
+    } catch (error) {
+      throw engineError(error, 'latest vector time failed');
     }
   }
 

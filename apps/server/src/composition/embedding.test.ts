@@ -92,6 +92,10 @@ class FakeIndex implements VectorIndex {
     this.running();
     return [];
   }
+  async latestTimeMs(): Promise<number | null> {
+    this.running();
+    return null;
+  }
   async deleteOlderThan() {
     this.running();
   }

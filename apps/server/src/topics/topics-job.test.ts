@@ -26,11 +26,17 @@ function near(axis: number): Float32Array {
   return v.map((x) => x / norm);
 }
 
-/** A stored call (span with its request) and its request vector. */
-function call(projectId: string, axis: number, text: string): { span: SpanRecord; entry: VectorEntry } {
+/** A stored call (span with its request) and its request vector; a minute ago unless `timeMs` says when. */
+function call(
+  projectId: string,
+  axis: number,
+  text: string,
+  timeMs?: number,
+): { span: SpanRecord; entry: VectorEntry } {
   const span = spanRecord({
     projectId,
     llm: llmCall({ inputMessages: [{ role: 'user', parts: [{ type: 'text', content: text }] }] }),
+    ...(timeMs === undefined ? {} : { startTimeUnixNano: (BigInt(timeMs) * 1_000_000n).toString() }),
   });
   const entry: VectorEntry = {
     projectId,
@@ -146,6 +152,38 @@ describe('TopicsJob on chDB', () => {
     await writer.insert(more.map((c) => c.span));
     await index.upsert(more.map((c) => c.entry));
     expect(await a.refit('small')).toMatchObject({ fitted: true, version: 1, calls: 50 });
+  });
+
+  it('fits a project whose calls all lie before the window ending now on the window ending at its newest call', async () => {
+    const day = settings.windowMs;
+    const newest = Date.now() - 10 * day; // history imported with past times (within the 30 days kept)
+    const imported = TOPICS.flatMap((words, axis) =>
+      Array.from({ length: 20 }, (_, i) =>
+        call('history', axis, `${words} ${i}`, newest - (axis * 20 + i) * 60_000),
+      ),
+    );
+    const tooOld = call('history', 0, 'weather long ago', newest - 2 * day); // before that window
+    await writer.insert([...imported, tooOld].map((c) => c.span));
+    await index.upsert([...imported, tooOld].map((c) => c.entry));
+    const scheduled = new TopicsJob({
+      store,
+      index: () => index,
+      projects: async () => ['history'],
+      fit: fitInline,
+      settings,
+      claimant: 'c',
+      log: () => undefined,
+    });
+    try {
+      await scheduled.tick();
+    } finally {
+      await scheduled.shutdown();
+    }
+    const model = await store.latestModel('history');
+    expect(model).toMatchObject({ version: 1, windowFromMs: newest + 1 - day, windowToMs: newest + 1 });
+    expect(model!.topics).toHaveLength(3);
+    const assigned = await store.assignments('history', { fromMs: 0, toMs: Date.now() }, { limit: 500 });
+    expect(assigned.map((a) => a.spanId).sort()).toEqual(imported.map((c) => c.entry.spanId).sort());
   });
 
   it('lets one process fit a project at a time, and keeps topic ids on a re-fit', async () => {

@@ -167,14 +167,8 @@ export class TopicsJob {
     if (!index)
       return { fitted: false, reason: 'the vector index is not available (embeddings off or starting)' };
     const now = this.now();
-    const window = { fromMs: now - settings.windowMs, toMs: now + 1 };
     // The sample first (a read): a project with too few vectors takes no lease, which would hold other processes.
-    const sample = await index.sample({
-      projectId,
-      field: 'request',
-      ...window,
-      limit: Math.min(settings.sampleSize, index.maxSampleSize),
-    });
+    const { window, sample } = await this.fitSample(index, projectId, now);
     const state = this.state(projectId);
     state.seenSinceTry = 0;
     state.lastSampleSize = sample.length;
@@ -232,6 +226,28 @@ export class TopicsJob {
       topics: output.model.topics.length,
       calls: calls.length,
     };
+  }
+
+  /**
+   * The fit's window and its sample: the window ending now, or, when it holds too few request vectors, the window
+   * ending at the project's newest request vector (history imported with past times, or a project quiet for longer
+   * than the window), so such a project still gets topics and its calls their assignments.
+   */
+  private async fitSample(
+    index: VectorIndex,
+    projectId: string,
+    now: number,
+  ): Promise<{ window: { fromMs: number; toMs: number }; sample: VectorEntry[] }> {
+    const { windowMs, sampleSize, minCalls } = this.options.settings;
+    const limit = Math.min(sampleSize, index.maxSampleSize);
+    const ending = (endMs: number) => ({ fromMs: endMs + 1 - windowMs, toMs: endMs + 1 });
+    const recent = ending(now);
+    const sample = await index.sample({ projectId, field: 'request', ...recent, limit });
+    if (sample.length >= minCalls) return { window: recent, sample };
+    const latest = await index.latestTimeMs({ projectId, field: 'request' });
+    if (latest === null || latest >= now) return { window: recent, sample };
+    const past = ending(latest);
+    return { window: past, sample: await index.sample({ projectId, field: 'request', ...past, limit }) };
   }
 
   private async assignPending(): Promise<void> {
