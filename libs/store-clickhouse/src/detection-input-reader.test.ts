@@ -145,7 +145,7 @@ describe('ClickHouseDetectionInputReader', () => {
         { traceId: root.traceId, name: 'thumbs', value: false, idempotencyKey: 'k1' },
         { traceId: root.traceId, name: 'accuracy', value: 0.25, idempotencyKey: 'k2' },
         // A judgement of another trace stays with that trace.
-        { traceId: root.traceId.replace(/^./, 'f'), name: 'thumbs', value: true, idempotencyKey: 'k3' },
+        { traceId: otherTraceId(root.traceId), name: 'thumbs', value: true, idempotencyKey: 'k3' },
       ],
       'api_key',
     );
@@ -285,3 +285,8 @@ describe('ClickHouseDetectionInputReader', () => {
     expect(b.currentCalls).toEqual(a.currentCalls);
   });
 });
+
+/** Another trace id: the first hex digit changed (a fixed 'f' was the same id when the random id began with f). */
+function otherTraceId(traceId: string): string {
+  return (traceId.startsWith('f') ? '0' : 'f') + traceId.slice(1);
+}
