@@ -4,20 +4,11 @@
  * tests/support/chdb-http-server.ts: param_* bindings in the URL, as a ClickHouse server receives them). Every
  * query is scoped by project: the other project's spans, with the same releases, never appear.
  */
-import type { ClickHouseClient } from '@clickhouse/client';
 import { llmCall, nanosAgo, spanRecord } from '@driftwatch/contract-tests';
 import type { SpanRecord, TraceListQuery } from '@driftwatch/contracts';
-import {
-  ClickHouseSpanWriter,
-  ClickHouseTraceReader,
-  createEmbeddedClickHouse,
-  createServerClickHouse,
-} from '@driftwatch/store-clickhouse';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ClickHouseSpanWriter, ClickHouseTraceReader } from '@driftwatch/store-clickhouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChdbHttpServer } from '../support/chdb-http-server.js';
+import { clickHouseWays } from '../support/clickhouse-ways.js';
 
 const P = 'project-groups';
 const OTHER = 'project-elsewhere';
@@ -64,29 +55,7 @@ const spans: SpanRecord[] = [
   ...trace(OTHER, '9.9.9', 'production'),
 ];
 
-const ways: Array<[string, () => Promise<{ client: ClickHouseClient; stop: () => Promise<void> }>]> = [
-  [
-    'embedded chDB',
-    async () => {
-      const client = createEmbeddedClickHouse(mkdtempSync(join(tmpdir(), 'driftwatch-groups-')));
-      return { client, stop: () => client.close() };
-    },
-  ],
-  [
-    'ClickHouse HTTP interface',
-    async () => {
-      const server = await new ChdbHttpServer().start();
-      const client = createServerClickHouse({ url: server.url, username: 'default', password: '' });
-      return {
-        client,
-        stop: async () => {
-          await client.close();
-          await server.stop();
-        },
-      };
-    },
-  ],
-];
+const ways = clickHouseWays('driftwatch-groups-');
 
 describe.each(ways)('metrics grouping and trace counts over %s', (_name, open) => {
   let reader: ClickHouseTraceReader;

@@ -7,18 +7,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { llmCall, spanRecord } from '@driftwatch/contract-tests';
 import type { MetricsQuery, MetricsSummary, SpanRecord } from '@driftwatch/contracts';
-import {
-  ClickHouseSpanWriter,
-  ClickHouseTraceReader,
-  MetricsRollup,
-  createEmbeddedClickHouse,
-  createServerClickHouse,
-} from '@driftwatch/store-clickhouse';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ClickHouseSpanWriter, ClickHouseTraceReader, MetricsRollup } from '@driftwatch/store-clickhouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChdbHttpServer } from '../support/chdb-http-server.js';
+import { clickHouseWays } from '../support/clickhouse-ways.js';
 
 const P = 'project-rollup';
 const OTHER = 'project-next-door';
@@ -72,29 +63,7 @@ const QUERIES: MetricsQuery[] = [
   { fromMs: BASE - 9 * HOUR, toMs, bucketSeconds: 1800, groupBy: 'release', series: 1 },
 ];
 
-const ways: Array<[string, () => Promise<{ client: ClickHouseClient; stop: () => Promise<void> }>]> = [
-  [
-    'embedded chDB',
-    async () => {
-      const client = createEmbeddedClickHouse(mkdtempSync(join(tmpdir(), 'driftwatch-rollup-')));
-      return { client, stop: () => client.close() };
-    },
-  ],
-  [
-    'ClickHouse HTTP interface',
-    async () => {
-      const server = await new ChdbHttpServer().start();
-      const client = createServerClickHouse({ url: server.url, username: 'default', password: '' });
-      return {
-        client,
-        stop: async () => {
-          await client.close();
-          await server.stop();
-        },
-      };
-    },
-  ],
-];
+const ways = clickHouseWays('driftwatch-rollup-');
 
 describe.each(ways)('metrics rollup over %s', (_name, open) => {
   let client: ClickHouseClient;
