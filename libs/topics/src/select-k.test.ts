@@ -37,9 +37,9 @@ describe('selectK', () => {
 
   it('works on a subsample and within the given range', () => {
     const { vectors } = blobs(directions(8, 24, 8), 60, 0.05, 9);
-    const selection = selectK(vectors, { sample: 200, range: [2, 12] });
-    expect(selection.sample).toBe(200);
-    expect(selection.sampleIndexes).toHaveLength(200);
+    const selection = selectK(vectors, { sample: 300, range: [2, 12] });
+    expect(selection.sample).toBe(300);
+    expect(selection.sampleIndexes).toHaveLength(300);
     expect(selection.k).toBe(8);
     expect(Math.max(...selection.scores.map((s) => s.k))).toBe(12);
   });
@@ -50,5 +50,15 @@ describe('selectK', () => {
     expect(selection.kMax).toBe(4);
     expect(selection.k).toBeLessThanOrEqual(4);
     expect(selectK(vectors.slice(0, 30), { minTopicSize: 20 }).k).toBe(1);
+  });
+
+  it('keeps k from growing with the window when the silhouette keeps rising (a sample of 300: k <= 15)', () => {
+    // 60 tight groups of 20 vectors each (1,200 vectors): with the window alone bounding k (1,200 / 20 = 60) the
+    // sweep would go to 60; scored on 300 sample points, groups would average 5 points.
+    const { vectors } = blobs(directions(60, 48, 3), 20, 0.02, 11);
+    const selection = selectK(vectors, { sample: 300, minTopicSize: 20 });
+    expect(selection.kMax).toBe(15);
+    expect(selection.k).toBeLessThanOrEqual(15);
+    expect(Math.max(...selection.scores.map((s) => s.k))).toBe(15);
   });
 });

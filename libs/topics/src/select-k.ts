@@ -6,8 +6,11 @@ export interface SelectKOptions {
   /** Vectors the choice is made on (a seeded random subsample of the window). Default 3,000. */
   sample?: number;
   /**
-   * A topic averages at least this many vectors of the window: k <= window / minTopicSize. Default 20. It also
-   * keeps each topic's novelty radius estimated from enough members.
+   * A topic averages at least this many vectors of the window and of the sample the choice is made on:
+   * k <= min(window, sample) / minTopicSize. Default 20. The window's bound keeps each topic's novelty radius
+   * estimated from enough members; the sample's keeps k from growing with traffic where the silhouette has no peak
+   * (it keeps rising as paraphrases split, e.g. CLINC150: 797 topics for 150 intents at 16,000 calls when only
+   * the window bounded k) and scores no cluster of fewer than ~minTopicSize sample points.
    */
   minTopicSize?: number;
   /** Smallest and largest k tried (within the bound above). Default [2, 1,000]. */
@@ -19,7 +22,7 @@ export interface KSelection {
   k: number;
   /** Every k tried, with the mean silhouette of the Ward partition at that k on the sample. */
   scores: { k: number; silhouette: number }[];
-  /** Largest k allowed (window / minTopicSize, within range): when k equals it, the bound chose k, not a peak. */
+  /** Largest k allowed (min(window, sample) / minTopicSize, within range): when k equals it, the bound chose k. */
   kMax: number;
   sample: number;
   /** Sample indexes (into the window) and their Ward labels at k: k-means on the window starts from them. */
@@ -38,7 +41,8 @@ export function selectK(vectors: readonly Float32Array[], options: SelectKOption
   const sample = idx.map((i) => vectors[i]!);
   const m = sample.length;
   const [lo, hi] = options.range ?? [2, 1000];
-  const kMax = Math.max(1, Math.min(hi, m - 1, Math.floor(vectors.length / (options.minTopicSize ?? 20))));
+  const minTopicSize = options.minTopicSize ?? 20;
+  const kMax = Math.max(1, Math.min(hi, m - 1, Math.floor(m / minTopicSize)));
   const kMin = Math.min(Math.max(2, lo), kMax);
   if (kMax < 2)
     return { k: 1, scores: [], kMax, sample: m, sampleIndexes: idx, sampleLabels: new Int32Array(m) };
