@@ -76,6 +76,13 @@ export interface DetectionInput {
   current: TimeWindow;
   baselineCalls: CallMetrics[];
   currentCalls: CallMetrics[];
+  /**
+   * Calls after the baseline and before the current window (the reader reads up to 2 windows; empty or absent when
+   * the baseline ends where the current window starts, as a trailing one does). Rate regressions (errors, negative
+   * feedback) also test the current window pooled with them, so a change too small to show in one window's calls
+   * (a topic's few ratings an hour) is still found within a few windows.
+   */
+  recentCalls?: CallMetrics[];
   /** Samples of embedded calls; empty when the project has no embeddings. */
   baselineVectors: EmbeddedCall[];
   currentVectors: EmbeddedCall[];

@@ -34,12 +34,18 @@ export function regressionCandidates(input: DetectionInput, seed: number): Detec
   const enabled = (k: DetectorKind) => settings.enabled.length === 0 || settings.enabled.includes(k);
   const candidates: (Candidate | null)[] = [];
   const skipped: SkippedCheck[] = [];
+  // Recent calls (see DetectionInput.recentCalls) go before the window's in one list, so every candidate's slice
+  // indexes the same calls (the same-cause rules compare slices); the window's own tests read indexes >= recent.
+  const recent = input.recentCalls?.length ?? 0;
+  const pooled = recent ? { ...input, currentCalls: [...input.recentCalls!, ...input.currentCalls] } : input;
   const scoreNames = judgementFree([...input.baselineCalls, ...input.currentCalls]);
   const hasFeedback = (calls: CallMetrics[]) => calls.some((c) => c.negativeFeedback !== null);
   const feedbackAny = hasFeedback(input.baselineCalls) && hasFeedback(input.currentCalls);
-  const context = new Context(input, seed);
+  const context = new Context(pooled, seed);
 
-  for (const slice of slicesOf(input)) {
+  for (const wide of slicesOf(pooled)) {
+    const slice = recent ? { ...wide, current: wide.current.filter((i) => i >= recent) } : wide;
+    if (slice.current.length === 0) continue;
     const nb = slice.baseline.length;
     const nc = slice.current.length;
     const where = { dimension: slice.dimension, value: slice.value };
@@ -55,15 +61,16 @@ export function regressionCandidates(input: DetectionInput, seed: number): Detec
     }
     const share = nc / Math.max(1, input.currentCalls.length);
     if (enabled('latency')) candidates.push(...latency(context, slice, share));
-    if (enabled('error_rate'))
-      candidates.push(
-        rate(context, slice, share, {
-          kind: 'error_rate',
-          judged: () => true,
-          positive: (c) => c.error,
-          title: (s, b, c) => `Error rate of ${s} rose from ${percent(b, 1)} to ${percent(c, 1)}`,
-        }),
-      );
+    if (enabled('error_rate')) {
+      const errors: RateSpec = {
+        kind: 'error_rate',
+        judged: () => true,
+        positive: (c) => c.error,
+        title: (s, b, c) => `Error rate of ${s} rose from ${percent(b, 1)} to ${percent(c, 1)}`,
+      };
+      candidates.push(rate(context, slice, share, errors));
+      if (recent) candidates.push(rate(context, wide, share, { ...errors, sustained: true }));
+    }
     if (enabled('tokens'))
       candidates.push(
         continuous(context, slice, share, {
@@ -86,23 +93,25 @@ export function regressionCandidates(input: DetectionInput, seed: number): Detec
       if (cost) candidates.push(cost);
     }
     if (enabled('feedback') && feedbackAny) {
+      const feedback: RateSpec = {
+        kind: 'feedback',
+        judged: (c) => c.negativeFeedback !== null,
+        positive: (c) => c.negativeFeedback === true,
+        title: (s, b, c) => `Negative feedback on ${s} rose from ${percent(b)} to ${percent(c)}`,
+      };
       const judgedB = countJudged(input.baselineCalls, slice.baseline);
-      const judgedC = countJudged(input.currentCalls, slice.current);
-      if (judgedB < settings.minSamples || judgedC < settings.minSamples)
+      const judgedC = countJudged(pooled.currentCalls, slice.current);
+      const judgedRecent = recent ? countJudged(pooled.currentCalls, wide.current) : 0;
+      const min = settings.minSamples;
+      if (judgedB >= min && judgedC >= min) candidates.push(rate(context, slice, share, feedback));
+      if (judgedB >= min && judgedRecent >= min)
+        candidates.push(rate(context, wide, share, { ...feedback, sustained: true }));
+      if (judgedB < min || Math.max(judgedC, judgedRecent) < min)
         skipped.push({
           kind: 'feedback',
           ...where,
-          reason: `not enough data: ${judgedB} baseline and ${judgedC} current calls with feedback (minimum ${settings.minSamples})`,
+          reason: `not enough data: ${judgedB} baseline and ${judgedC} current calls with feedback${recent ? ` (${judgedRecent} with the recent windows)` : ''} (minimum ${min})`,
         });
-      else
-        candidates.push(
-          rate(context, slice, share, {
-            kind: 'feedback',
-            judged: (c) => c.negativeFeedback !== null,
-            positive: (c) => c.negativeFeedback === true,
-            title: (s, b, c) => `Negative feedback on ${s} rose from ${percent(b)} to ${percent(c)}`,
-          }),
-        );
     }
     if (enabled('score'))
       for (const name of scoreNames) {
@@ -387,17 +396,20 @@ function continuous(
 }
 
 /** A rate (errors, negative feedback among judged calls): two-proportion z test, Fisher's exact on small counts. */
-function rate(
-  context: Context,
-  slice: Slice,
-  share: number,
-  spec: {
-    kind: DetectorKind;
-    judged: (c: CallMetrics) => boolean;
-    positive: (c: CallMetrics) => boolean;
-    title: (who: string, baseline: number, current: number) => string;
-  },
-): Candidate {
+interface RateSpec {
+  kind: DetectorKind;
+  judged: (c: CallMetrics) => boolean;
+  positive: (c: CallMetrics) => boolean;
+  title: (who: string, baseline: number, current: number) => string;
+  /** The slice's current side holds the recent windows' calls too (a sustained change); same cause as the window's. */
+  sustained?: boolean;
+}
+
+/**
+ * A rate (errors, negative feedback) against the baseline's: one-sided two-proportion test. A sustained candidate
+ * has the same cause key as the window's, so at most one problem opens (the smaller p-value wins).
+ */
+function rate(context: Context, slice: Slice, share: number, spec: RateSpec): Candidate {
   const f = (c: CallMetrics) => (spec.judged(c) ? (spec.positive(c) ? 1 : 0) : null);
   const count = (side: 'baseline' | 'current', indexes: Int32Array) => {
     const v = context.values(side, indexes, f);
@@ -423,7 +435,7 @@ function rate(
       kind: spec.kind,
       ...(slice.dimension ? { dimension: slice.dimension, value: slice.value } : {}),
       causeKey,
-      title: spec.title(subject(slice.dimension, slice.value), rb, rc),
+      title: `${spec.title(subject(slice.dimension, slice.value), rb, rc)}${spec.sustained ? ' over the recent windows' : ''}`,
       statistic: 'two_proportion_z',
       score: result.statistic,
       effectSize: effect,
@@ -443,7 +455,13 @@ function rate(
       exampleTraceIds: context.worst(slice, f, 'greater'),
       ...context.series(slice, f, (v) => mean(v)),
       changePointMs: context.changePoint(slice, f, 'greater'),
-      details: { baselineEvents: b.x, baselineCalls: b.n, currentEvents: c.x, currentCalls: c.n },
+      details: {
+        baselineEvents: b.x,
+        baselineCalls: b.n,
+        currentEvents: c.x,
+        currentCalls: c.n,
+        ...(spec.sustained ? { pooled: 'the current window with the recent windows before it' } : {}),
+      },
     }),
   };
 }

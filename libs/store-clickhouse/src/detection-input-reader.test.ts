@@ -274,6 +274,25 @@ describe('ClickHouseDetectionInputReader', () => {
     }
   });
 
+  it('reads the calls between a fixed baseline and the window (at most 2 windows) as recent calls', async () => {
+    const reader = new ClickHouseDetectionInputReader(client, database, { index: () => null });
+    const fixed = (toMs: number): DetectorSettings => ({
+      ...settings,
+      baseline: 'fixed',
+      fixedBaseline: { fromMs: T0, toMs },
+    });
+    // Calls at -1 h (2.3.0), -2 h (2.4.0) and -3 h before the window: the baseline ends at -2.5 h, the recent
+    // windows reach back 2 h, so the -3 h call is the baseline's only.
+    const twoWindows = await reader.read(P, current, fixed(current.fromMs - 2.5 * HOUR));
+    expect(twoWindows.recentCalls!.map((c) => c.release).sort()).toEqual(['2.3.0', '2.4.0']);
+    expect(twoWindows.baselineCalls.map((c) => c.timeMs)).toEqual([current.fromMs - 3 * HOUR]);
+    const part = await reader.read(P, current, fixed(current.fromMs - 1.5 * HOUR));
+    expect(part.recentCalls!.map((c) => c.release)).toEqual(['2.3.0']);
+    // A baseline that ends where the window starts (trailing, or fixed up to it) leaves nothing between.
+    expect((await reader.read(P, current, settings)).recentCalls).toBeUndefined();
+    expect((await reader.read(P, current, fixed(current.fromMs))).recentCalls).toBeUndefined();
+  });
+
   it('samples calls past the per-window bound, the same ones on every read', async () => {
     const reader = new ClickHouseDetectionInputReader(client, database, {
       index: () => null,

@@ -83,9 +83,11 @@ export class ClickHouseDetectionInputReader implements DetectionInputReader {
 
   async read(projectId: string, current: TimeWindow, settings: DetectorSettings): Promise<DetectionInput> {
     const baseline = baselineWindow(current, settings);
-    const [currentCalls, trailingCalls] = await Promise.all([
+    const recent = recentWindow(baseline, current, settings.windowMs);
+    const [currentCalls, trailingCalls, recentCalls] = await Promise.all([
       this.calls(projectId, current),
       this.calls(projectId, baseline),
+      recent ? this.calls(projectId, recent) : Promise.resolve([]),
     ]);
     const baselineCalls =
       settings.baseline === 'previous_release'
@@ -101,6 +103,7 @@ export class ClickHouseDetectionInputReader implements DetectionInputReader {
       current,
       baselineCalls,
       currentCalls,
+      ...(recentCalls.length ? { recentCalls } : {}),
       baselineVectors,
       currentVectors,
       settings,
@@ -283,4 +286,13 @@ function mainRelease(calls: readonly CallMetrics[]): string {
 
 function otherReleases(calls: CallMetrics[], release: string): CallMetrics[] {
   return calls.filter((c) => c.release !== release);
+}
+
+/** Windows between the baseline's end and the current window that rate regressions pool with it (sustained). */
+const RECENT_WINDOWS = 2;
+
+/** The calls' range after the baseline and before the current window (see DetectionInput.recentCalls), if any. */
+function recentWindow(baseline: TimeWindow, current: TimeWindow, windowMs: number): TimeWindow | null {
+  const fromMs = Math.max(baseline.toMs, current.fromMs - RECENT_WINDOWS * windowMs);
+  return fromMs < current.fromMs ? { fromMs, toMs: current.fromMs } : null;
 }
