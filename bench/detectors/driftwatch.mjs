@@ -1,6 +1,6 @@
 // Drives the real product path for one scenario: a fresh server (dist/server/main.js, local embeddings), the calls
 // as OTLP spans with their own timestamps, feedback when the server has the endpoint, a wait until every call's
-// vectors are stored, one topic fit over all of them, detection over the current range (POST /api/detectors/run, admin), then GET /api/problems.
+// vectors are stored, one topic fit over all of them (or, above 20,000 calls, over the baseline's before the rest arrive), detection over the current range (POST /api/detectors/run, admin), then GET /api/problems.
 
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
@@ -77,32 +77,30 @@ export async function runThroughDriftwatch(scenario, { main, log, keep = false, 
       return { problems: [], run: null, embedded: null, skipped, feedbackSent: 0, notRun: true };
     }
 
-    const t0 = Date.now();
     const calls = scenario.calls.map((c, index) => ({ ...c, index }));
-    for (let s = 0; s < calls.length; s += BATCH) {
-      const { json } = await retryingBusy(
-        () =>
-          call(server, '/v1/traces', {
-            method: 'POST',
-            key: server.apiKey,
-            body: otlpBody(scenario.header.scenario, calls.slice(s, s + BATCH)),
-            expect: [200, 429, 503],
-          }),
-        log,
-      );
-      const rejected = Number(json?.partialSuccess?.rejectedSpans ?? 0);
-      if (rejected > 0)
-        throw new Error(`the server rejected ${rejected} spans: ${json.partialSuccess.errorMessage}`);
+    // Up to FIT_SAMPLE calls: every call is sent, then one fit over all of them. Larger scenarios: the fit's sample
+    // cannot hold every call, so the topics are fitted on the baseline's calls first (as a deployed model is) and the
+    // rest are assigned as they arrive by the topics job's online assignment.
+    const fitFirst = calls.length > FIT_SAMPLE;
+    const before = fitFirst ? calls.filter((c) => Date.parse(c.time) < scenario.current.fromMs) : calls;
+    const after = fitFirst ? calls.filter((c) => Date.parse(c.time) >= scenario.current.fromMs) : [];
+    if (before.length > FIT_SAMPLE)
+      throw new Error(`${before.length} baseline calls: the topic fit samples at most ${FIT_SAMPLE}`);
+    await sendCalls(server, scenario, before, log);
+    let embedded = await waitForVectors(server, before.length, log);
+    if (fitFirst) {
+      await fitTopics(server, cookie, before.length, log);
+      await sendCalls(server, scenario, after, log);
     }
-    log(`sent ${calls.length} calls as OTLP spans in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-
     const feedback = feedbackEndpoint
       ? await sendFeedback(server, cookie, scenario, calls, log)
       : { skipped: 'POST /api/feedback does not exist on this server: ratings not sent' };
     if (feedback.skipped) skipped.push(feedback.skipped);
 
-    const embedded = await waitForVectors(server, calls.length, log);
-    await fitTopics(server, cookie, calls.length, log);
+    if (fitFirst) {
+      embedded = await waitForVectors(server, calls.length, log);
+      await waitForAssignments(server, log);
+    } else await fitTopics(server, cookie, calls.length, log);
     const detection = await call(server, '/api/detectors/run', {
       method: 'POST',
       cookie,
@@ -122,6 +120,47 @@ export async function runThroughDriftwatch(scenario, { main, log, keep = false, 
     const exited = await server.stop(30_000);
     log(`server stopped (${JSON.stringify(exited)})`);
     if (!keep) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function sendCalls(server, scenario, calls, log) {
+  const t0 = Date.now();
+  for (let s = 0; s < calls.length; s += BATCH) {
+    const { json } = await retryingBusy(
+      () =>
+        call(server, '/v1/traces', {
+          method: 'POST',
+          key: server.apiKey,
+          body: otlpBody(scenario.header.scenario, calls.slice(s, s + BATCH)),
+          expect: [200, 429, 503],
+        }),
+      log,
+    );
+    const rejected = Number(json?.partialSuccess?.rejectedSpans ?? 0);
+    if (rejected > 0)
+      throw new Error(`the server rejected ${rejected} spans: ${json.partialSuccess.errorMessage}`);
+  }
+  log(`sent ${calls.length} calls as OTLP spans in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** Waits until the topics job has assigned every arrived request (none dropped past its queue bound). */
+async function waitForAssignments(server, log) {
+  const t0 = Date.now();
+  for (;;) {
+    const response = await fetch(`${server.base}/readyz`);
+    const topics = (await response.json()).checks?.topics;
+    if (!topics) throw new Error('/readyz has no topics check: the topics job does not run');
+    if (topics.droppedAssignments > 0)
+      throw new Error(`the topics job dropped ${topics.droppedAssignments} assignments (its queue was full)`);
+    if (topics.pendingAssignments === 0) {
+      log(
+        `topics assigned online after ${((Date.now() - t0) / 1000).toFixed(0)} s: ${JSON.stringify(topics)}`,
+      );
+      return;
+    }
+    if (Date.now() - t0 > 30 * 60_000)
+      throw new Error(`assignments not done after 30 min: ${JSON.stringify(topics)}`);
+    await sleep(1000);
   }
 }
 
