@@ -55,7 +55,7 @@ export async function runThroughDriftwatch(scenario, { main, log, keep = false, 
       // One topic model for every call: no fit while the calls arrive (a first fit needs 90% of them, and the
       // schedule looks once at start, then hourly); the harness asks for the fit (POST /api/topics/refit) once
       // every vector is stored, and the fit's sample (up to 20,000, the most the index gives) is every call.
-      ...topicsEnv(scenario.calls.length),
+      ...topicsEnv(fittedCalls(scenario)),
       DRIFTWATCH_BOOTSTRAP_ADMIN_PASSWORD: password,
     },
   });
@@ -166,6 +166,14 @@ async function waitForAssignments(server, log) {
 
 /** Most request vectors a fit samples (DRIFTWATCH_TOPICS_SAMPLE's and the vector index's bound). */
 const FIT_SAMPLE = 20_000;
+
+/** Calls the one topic fit samples: all of them, or the baseline's when there are more than FIT_SAMPLE. */
+function fittedCalls(scenario) {
+  const { calls } = scenario;
+  return calls.length > FIT_SAMPLE
+    ? calls.filter((c) => Date.parse(c.time) < scenario.current.fromMs).length
+    : calls.length;
+}
 
 function topicsEnv(calls) {
   return {
