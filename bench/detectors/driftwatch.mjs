@@ -39,7 +39,10 @@ async function embedderCheck(server) {
  * Runs one scenario through a fresh server. Returns the problems (as the API lists them), the run's answer, how
  * the ingest went, and which parts were skipped and why.
  */
-export async function runThroughDriftwatch(scenario, { main, log, keep = false, embeddingsEnv = null }) {
+export async function runThroughDriftwatch(
+  scenario,
+  { main, log, keep = false, embeddingsEnv = null, dimensions = [] },
+) {
   const password = randomBytes(18).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'driftwatch-detectors-eval-'));
   const server = await startDriftwatch({
@@ -68,7 +71,7 @@ export async function runThroughDriftwatch(scenario, { main, log, keep = false, 
     });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
 
-    const settings = await configureDetectors(server, cookie, scenario, log);
+    const settings = await configureDetectors(server, cookie, scenario, dimensions, log);
     if (settings.skipped) skipped.push(settings.skipped);
 
     const feedbackEndpoint = await hasFeedbackEndpoint(server, cookie);
@@ -241,16 +244,21 @@ async function retryingBusy(send, log) {
 }
 
 /** Detector settings for the scenario (its window, its fixed baseline) when the server has the endpoint. */
-async function configureDetectors(server, cookie, scenario, log) {
+async function configureDetectors(server, cookie, scenario, extraDimensions, log) {
   const probe = await fetch(`${server.base}/api/detectors/settings`, { headers: { cookie } });
   if (probe.status === 404) {
     await probe.arrayBuffer();
     return { skipped: 'no detector settings endpoint: the server chose the baseline and window itself' };
   }
   const current = await probe.json();
-  // The dimensions the truth names are turned on (a user watching for them would), beside the defaults.
+  // The dimensions the truth names are turned on (a user watching for them would), beside the defaults and those
+  // asked for every scenario (--dimension).
   const dimensions = [
-    ...new Set([...(current.dimensions ?? []), ...scenario.truth.flatMap((t) => t.dimension ?? [])]),
+    ...new Set([
+      ...(current.dimensions ?? []),
+      ...extraDimensions,
+      ...scenario.truth.flatMap((t) => t.dimension ?? []),
+    ]),
   ];
   const body = {
     ...current,

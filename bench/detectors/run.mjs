@@ -29,6 +29,9 @@ const { values: opt } = parseArgs({
     // Let the server embed with its local model inline (slow here: 8-25 calls/s) instead of the vectors computed
     // ahead and served by embeddings-service.mjs.
     'server-embeds': { type: 'boolean', default: false },
+    // Dimensions turned on for every scenario beside the server's defaults and those the truth names (e.g. topic,
+    // so nothing-changes scenarios are watched by topic too).
+    dimension: { type: 'string', multiple: true },
     // Another build's dist/server directory (e.g. a clean checkout's), instead of this worktree's dist/server.
     dist: { type: 'string' },
     // Shape of the generated standard set (ignored with --scenario).
@@ -111,6 +114,7 @@ for (const scenario of scenarios) {
       main: build.main,
       log: (l) => log(`${name}: ${l}`),
       embeddingsEnv: service?.env ?? null,
+      dimensions: opt.dimension ?? [],
     });
     skipped = run.skipped;
     const feedbackSkipped = run.notRun === true;
