@@ -13,6 +13,8 @@ import { idsOf, otlpBody } from './otlp.mjs';
 import { startDriftwatch } from './server.mjs';
 
 const BATCH = 250;
+/** Calls sent at once after a baseline-first topic fit (see runThroughDriftwatch). */
+const ONLINE_CHUNK = 4_000;
 const ADMIN_EMAIL = 'admin@localhost';
 
 async function call(server, path, { method = 'GET', body, cookie, key, expect = [200] } = {}) {
@@ -93,7 +95,13 @@ export async function runThroughDriftwatch(
     let embedded = await waitForVectors(server, before.length, log);
     if (fitFirst) {
       await fitTopics(server, cookie, before.length, log);
-      await sendCalls(server, scenario, after, log);
+      // In chunks, each stored and assigned before the next: the scenario's hours arrive in seconds here, faster
+      // than the topics job's bounded assignment queue drains (it drops past 20,000 and leaves them to a refit).
+      for (let s = 0; s < after.length; s += ONLINE_CHUNK) {
+        await sendCalls(server, scenario, after.slice(s, s + ONLINE_CHUNK), log);
+        await waitForVectors(server, before.length + Math.min(after.length, s + ONLINE_CHUNK), log);
+        await waitForAssignments(server, log);
+      }
     }
     const feedback = feedbackEndpoint
       ? await sendFeedback(server, cookie, scenario, calls, log)
