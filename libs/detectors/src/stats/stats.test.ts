@@ -64,13 +64,25 @@ describe('proportions', { timeout: 120_000 }, () => {
     expect(fisherExact({ x: 1, n: 4 }, { x: 3, n: 4 }, 'less')).toBeCloseTo(69 / 70, 10);
   });
 
-  it('two-proportion z matches the formula and falls back to Fisher on small counts', () => {
-    const r = twoProportion({ x: 100, n: 1000 }, { x: 130, n: 1000 }, 'greater');
-    const p = 230 / 2000;
-    const z = 0.03 / Math.sqrt(p * (1 - p) * (2 / 1000));
+  it('two-proportion z matches the formula on large counts and is Fisher on small ones', () => {
+    const r = twoProportion({ x: 10_000, n: 100_000 }, { x: 10_300, n: 100_000 }, 'greater');
+    const p = 20_300 / 200_000;
+    const z = 0.003 / Math.sqrt(p * (1 - p) * (2 / 100_000));
     expect(r.statistic).toBeCloseTo(z, 10);
     expect(r.pValue).toBeCloseTo(normalSf(z), 10);
     expect(twoProportion({ x: 1, n: 4 }, { x: 3, n: 4 }, 'greater').pValue).toBeCloseTo(17 / 70, 10);
+  });
+
+  it('a few dozen events get the exact tail, not the anti-conservative normal one', () => {
+    // The evaluation's case: a baseline with few errors (7 of 1,818) against 18 of 910.
+    const [baseline, current] = [
+      { x: 7, n: 1818 },
+      { x: 18, n: 910 },
+    ];
+    const r = twoProportion(baseline, current, 'greater');
+    expect(r.pValue).toBeCloseTo(fisherExact(baseline, current, 'greater'), 12);
+    expect(r.pValue).toBeGreaterThan(4 * normalSf(r.statistic));
+    expect(r.pValue).toBeGreaterThan(5e-5);
   });
 
   it('error rate 1% -> 4% over 1,000 calls each is significant, 1% -> 1% is not', () => {
