@@ -246,6 +246,22 @@ describe('trace usage bounds (migration 022)', { timeout: 120_000 }, () => {
        FROM ${database}.trace_summary FINAL`,
       {},
     );
+    // Written into the parts by the background mutation (until then reads compute the same DEFAULTs).
+    await expect
+      .poll(
+        async () =>
+          rows<{ command: string; is_done: number }>(
+            `SELECT command, is_done FROM system.mutations WHERE database = {db:String} AND table = 'trace_summary'`,
+            { db: database },
+          ),
+        { timeout: 60_000, interval: 200 },
+      )
+      .toEqual(
+        ['trace_hash', 'cost_bound', 'tokens_bound'].map((c) => ({
+          command: `(MATERIALIZE COLUMN ${c})`,
+          is_done: 1,
+        })),
+      );
     expect(Number(written!.rows)).toBeGreaterThan(100);
     expect(Number(written!.tokens)).toBeGreaterThan(100_000);
     expect(Number(written!.off)).toBe(0);

@@ -16,7 +16,7 @@ const rowBound = (value: string) =>
  * merges sum the rows' bounds (SimpleAggregateFunction(sum)) while the call sets are deduped: a retried batch
  * or a wrapper whose child is in another row only makes a bound larger, never smaller than the exact figure. The hash is
  * a function of the sort key's trace id, so the value AggregatingMergeTree keeps for it is that of every row.
- * MATERIALIZE COLUMN writes the three columns for the rows stored before (a mutation, waited for).
+ * MATERIALIZE COLUMN writes the three columns for the rows stored before.
  */
 export const traceUsageBounds: Migration = {
   id: 22,
@@ -27,9 +27,10 @@ export const traceUsageBounds: Migration = {
       DEFAULT ${rowBound('greatest(ifNull(c.5, 0), 0)')}`,
     `ALTER TABLE {db}.trace_summary ADD COLUMN IF NOT EXISTS tokens_bound SimpleAggregateFunction(sum, UInt64)
       DEFAULT ${rowBound('c.3 + c.4')}`,
-    `ALTER TABLE {db}.trace_summary MATERIALIZE COLUMN trace_hash SETTINGS mutations_sync = 2`,
-    `ALTER TABLE {db}.trace_summary MATERIALIZE COLUMN cost_bound SETTINGS mutations_sync = 2`,
-    `ALTER TABLE {db}.trace_summary MATERIALIZE COLUMN tokens_bound SETTINGS mutations_sync = 2`,
+    // One mutation for the three, in the background: until it has rewritten a part, reads compute the DEFAULTs
+    // from the part's calls (the same values, at the cost of the path before), so the start does not wait.
+    `ALTER TABLE {db}.trace_summary MATERIALIZE COLUMN trace_hash, MATERIALIZE COLUMN cost_bound,
+      MATERIALIZE COLUMN tokens_bound`,
   ],
   down: [
     'ALTER TABLE {db}.trace_summary DROP COLUMN IF EXISTS tokens_bound',
