@@ -178,7 +178,14 @@ try {
     ],
     ['traces, 7 d, status=error', () => list(`${range(7)}&status=error`)],
     ['traces, 24 h, page 2 (cursor)', null],
+    // The total the traces page asks for once its rows are in (capped at 10,000: "more than").
+    ['count of traces, last 24 h', () => `/api/traces/count?${range(1)}`],
+    // The traces page's topic labels (its third call; the default range of the topics API).
+    ['topics list (traces page labels)', () => '/api/topics?buckets=1'],
     ['trace detail', null],
+    // The overview's calls besides the two lists above: its 24 h totals and buckets, and its slowest traces.
+    ['metrics summary, 24 h (overview)', () => `/api/metrics/summary?${range(1)}`],
+    ['traces, 24 h, slowest 5 (overview)', () => `/api/traces?limit=5&${range(1)}&sort=durationMs`],
     ['metrics summary, 30 d', () => `/api/metrics/summary?${range(30)}`],
     ['metrics summary, 30 d, by model', () => `/api/metrics/summary?${range(30)}&groupBy=model`],
   ];
