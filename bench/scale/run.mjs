@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Reads at scale: N spans (default 10,000,000) generated straight into a fresh embedded store by INSERT ... SELECT
 // (seed.ts), then the real server on it and repeated randomized requests to the trace list, trace detail and
-// metrics summary APIs; prints p50/p95/p99 per view, the server's peak RSS and the on-disk size per million spans.
+// metrics summary APIs, then the dashboard's traces, trace and overview pages in headless Chromium (pages.mjs);
+// prints p50/p95/p99 per view, the server's peak RSS and the on-disk size per million spans.
 // Prints figures; asserts nothing. See README.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
+import { pageViews, pagesServerEnv, startPages } from './pages.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const node = join(root, 'node_modules', '.bin', 'node');
@@ -26,6 +28,11 @@ const { values: opt } = parseArgs({
     server: { type: 'string' },
     // Only the views whose label matches (a regular expression), e.g. --only traces at 10M spans.
     only: { type: 'string' },
+    // Without the dashboard pages (no Next.js, no Chromium), e.g. when comparing API views only.
+    'no-pages': { type: 'boolean', default: false },
+    // The built dashboard to serve (a worktree whose node_modules is a symlink cannot run `next build`; the
+    // dashboard only proxies /api to the server measured, so another checkout's build of the same pages will do).
+    dashboard: { type: 'string' },
   },
 });
 const API_KEY = 'dw_benchScaleKey0123456789abcdefghi';
@@ -115,6 +122,7 @@ try {
       // Only the read path: no detectors, embedder or notifier competing for the 2 cores while measuring.
       DRIFTWATCH_ROLES: 'ingest,writer,api',
       DRIFTWATCH_EMBEDDINGS: 'off',
+      ...pagesServerEnv,
     },
   });
   const base = `http://127.0.0.1:${apiPort}`;
@@ -170,7 +178,14 @@ try {
     ],
     ['traces, 7 d, status=error', () => list(`${range(7)}&status=error`)],
     ['traces, 24 h, page 2 (cursor)', null],
+    // The total the traces page asks for once its rows are in (capped at 10,000: "more than").
+    ['count of traces, last 24 h', () => `/api/traces/count?${range(1)}`],
+    // The traces page's topic labels (its third call; the default range of the topics API).
+    ['topics list (traces page labels)', () => '/api/topics?buckets=1'],
     ['trace detail', null],
+    // The overview's calls besides the two lists above: its 24 h totals and buckets, and its slowest traces.
+    ['metrics summary, 24 h (overview)', () => `/api/metrics/summary?${range(1)}`],
+    ['traces, 24 h, slowest 5 (overview)', () => `/api/traces?limit=5&${range(1)}&sort=durationMs`],
     ['metrics summary, 30 d', () => `/api/metrics/summary?${range(30)}`],
     ['metrics summary, 30 d, by model', () => `/api/metrics/summary?${range(30)}&groupBy=model`],
   ];
@@ -202,6 +217,48 @@ try {
         `  p99 ${pct(times, 99).toFixed(0).padStart(5)}  CPU ${((cpuMs(server.pid) - cpuAtStart) / runs).toFixed(0).padStart(5)}` +
         `   (load ${load()})`,
     );
+  }
+  const pagesWanted = pageViews({ windowQuery: () => '', traceId: () => '' }).filter(
+    ([l]) => !opt['no-pages'] && (!opt.only || new RegExp(opt.only).test(l)),
+  );
+  if (pagesWanted.length > 0) {
+    if (traceIds.length === 0)
+      for (const item of JSON.parse((await timed(list(range(1)))).body).items) traceIds.push(item.traceId);
+    const pages = await startPages({
+      root,
+      node,
+      appDir: opt.dashboard ?? join(root, 'apps', 'dashboard'),
+      apiUrl: base,
+      port: await freePort(),
+      waitFor,
+    });
+    try {
+      console.log(
+        `\ndashboard pages in headless Chromium, ${runs} randomized loads after one warm-up: navigation to the` +
+          ` page's data shown (wall ms), and the server's CPU ms per load (every API call the page makes)`,
+      );
+      const windowQuery = (days) => {
+        const to = now - jitter();
+        return `from=${to - days * DAY}&to=${to}`;
+      };
+      const views = pageViews({ windowQuery, traceId: () => pick(traceIds) });
+      for (const [label, make, selectors] of views.filter(([l]) => pagesWanted.some(([w]) => w === l))) {
+        const times = [];
+        let cpuAtStart = 0;
+        for (let i = 0; i <= runs; i++) {
+          if (i === 1) cpuAtStart = cpuMs(server.pid);
+          const ms = await pages.load(make(), selectors);
+          if (i > 0) times.push(ms);
+        }
+        console.log(
+          `  ${label.padEnd(34)} p50 ${pct(times, 50).toFixed(0).padStart(5)}  p95 ${pct(times, 95).toFixed(0).padStart(5)}` +
+            `  p99 ${pct(times, 99).toFixed(0).padStart(5)}  CPU ${((cpuMs(server.pid) - cpuAtStart) / runs).toFixed(0).padStart(5)}` +
+            `   (load ${load()})`,
+        );
+      }
+    } finally {
+      await pages.stop();
+    }
   }
   console.log(
     `\nserver peak RSS ${(peakRss(server.pid) / 2 ** 20).toFixed(0)} MB (at ready: ${(rssBefore / 2 ** 20).toFixed(0)} MB)`,

@@ -284,7 +284,8 @@ export interface TraceListWindow {
 export type TraceListPlan =
   | { window: TraceListWindow }
   | { oneStep: true; userFromMs?: number; candidates?: number }
-  | { bound: { candidates: number } };
+  | { bound: { candidates: number } }
+  | { traceHashes: bigint[] };
 
 /**
  * Upper bounds of a trace's cost and tokens from its summary rows without grouping their calls: every call of
@@ -310,7 +311,9 @@ export function buildTraceListQuery(
   plan?: TraceListPlan,
 ): { sql: string; params: Record<string, unknown> } {
   const window = plan && 'window' in plan ? plan.window : undefined;
-  const oneStep = plan && 'oneStep' in plan ? plan : undefined;
+  // Only the traces whose id hashes are given (candidates of trace-list-costliest.ts), in one step.
+  const traceHashes = plan && 'traceHashes' in plan ? plan.traceHashes : undefined;
+  const oneStep = plan && 'oneStep' in plan ? plan : traceHashes ? { oneStep: true as const } : undefined;
   const bound = plan && 'bound' in plan ? USAGE_BOUNDS[query.sort] : undefined;
   const params: Record<string, unknown> = {
     ...rangeParams(projectId, query),
@@ -324,6 +327,10 @@ export function buildTraceListQuery(
   const pickRange = window ? WINDOW_RANGE : SUMMARY_RANGE;
   const valuesRange = window || oneStep?.userFromMs !== undefined ? WINDOW_RANGE : SUMMARY_RANGE;
   const { having, filters } = traceFilters(database, query, feedback, params, pickRange, valuesRange);
+  if (traceHashes) {
+    params.traceHashes = traceHashes;
+    filters.push('trace_hash IN {traceHashes:Array(UInt64)}');
+  }
   const sort = SORT_EXPRESSIONS[query.sort];
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   if (query.cursor) {

@@ -78,7 +78,9 @@ export const traceSummary: Migration = {
     // 1M spans); merges then collapse the rows. Idempotent (the states are), so a migration interrupted and run
     // again, or spans that reached both the view and this backfill, count once. A block may hold every day of the
     // retention (partitions are days), so the per-insert partition limit (100) is lifted for this statement.
-    `INSERT INTO {db}.trace_summary
+    // The columns named: later migrations add columns (022) that take their DEFAULTs here.
+    `INSERT INTO {db}.trace_summary (project_id, hour, trace_id, start_min, start_max, end_max, root, span_ids,
+        has_error, llm_models, match_models, providers, user_ids, session_ids, calls)
       SELECT project_id,
         toStartOfHour(start_time, 'UTC') AS hour,
         trace_id,
