@@ -16,6 +16,7 @@ import { traceSummary } from './018-trace-summary.js';
 import { alertSubjectsAndCooldown } from './019-alert-subjects-and-cooldown.js';
 import { metricsRollup } from './020-metrics-rollup.js';
 import { traceValues } from './021-trace-values.js';
+import { compactSpanParts } from './023-compact-span-parts.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   alertSubjectsAndCooldown,
   metricsRollup,
   traceValues,
+  compactSpanParts,
 ];
