@@ -1,7 +1,7 @@
 /**
  * Span parts up to 256 MiB stay compact (migration 023): an insert of a few thousand LLM spans is over ClickHouse's
- * 10 MiB default and was written as a wide part, ~130 files, whose creation and deletion cost the filesystem more
- * than the rows (bench/ingest/README.md, "Session 6 levers"). On both ways Driftwatch reaches ClickHouse: embedded
+ * 10 MiB default and was written as a wide part, ~130 files to create and later delete (bench/ingest/README.md,
+ * "Session 6 levers"). On both ways Driftwatch reaches ClickHouse: embedded
  * chDB (RowBinary inserts) and the HTTP interface (JSONEachRow). The rows read back are the same, and a redelivered
  * batch still collapses onto the first copy.
  */
