@@ -93,10 +93,11 @@ export async function runThroughDriftwatch(
       throw new Error(`${before.length} baseline calls: the topic fit samples at most ${FIT_SAMPLE}`);
     await sendCalls(server, scenario, before, log);
     let embedded = await waitForVectors(server, before.length, log);
+    let droppedBefore = 0;
     if (fitFirst) {
       await fitTopics(server, cookie, before.length, log);
       // Vectors stored before the first model past its waiting list count as dropped; the fit assigned them.
-      const droppedBefore = (await topicsCheck(server)).droppedAssignments;
+      droppedBefore = (await topicsCheck(server)).droppedAssignments;
       // In chunks, each stored and assigned before the next: the scenario's hours arrive in seconds here, faster
       // than the topics job's bounded assignment queue drains (it drops past 20,000 and leaves them to a refit).
       for (let s = 0; s < after.length; s += ONLINE_CHUNK) {
@@ -112,7 +113,7 @@ export async function runThroughDriftwatch(
 
     if (fitFirst) {
       embedded = await waitForVectors(server, calls.length, log);
-      await waitForAssignments(server, log);
+      await waitForAssignments(server, droppedBefore, log);
     } else await fitTopics(server, cookie, calls.length, log);
     const detection = await call(server, '/api/detectors/run', {
       method: 'POST',

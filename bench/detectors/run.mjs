@@ -125,6 +125,7 @@ for (const scenario of scenarios) {
       window: windowIndex(openedWindowMs(p), scenario),
       title: p.title,
       severity: p.severity,
+      pValue: p.pValue,
     }));
     driftwatch = feedbackSkipped
       ? { skipped: 'no feedback endpoint: the feedback truth cannot be tested', opened }

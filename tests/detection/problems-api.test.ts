@@ -122,7 +122,7 @@ describe('detector settings', () => {
       windowMs: HOUR,
       baselineWindows: 3,
       minSamples: 30,
-      falseAlarmRate: 0.01,
+      falseAlarmRate: 0.005,
     });
     expect(await json(await call(viewer, 'GET', '/api/projects/default/detectors'))).toEqual(stored);
   });
