@@ -181,7 +181,8 @@ try {
     // The total the traces page asks for once its rows are in (capped at 10,000: "more than").
     ['count of traces, last 24 h', () => `/api/traces/count?${range(1)}`],
     // The traces page's topic labels (its third call; the default range of the topics API).
-    ['topics list (traces page labels)', () => '/api/topics?buckets=1'],
+    ['topics list, 1 bucket (the traces page asked it before session 6)', () => '/api/topics?buckets=1'],
+    ['topic labels (traces page)', () => '/api/topics/labels'],
     ['trace detail', null],
     // The overview's calls besides the two lists above: its 24 h totals and buckets, and its slowest traces.
     ['metrics summary, 24 h (overview)', () => `/api/metrics/summary?${range(1)}`],

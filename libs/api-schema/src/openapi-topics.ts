@@ -2,6 +2,7 @@ import {
   topicCallListSchema,
   topicCallsQuerySchema,
   topicDetailSchema,
+  topicLabelsSchema,
   topicListQuerySchema,
   topicListSchema,
   topicMapSchema,
@@ -23,6 +24,15 @@ export function topicPaths(h: OpenApiHelpers): Record<string, unknown> {
         summary: 'Topics with label, terms, size, share over time, novelty rate and top models',
         parameters: h.queryParameters(topicListQuerySchema),
         responses: { '200': h.ok('Topics of the latest model', topicListSchema), ...h.errorResponses },
+      },
+    },
+    '/api/topics/labels': {
+      get: {
+        summary: "The latest model's topic ids and labels (for filters and columns; no activity is computed)",
+        responses: {
+          '200': h.ok('Topic labels of the latest model', topicLabelsSchema),
+          ...h.errorResponses,
+        },
       },
     },
     '/api/topics/map': {

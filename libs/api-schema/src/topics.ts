@@ -65,6 +65,12 @@ export const topicListSchema = z.object({
   topics: z.array(topicSummarySchema),
 });
 
+/** The latest model's topic names only (filters and columns): no activity is read, so it costs one model read. */
+export const topicLabelsSchema = z.object({
+  model: modelInfoSchema.nullable(),
+  topics: z.array(z.object({ id: z.string(), label: z.string() })),
+});
+
 /** One assigned call with its request text. */
 export const topicCallSchema = z.object({
   traceId: z.string(),
@@ -129,6 +135,7 @@ export const topicRefitSchema = z.object({
 });
 
 export type TopicList = z.infer<typeof topicListSchema>;
+export type TopicLabels = z.infer<typeof topicLabelsSchema>;
 export type TopicCall = z.infer<typeof topicCallSchema>;
 export type TopicCallList = z.infer<typeof topicCallListSchema>;
 export type TopicDetail = z.infer<typeof topicDetailSchema>;

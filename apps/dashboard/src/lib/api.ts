@@ -14,6 +14,7 @@ import type {
   traceSummarySchema,
   TopicCallList,
   TopicDetail,
+  TopicLabels,
   TopicList,
   TopicMap,
   SimilarCalls,
@@ -28,7 +29,7 @@ export type SpanView = z.infer<typeof spanViewSchema>;
 export type LlmView = NonNullable<SpanView['llm']>;
 export type MetricsSummary = z.infer<typeof metricsSummarySchema>;
 export type { ApiKey, CreatedApiKey, MeResponse, Project, User };
-export type { SimilarCalls, TopicCallList, TopicDetail, TopicList, TopicMap };
+export type { SimilarCalls, TopicCallList, TopicDetail, TopicLabels, TopicList, TopicMap };
 
 export class ApiError extends Error {
   constructor(

@@ -20,6 +20,7 @@ import {
   type TopicCall,
   type TopicCallList,
   type TopicDetail,
+  type TopicLabels,
   type TopicList,
   type TopicMap,
   type TopicRefit,
@@ -80,6 +81,16 @@ export class TopicsController {
       totalCalls,
       novelCalls: activity.topics.reduce((n, t) => n + t.novelCalls, 0),
       topics,
+    };
+  }
+
+  /** The latest model's topic names (the traces page's filter and column): no activity or feedback is read. */
+  @Get('labels')
+  async labels(@Req() request: AuthedRequest): Promise<TopicLabels> {
+    const model = await this.pipeline.topics.store.latestModel(projectOf(request));
+    return {
+      model: model ? modelInfo(model) : null,
+      topics: (model?.topics ?? []).map((t) => ({ id: t.id, label: t.label })),
     };
   }
 
