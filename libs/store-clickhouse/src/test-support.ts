@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createEmbeddedClickHouse } from './clients.js';
+import type { TraceRow } from './trace-list-query.js';
 
 let shared: ClickHouseClient | null = null;
 let counter = 0;
@@ -13,3 +14,14 @@ export function embeddedForTests(): { client: ClickHouseClient; database: string
   counter += 1;
   return { client: shared, database: `test_${process.pid}_${counter}` };
 }
+
+/**
+ * Trace list rows as the list tests compare them: the list's columns (the intermediate call arrays come in
+ * ClickHouse's merge order), a cost being a sum of floats in that order too, equal to 1e-12.
+ */
+export const comparableTraceRows = (rows: TraceRow[]) =>
+  rows.map((row) => {
+    const r = row as TraceRow & Record<string, unknown>;
+    const { usage_bound: _b, calls_all: _a, call_ids: _i, calls_once: _o, counted_calls: _c, ...listed } = r;
+    return { ...listed, cost_usd_sum: r.cost_usd_sum === null ? null : r.cost_usd_sum.toFixed(12) };
+  });

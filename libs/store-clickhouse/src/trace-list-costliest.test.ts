@@ -9,7 +9,7 @@ import { migrations } from './migrations/index.js';
 import { traceUsageBounds } from './migrations/022-trace-usage-bounds.js';
 import { costliestByWrittenBounds } from './trace-list-costliest.js';
 import { buildTraceListQuery, type TraceRow } from './trace-list-query.js';
-import { embeddedForTests } from './test-support.js';
+import { comparableTraceRows as comparable, embeddedForTests } from './test-support.js';
 
 const P = 'project-costliest';
 const HOUR = 3_600_000;
@@ -93,14 +93,6 @@ function seedTraces(projectId: string): SpanRecord[] {
   }
   return spans;
 }
-
-/** Rows as compared (intermediate call arrays left out), a cost being a sum of floats, equal to 1e-12. */
-const comparable = (rows: TraceRow[]) =>
-  rows.map((row) => {
-    const r = row as TraceRow & Record<string, unknown>;
-    const { usage_bound: _b, calls_all: _a, call_ids: _i, calls_once: _o, counted_calls: _c, ...listed } = r;
-    return { ...listed, cost_usd_sum: r.cost_usd_sum === null ? null : r.cost_usd_sum.toFixed(12) };
-  });
 
 const query = (q: Partial<TraceListQuery> = {}): TraceListQuery => ({
   fromMs: NOW - 24 * HOUR,

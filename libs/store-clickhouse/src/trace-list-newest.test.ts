@@ -10,7 +10,7 @@ import { traceValues } from './migrations/021-trace-values.js';
 import { costliestFirstRows } from './trace-list-costliest.js';
 import { newestFirstRows } from './trace-list-newest.js';
 import { buildTraceListQuery, type TraceRow } from './trace-list-query.js';
-import { embeddedForTests } from './test-support.js';
+import { comparableTraceRows as comparable, embeddedForTests } from './test-support.js';
 
 const P = 'project-newest';
 const HOUR = 3_600_000;
@@ -97,17 +97,6 @@ function seedTraces(): SpanRecord[] {
   }
   return spans;
 }
-
-/**
- * Rows as compared: the list's columns (the intermediate call arrays come in ClickHouse's merge order), a cost
- * being a sum of floats in that order too, equal to 1e-12.
- */
-const comparable = (rows: TraceRow[]) =>
-  rows.map((row) => {
-    const r = row as TraceRow & Record<string, unknown>;
-    const { usage_bound: _b, calls_all: _a, call_ids: _i, calls_once: _o, counted_calls: _c, ...listed } = r;
-    return { ...listed, cost_usd_sum: r.cost_usd_sum === null ? null : r.cost_usd_sum.toFixed(12) };
-  });
 
 const query = (q: Partial<TraceListQuery> = {}): TraceListQuery => ({
   fromMs: NOW - 24 * HOUR,
