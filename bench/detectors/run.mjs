@@ -32,6 +32,8 @@ const { values: opt } = parseArgs({
     // Dimensions turned on for every scenario beside the server's defaults and those the truth names (e.g. topic,
     // so nothing-changes scenarios are watched by topic too).
     dimension: { type: 'string', multiple: true },
+    // Keep each scenario's server data dir (its path is logged) to inspect the store afterwards.
+    keep: { type: 'boolean', default: false },
     // Another build's dist/server directory (e.g. a clean checkout's), instead of this worktree's dist/server.
     dist: { type: 'string' },
     // Shape of the generated standard set (ignored with --scenario).
@@ -115,6 +117,7 @@ for (const scenario of scenarios) {
       log: (l) => log(`${name}: ${l}`),
       embeddingsEnv: service?.env ?? null,
       dimensions: opt.dimension ?? [],
+      keep: opt.keep,
     });
     skipped = run.skipped;
     const feedbackSkipped = run.notRun === true;
