@@ -25,3 +25,14 @@ export const comparableTraceRows = (rows: TraceRow[]) =>
     const { usage_bound: _b, calls_all: _a, call_ids: _i, calls_once: _o, counted_calls: _c, ...listed } = r;
     return { ...listed, cost_usd_sum: r.cost_usd_sum === null ? null : r.cost_usd_sum.toFixed(12) };
   });
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
+export function seededRandomForTests(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

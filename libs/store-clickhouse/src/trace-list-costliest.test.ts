@@ -9,22 +9,15 @@ import { migrations } from './migrations/index.js';
 import { traceUsageBounds } from './migrations/022-trace-usage-bounds.js';
 import { costliestByWrittenBounds } from './trace-list-costliest.js';
 import { buildTraceListQuery, type TraceRow } from './trace-list-query.js';
-import { comparableTraceRows as comparable, embeddedForTests } from './test-support.js';
+import {
+  comparableTraceRows as comparable,
+  embeddedForTests,
+  seededRandomForTests as random,
+} from './test-support.js';
 
 const P = 'project-costliest';
 const HOUR = 3_600_000;
 const NOW = Date.now();
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const nanos = (msAgo: number) => (BigInt(Math.round(NOW - msAgo)) * 1_000_000n).toString();
 

@@ -10,23 +10,16 @@ import { traceValues } from './migrations/021-trace-values.js';
 import { costliestFirstRows } from './trace-list-costliest.js';
 import { newestFirstRows } from './trace-list-newest.js';
 import { buildTraceListQuery, type TraceRow } from './trace-list-query.js';
-import { comparableTraceRows as comparable, embeddedForTests } from './test-support.js';
+import {
+  comparableTraceRows as comparable,
+  embeddedForTests,
+  seededRandomForTests as random,
+} from './test-support.js';
 
 const P = 'project-newest';
 const HOUR = 3_600_000;
 const NOW = Date.now();
 const MODELS = ['gpt-4o-mini', 'gpt-4o', 'claude-3-5-haiku'];
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const nanos = (msAgo: number) => (BigInt(Math.round(NOW - msAgo)) * 1_000_000n).toString();
 
