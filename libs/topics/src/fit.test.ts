@@ -102,6 +102,20 @@ describe('fitTopics', () => {
     expect(agreement(false)).toBeLessThan(0.5);
   });
 
+  it('fits the shape of topics on distinct requests: a heavily repeated topic is still one topic', () => {
+    // Topic 0's 30 requests are each asked 40 times (copies of the same vector, as the embedder gives for the
+    // same text), the other six topics' once: 1,200 of 1,380 calls are topic 0.
+    const repeated = vectors.flatMap((v, i) => (truth[i] === 0 ? Array.from({ length: 40 }, () => v) : [v]));
+    const repeatedTruth = truth.flatMap((t) => (t === 0 ? Array<number>(40).fill(0) : [t]));
+    const fit = fitTopics(repeated, { seed: 4, examples: 5 });
+    expect(fit.selection!.k).toBe(7);
+    expect(adjustedRandIndex(repeatedTruth, fit.labels)).toBe(1);
+    const sizes = fit.model.topics.map((t) => t.size).sort((a, b) => b - a);
+    expect(sizes).toEqual([1200, ...Array<number>(6).fill(30)]);
+    const big = fit.model.topics.find((t) => t.size === 1200)!;
+    expect(new Set(big.examples.map((i) => repeated[i])).size).toBe(5);
+  });
+
   it('refuses texts that do not line up with the vectors', () => {
     expect(() => fitTopics(vectors, { k: 2, texts: ['one'] })).toThrow(/1 texts for 210 vectors/);
   });

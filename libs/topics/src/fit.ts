@@ -5,6 +5,7 @@ import { assignTopic } from './assign.js';
 import { type KSelection, selectK, type SelectKOptions } from './select-k.js';
 import { classTfIdf } from './terms.js';
 import { dimensionOf, dot, quantile, unit } from './vectors.js';
+import { distinctVectors } from './distinct.js';
 
 export interface FitOptions {
   /** Same seed, same window: same topics. Default 1. */
@@ -37,24 +38,27 @@ const RADIUS_PRIOR = 10;
 
 /**
  * Fits topics on a window of vectors (unit request embeddings): Ward's clustering of a subsample chooses k (best
- * silhouette, at most window / minTopicSize) and seeds k-means on the whole window.
+ * silhouette, at most window / minTopicSize) and seeds k-means on the whole window. Both run on the window's
+ * distinct vectors (a repeated request counts once in the shape of the topics); sizes, radii and terms count
+ * every call.
  */
 export function fitTopics(vectors: readonly Float32Array[], options: FitOptions = {}): FitResult {
   const dimensions = dimensionOf(vectors);
   if (options.texts && options.texts.length !== vectors.length)
     throw new Error(`${options.texts.length} texts for ${vectors.length} vectors`);
   const seed = options.seed ?? 1;
+  const distinct = distinctVectors(vectors);
   // A given k skips the sweep but still seeds k-means from Ward's partition of the sample at that k.
-  const selection = selectK(vectors, {
+  const selection = selectK(distinct.vectors, {
     seed,
     ...options.selection,
     ...(options.k ? { range: [options.k, options.k], minTopicSize: 1 } : {}),
   });
-  let init = sampleMeans(vectors, selection);
+  let init = sampleMeans(distinct.vectors, selection);
   if (options.previous && options.warmStart !== false)
     init = warmInit(init, options.previous, options.matchDistance ?? 0.15);
-  const fitted = kmeans(vectors, { k: selection.k, seed, init });
-  const { labels } = fitted;
+  const fitted = kmeans(distinct.vectors, { k: selection.k, seed, init });
+  const labels = Int32Array.from(distinct.of, (d) => fitted.labels[d]!);
   const centroids = fitted.centroids.map(unit);
   const members = centroids.map(() => [] as number[]);
   labels.forEach((c, i) => members[c]!.push(i));
@@ -81,9 +85,7 @@ export function fitTopics(vectors: readonly Float32Array[], options: FitOptions 
       centroid,
       size: members[c]!.length,
       terms: termLists[c]!,
-      examples: [...members[c]!]
-        .sort((a, b) => distances[a]! - distances[b]!)
-        .slice(0, options.examples ?? 5),
+      examples: distinctExamples(members[c]!, distances, distinct.of, options.examples ?? 5),
       radius: Math.max(radius, 1e-6),
     };
   });
@@ -101,6 +103,24 @@ export function fitTopics(vectors: readonly Float32Array[], options: FitOptions 
       : { splits: [], merges: [] }),
   };
   return { model, labels: newLabels, selection: options.k ? undefined : selection, lineage };
+}
+
+/** The members closest to the centroid, one per distinct vector (a repeated request is one example). */
+function distinctExamples(
+  members: readonly number[],
+  distances: readonly number[],
+  distinctOf: Int32Array,
+  count: number,
+): number[] {
+  const seen = new Set<number>();
+  const examples: number[] = [];
+  for (const i of [...members].sort((a, b) => distances[a]! - distances[b]!)) {
+    if (examples.length === count) break;
+    if (seen.has(distinctOf[i]!)) continue;
+    seen.add(distinctOf[i]!);
+    examples.push(i);
+  }
+  return examples;
 }
 
 /** Starting points replaced by the matched old centroid, scaled to the starting point's length (k-means works on

@@ -41,7 +41,7 @@ export interface FitResult {
   model: TopicModel;
   /** Topic id of every vector of the window, in input order. */
   labels: string[];
-  /** How k was chosen (absent when k was given). */
+  /** How k was chosen, on the window's distinct vectors (absent when k was given). */
   selection?: KSelection;
   lineage: Lineage;
 }
