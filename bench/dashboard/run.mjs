@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../lib/chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const node = join(root, 'node_modules', '.bin', 'node');
@@ -125,16 +125,7 @@ try {
   const base = `http://127.0.0.1:${webPort}`;
   await waitFor(`${base}/sign-in`, web, 'dashboard');
 
-  browser = await chromium.launch({
-    executablePath: process.env.DRIFTWATCH_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
   const login = await context.request.post(`${base}/api/auth/login`, {
     data: { email: 'admin@localhost', password: PASSWORD },

@@ -2,6 +2,7 @@
 // Seeded generator of detector-evaluation scenarios (JSONL, format in README.md) from CLINC150's queries.
 //   node bench/detectors/generate.mjs [--out DIR] [--data DIR] [--seed 1] [--start ISO] [--only a,b]
 //        [--calls-per-window 200] [--baseline-windows 8] [--current-windows 12] [--change-at 6]
+//        [--feedback-traffic 3]   (the feedback scenario's calls per window, as a multiple of the others')
 // Writes DIR/<scenario>.jsonl for each standard scenario and prints what each one changed on stderr.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -64,6 +65,12 @@ const ERROR_RATE = 0.01;
 const FEEDBACK_RATE = 0.25; // share of calls a user rates
 const NEGATIVE_RATE = 0.15; // share of ratings that are negative
 const USERS = 3000;
+// The feedback scenario carries this many times the traffic of the others. At 1,000 calls/h its topic (11% of calls,
+// 25% of them rated) gets ~27 ratings an hour: a doubling of its negative share (15% -> 30%) is below what any test
+// can find within 2 windows among a run's ~1,400 tests at a 0.5% false-alarm budget (README.md, "Feedback
+// power"). Negative feedback is found from ~3,000 calls/h; the 1,000-call case stays measurable with --only feedback
+// --feedback-traffic 1.
+const FEEDBACK_TRAFFIC = 3;
 // Held out of every baseline; the new-intent scenario brings one of them.
 const HELD_OUT_INTENTS = 3;
 const ZIPF_EXPONENT = 0.8;
@@ -214,17 +221,22 @@ export function generateScenario(name, pools, options = {}) {
       share: `${round(w.domainShare.get(w.shiftedDomain))} -> ${round(3 * w.domainShare.get(w.shiftedDomain))}`,
     }),
     ...(name === 'new-intent' && { intent: w.newIntent, domain: pools.domainOf.get(w.newIntent) }),
-    ...(name === 'feedback' && { intent: w.feedbackIntent, share: round(w.weights.get(w.feedbackIntent)) }),
+    ...(name === 'feedback' && {
+      intent: w.feedbackIntent,
+      share: round(w.weights.get(w.feedbackIntent)),
+      callsPerWindow: o.callsPerWindow * (o.feedbackTraffic ?? FEEDBACK_TRAFFIC),
+    }),
     ...(name === 'latency-p95' && { model: latencyModel }),
     ...(name === 'error-rate' && { release: errorRelease }),
     ...(name === 'cost' && { model: costModel }),
   };
 
+  const perWindow = o.callsPerWindow * (name === 'feedback' ? (o.feedbackTraffic ?? FEEDBACK_TRAFFIC) : 1);
   const calls = [];
   const windows = o.baselineWindows + o.currentWindows;
   for (let k = 0; k < windows; k++) {
     const windowStart = startMs + k * o.windowMs;
-    const n = Math.max(1, Math.round(o.callsPerWindow + Math.sqrt(o.callsPerWindow) * normal(rand)));
+    const n = Math.max(1, Math.round(perWindow + Math.sqrt(perWindow) * normal(rand)));
     for (let c = 0; c < n; c++) {
       const t = windowStart + Math.floor(rand() * o.windowMs);
       const isChanged = changed && t >= changeMs;
@@ -315,6 +327,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
       'baseline-windows': { type: 'string', default: String(DEFAULTS.baselineWindows) },
       'current-windows': { type: 'string', default: String(DEFAULTS.currentWindows) },
       'change-at': { type: 'string', default: String(DEFAULTS.changeAt) },
+      'feedback-traffic': { type: 'string', default: String(FEEDBACK_TRAFFIC) },
       window: { type: 'string', default: '1h' },
     },
   });
@@ -326,7 +339,9 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     baselineWindows: Number(opt['baseline-windows']),
     currentWindows: Number(opt['current-windows']),
     changeAt: Number(opt['change-at']),
+    feedbackTraffic: Number(opt['feedback-traffic']),
   };
+  if (!(options.feedbackTraffic > 0)) throw new Error('--feedback-traffic must be a positive number');
   if (!(options.changeAt >= 0 && options.changeAt < options.currentWindows))
     throw new Error('--change-at must be a current window index (0 .. current-windows - 1)');
   const names = opt.only ? opt.only.split(',') : STANDARD_SCENARIOS;

@@ -177,3 +177,13 @@ test('generator: the new intent is absent from the baseline and 5% after; stable
   assert.ok(Math.abs(share[1] - 0.05) < 0.01, `share ${share}`);
   assert.deepEqual(generateScenario('stable-2', pools, { ...DEFAULTS, callsPerWindow: 10 }).header.truth, []);
 });
+
+test('generator: the feedback scenario carries 3x the traffic unless told otherwise', () => {
+  const count = (name, extra = {}) =>
+    generateScenario(name, pools, { ...DEFAULTS, callsPerWindow: 40, ...extra }).calls.length;
+  const windows = DEFAULTS.baselineWindows + DEFAULTS.currentWindows;
+  assert.ok(Math.abs(count('feedback') - 120 * windows) < 6 * Math.sqrt(120 * windows), `${count('feedback')}`);
+  assert.ok(Math.abs(count('stable-1') - 40 * windows) < 6 * Math.sqrt(40 * windows), `${count('stable-1')}`);
+  const single = count('feedback', { feedbackTraffic: 1 });
+  assert.ok(Math.abs(single - 40 * windows) < 6 * Math.sqrt(40 * windows), `${single}`);
+});

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../lib/chromium.mjs';
 
 /** A bench-only admin (the store may hold an admin created earlier with a generated password). */
 const ADMIN = { email: 'bench-scale@example.com', password: 'bench-scale-admin-password' };
@@ -45,17 +45,7 @@ export async function startPages({ root, node, appDir, apiUrl, port, waitFor }) 
   let browser;
   try {
     await waitFor(`${base}/sign-in`, web);
-    browser = await chromium.launch({
-      executablePath: process.env.DRIFTWATCH_CHROMIUM ?? '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
   } catch (error) {
     web.kill('SIGTERM');
     throw error;
