@@ -182,7 +182,10 @@ test('generator: the feedback scenario carries 3x the traffic unless told otherw
   const count = (name, extra = {}) =>
     generateScenario(name, pools, { ...DEFAULTS, callsPerWindow: 40, ...extra }).calls.length;
   const windows = DEFAULTS.baselineWindows + DEFAULTS.currentWindows;
-  assert.ok(Math.abs(count('feedback') - 120 * windows) < 6 * Math.sqrt(120 * windows), `${count('feedback')}`);
+  assert.ok(
+    Math.abs(count('feedback') - 120 * windows) < 6 * Math.sqrt(120 * windows),
+    `${count('feedback')}`,
+  );
   assert.ok(Math.abs(count('stable-1') - 40 * windows) < 6 * Math.sqrt(40 * windows), `${count('stable-1')}`);
   const single = count('feedback', { feedbackTraffic: 1 });
   assert.ok(Math.abs(single - 40 * windows) < 6 * Math.sqrt(40 * windows), `${single}`);
