@@ -205,4 +205,28 @@ describe('TopicsJob on chDB', () => {
         .sort(),
     ).toEqual(before.topics.map((t) => t.id).sort());
   });
+
+  it('fits on the same seeded sample of a window each time: the same calls in the same order', async () => {
+    const seen: string[][] = [];
+    const recording = new TopicsJob({
+      store,
+      index: () => index,
+      projects: async () => ['p'],
+      fit: async (input) => {
+        seen.push(input.calls.map((c) => c.spanId));
+        return fitInline(input);
+      },
+      settings: { ...settings, sampleSize: 60 },
+      claimant: 'a', // the lease of the test before
+      log: () => undefined,
+    });
+    try {
+      expect(await recording.refit('p')).toMatchObject({ fitted: true, calls: 60 });
+      expect(await recording.refit('p')).toMatchObject({ fitted: true, calls: 60 });
+    } finally {
+      await recording.shutdown();
+    }
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toEqual(seen[0]);
+  });
 });

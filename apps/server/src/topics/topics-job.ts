@@ -238,16 +238,21 @@ export class TopicsJob {
     projectId: string,
     now: number,
   ): Promise<{ window: { fromMs: number; toMs: number }; sample: VectorEntry[] }> {
-    const { windowMs, sampleSize, minCalls } = this.options.settings;
+    const { windowMs, sampleSize, minCalls, seed } = this.options.settings;
     const limit = Math.min(sampleSize, index.maxSampleSize);
+    // Seeded: the same window gives the same calls in the same order, so the same topics (k is chosen on a
+    // subsample of them); unseeded, two fits of one window chose 133 and 150 topics.
     const ending = (endMs: number) => ({ fromMs: endMs + 1 - windowMs, toMs: endMs + 1 });
     const recent = ending(now);
-    const sample = await index.sample({ projectId, field: 'request', ...recent, limit });
+    const sample = await index.sample({ projectId, field: 'request', ...recent, limit, seed });
     if (sample.length >= minCalls) return { window: recent, sample };
     const latest = await index.latestTimeMs({ projectId, field: 'request' });
     if (latest === null || latest >= now) return { window: recent, sample };
     const past = ending(latest);
-    return { window: past, sample: await index.sample({ projectId, field: 'request', ...past, limit }) };
+    return {
+      window: past,
+      sample: await index.sample({ projectId, field: 'request', ...past, limit, seed }),
+    };
   }
 
   private async assignPending(): Promise<void> {
