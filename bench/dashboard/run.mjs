@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
-import { launchChromium } from '../lib/chromium.mjs';
+// The tests' Chromium launch (Node strips its types).
+import { launchChromium } from '../../tests/dashboard/support/browser.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const node = join(root, 'node_modules', '.bin', 'node');

@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '../lib/chromium.mjs';
+// The tests' Chromium launch (Node strips its types).
+import { launchChromium } from '../../tests/dashboard/support/browser.ts';
 
 /** A bench-only admin (the store may hold an admin created earlier with a generated password). */
 const ADMIN = { email: 'bench-scale@example.com', password: 'bench-scale-admin-password' };
