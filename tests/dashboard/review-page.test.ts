@@ -229,6 +229,9 @@ describe('review queues and datasets in Chromium', () => {
     await page.getByRole('link', { name: 'weather answers' }).focus();
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/datasets\/ds_/);
+    // The form submits once the queues are listed: its select is required and filled from the API after
+    // hydration, so an Enter before that did nothing (failed once on a loaded CI run: no version was built).
+    await page.getByRole('option', { name: new RegExp(`^${queueName} ·`) }).waitFor();
     await typeInto(page, 'Approving labels (comma separated)', 'correct');
     await typeInto(page, 'Note', 'first review pass');
     await page.keyboard.press('Enter');
