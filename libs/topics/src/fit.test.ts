@@ -116,6 +116,18 @@ describe('fitTopics', () => {
     expect(new Set(big.examples.map((i) => repeated[i])).size).toBe(5);
   });
 
+  it('still finds topics among a few distinct requests asked many times', () => {
+    // 3 topics x 5 distinct requests x 20 calls each: 300 calls, 15 distinct vectors. The bound on k counts calls,
+    // so 15 distinct vectors may hold 3 topics (counted in vectors, k could not pass 15 / 20 = 0: one topic).
+    const few = blobs(centers.slice(0, 3), 5, 0.05, 26);
+    const calls = few.vectors.flatMap((v) => Array.from({ length: 20 }, () => v));
+    const callTruth = few.truth.flatMap((t) => Array<number>(20).fill(t));
+    const fit = fitTopics(calls, { seed: 2 });
+    expect(fit.selection!.k).toBe(3);
+    expect(adjustedRandIndex(callTruth, fit.labels)).toBe(1);
+    expect(fit.model.topics.map((t) => t.size)).toEqual([100, 100, 100]);
+  });
+
   it('refuses texts that do not line up with the vectors', () => {
     expect(() => fitTopics(vectors, { k: 2, texts: ['one'] })).toThrow(/1 texts for 210 vectors/);
   });

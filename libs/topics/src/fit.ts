@@ -51,6 +51,7 @@ export function fitTopics(vectors: readonly Float32Array[], options: FitOptions 
   // A given k skips the sweep but still seeds k-means from Ward's partition of the sample at that k.
   const selection = selectK(distinct.vectors, {
     seed,
+    callsPerVector: vectors.length / Math.max(1, distinct.vectors.length),
     ...options.selection,
     ...(options.k ? { range: [options.k, options.k], minTopicSize: 1 } : {}),
   });

@@ -7,7 +7,7 @@ export interface SelectKOptions {
   sample?: number;
   /**
    * A topic averages at least this many vectors of the window and of the sample the choice is made on:
-   * k <= min(window, sample) / minTopicSize. Default 20. The window's bound keeps each topic's novelty radius
+   * k <= min(window, sample) / minTopicSize (in calls, see callsPerVector). Default 20. The window's bound keeps each topic's novelty radius
    * estimated from enough members; the sample's keeps k from growing with traffic where the silhouette has no peak
    * (it keeps rising as paraphrases split, e.g. CLINC150: 797 topics for 150 intents at 16,000 calls when only
    * the window bounded k) and scores no cluster of fewer than ~minTopicSize sample points.
@@ -15,6 +15,11 @@ export interface SelectKOptions {
   minTopicSize?: number;
   /** Smallest and largest k tried (within the bound above). Default [2, 1,000]. */
   range?: [number, number];
+  /**
+   * Calls each vector stands for on average (a window of distinct requests, see fit.ts). The bound counts calls,
+   * up to `sample` of them: 250 calls of 4 distinct questions may hold 3 topics, not 1. Default 1.
+   */
+  callsPerVector?: number;
   seed?: number;
 }
 
@@ -42,7 +47,8 @@ export function selectK(vectors: readonly Float32Array[], options: SelectKOption
   const m = sample.length;
   const [lo, hi] = options.range ?? [2, 1000];
   const minTopicSize = options.minTopicSize ?? 20;
-  const kMax = Math.max(1, Math.min(hi, m - 1, Math.floor(m / minTopicSize)));
+  const represented = Math.min(options.sample ?? 3000, m * Math.max(1, options.callsPerVector ?? 1));
+  const kMax = Math.max(1, Math.min(hi, m - 1, Math.floor(represented / minTopicSize)));
   const kMin = Math.min(Math.max(2, lo), kMax);
   if (kMax < 2)
     return { k: 1, scores: [], kMax, sample: m, sampleIndexes: idx, sampleLabels: new Int32Array(m) };
