@@ -117,6 +117,20 @@ describe('topics of LLM call requests, with the local model', () => {
     expect(page.items.filter((t) => intentOf.get(t.traceId) === 'weather').length).toBeGreaterThanOrEqual(
       page.items.length * 0.8,
     );
+    // A group of topics (as a problem on near topics names it): the traces of either, and only those.
+    const [recipeTopic] = await majorityTopic('recipe');
+    const recipePage = traceListPageSchema.parse(
+      await server.json(`/api/traces?topicId=${recipeTopic}&limit=500`),
+    );
+    const group = traceListPageSchema.parse(
+      await server.json(`/api/traces?topicId=${topicId},${recipeTopic}&limit=500`),
+    );
+    expect(new Set(group.items.map((t) => t.traceId))).toEqual(
+      new Set([...page.items, ...recipePage.items].map((t) => t.traceId)),
+    );
+    const badGroup = await server.fetch(`/api/traces?topicId=${topicId};drop`);
+    expect(badGroup.status).toBe(400);
+    expect(await badGroup.text()).toMatch(/topicId.*up to 8 of them separated by commas/);
     const detail = topicDetailSchema.parse(await server.json(`/api/topics/${topicId}`));
     expect(detail.examples.length).toBeGreaterThan(0);
     expect(detail.examples.every((e) => intentOf.get(e.traceId) === 'weather')).toBe(true);

@@ -4,6 +4,14 @@ import { instant, withTimeRange } from './time.js';
 /** Topic ids are given by the fitter: `t` and a number, stable across re-fits. */
 export const topicIdParamSchema = z.string().regex(/^t\d{1,9}$/, 'a topic id is t followed by digits');
 
+/** A filter on topics: one id, or a group of up to 8 near topics by comma ("t2,t19"), as problems name them. */
+export const topicFilterSchema = z
+  .string()
+  .regex(
+    /^t\d{1,9}(,t\d{1,9}){0,7}$/,
+    'a topic id (t followed by digits), or up to 8 of them separated by commas',
+  );
+
 /** GET /api/topics: the window shares and novelty are computed over, and how many buckets the share lines get. */
 export const topicListQuerySchema = z
   .object({

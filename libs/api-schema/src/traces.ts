@@ -12,7 +12,7 @@ import type {
 } from '@driftwatch/contracts';
 import { z } from 'zod';
 import { instant, withTimeRange } from './time.js';
-import { topicIdParamSchema } from './topics.js';
+import { topicFilterSchema } from './topics.js';
 
 /** About 31 years: far past any trace, and in nanoseconds well inside Int64. */
 export const MAX_DURATION_MS = 1e12;
@@ -42,7 +42,7 @@ export const traceListQuerySchema = z
     minDurationMs: z.coerce.number().min(0).max(MAX_DURATION_MS).optional(),
     /** any: with feedback; none: without; negative: judged negative; positive: judged, none negative. */
     feedback: z.enum(['any', 'none', 'negative', 'positive']).optional(),
-    topicId: topicIdParamSchema.optional(),
+    topicId: topicFilterSchema.optional(),
     sort: z.enum(['startTime', 'durationMs', 'costUsd', 'totalTokens']).default('startTime'),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -86,7 +86,19 @@ export interface DetectionInput {
   /** Samples of embedded calls; empty when the project has no embeddings. */
   baselineVectors: EmbeddedCall[];
   currentVectors: EmbeddedCall[];
+  /**
+   * The project's latest topic model (ids and centroids), when regressions watch the `topic` dimension: groups of
+   * near topics are tested too (libs/detectors topic-groups.ts). Absent or empty: single topics only.
+   */
+  topics?: TopicCentroid[];
   settings: DetectorSettings;
+}
+
+/** A fitted topic's id, unit centroid and calls in its fit window. */
+export interface TopicCentroid {
+  id: string;
+  centroid: Float32Array;
+  size: number;
 }
 
 export interface DetectorSettings {

@@ -17,7 +17,7 @@ export interface TraceListQuery {
   minDurationMs?: number;
   /** Traces with feedback (any), without (none), judged negative, or judged and not negative (positive). */
   feedback?: 'any' | 'none' | 'negative' | 'positive';
-  /** Traces with an LLM call whose request is in this topic. */
+  /** Traces with an LLM call whose request is in this topic, or in any of several ("t2,t19": a group of topics). */
   topicId?: string;
   sort: TraceSortField;
   order: 'asc' | 'desc';

@@ -83,9 +83,10 @@ export function usd(x: number): string {
   return x >= 0.01 ? `$${x.toFixed(2)}` : `$${x.toPrecision(2)}`;
 }
 
-/** Who a dimension value is in a title: "gpt-4o-mini", "release 2.4", "topic t3". */
+/** Who a dimension value is in a title: "gpt-4o-mini", "release 2.4", "topic t3", "topics t2 + t19" (a group). */
 export function subject(dimension: DetectionDimension | undefined, value: string | undefined): string {
   if (!dimension) return 'all calls';
   if (dimension === 'model') return value ?? '';
+  if (dimension === 'topic' && value?.includes(',')) return `topics ${value.split(',').join(' + ')}`;
   return `${dimension} ${value ?? ''}`;
 }

@@ -1,4 +1,5 @@
 import type { CallMetrics, DetectionDimension, DetectionInput } from '@driftwatch/contracts';
+import { groupValue, topicGroups } from './topic-groups.js';
 
 /** The calls of one dimension value (or of all calls), as indexes into the baseline and current call lists. */
 export interface Slice {
@@ -14,8 +15,9 @@ function dimensionValue(call: CallMetrics, dimension: DetectionDimension): strin
 }
 
 /**
- * Slices: every value of every dimension, and all calls. Slices holding exactly the same calls (a release with one
- * model, an environment that is everything) are tested once, under the first dimension in settings order.
+ * Slices: every value of every dimension, groups of near topics (topic-groups.ts) after the single topics, and all
+ * calls. Slices holding exactly the same calls (a release with one model, an environment that is everything) are
+ * tested once, under the first dimension in settings order.
  */
 export function slicesOf(input: DetectionInput): Slice[] {
   const slices: Slice[] = [];
@@ -41,6 +43,14 @@ export function slicesOf(input: DetectionInput): Slice[] {
     for (const [value, g] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       if (g.current.length > 0)
         add({ dimension, value, baseline: Int32Array.from(g.baseline), current: Int32Array.from(g.current) });
+    if (dimension === 'topic')
+      for (const ids of topicGroups(input.topics ?? [])) {
+        const parts = ids.map((id) => groups.get(id)).filter((g) => g !== undefined);
+        // Indexes ascending (the same-cause rules merge sorted lists); a group of one present topic is that topic.
+        const union = (side: 'baseline' | 'current') => Int32Array.from(parts.flatMap((g) => g[side])).sort();
+        if (parts.length > 1)
+          add({ dimension, value: groupValue(ids), baseline: union('baseline'), current: union('current') });
+      }
   }
   const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
   add({ baseline: all(input.baselineCalls.length), current: all(input.currentCalls.length) });

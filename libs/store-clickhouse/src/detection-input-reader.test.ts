@@ -206,6 +206,43 @@ describe('ClickHouseDetectionInputReader', () => {
     expect(input.currentCalls.find((c) => c.spanId === other.spanId)!.topicId).toBeNull();
   });
 
+  it("reads the latest topic model's centroids when regressions watch topics, and none otherwise", async () => {
+    const topics = new ClickHouseTopicStore(client, database);
+    const fitted = (version: number, ids: string[]) => ({
+      projectId: P,
+      version,
+      fittedAtMs: current.fromMs,
+      windowFromMs: current.fromMs - HOUR,
+      windowToMs: current.fromMs,
+      sampleSize: 100,
+      dimensions: 2,
+      noveltyQuantile: 0.99,
+      nextTopicNumber: 9,
+      topics: ids.map((id, i) => ({
+        id,
+        label: id,
+        terms: [],
+        centroid: Float32Array.from([Math.cos(i), Math.sin(i)]),
+        radius: 0.3,
+        size: 10 * (i + 1),
+        examples: [],
+      })),
+      map: { points: [], centroids: [] },
+    });
+    await topics.saveModel(fitted(1, ['t1', 't2']), []);
+    await topics.saveModel(fitted(2, ['t1', 't3', 't5']), []);
+    const reader = new ClickHouseDetectionInputReader(client, database, { index: () => null });
+    const input = await reader.read(P, current, { ...settings, dimensions: ['model', 'topic'] });
+    expect(input.topics!.map((t) => [t.id, t.size, Array.from(t.centroid)])).toEqual(
+      ['t1', 't3', 't5'].map((id, i) => [
+        id,
+        10 * (i + 1),
+        Array.from(Float32Array.from([Math.cos(i), Math.sin(i)])),
+      ]),
+    );
+    expect((await reader.read(P, current, settings)).topics).toBeUndefined();
+  });
+
   it("takes the previous releases' calls as the baseline when asked", async () => {
     const reader = new ClickHouseDetectionInputReader(client, database, { index: () => null });
     const input = await reader.read(P, current, { ...settings, baseline: 'previous_release' });

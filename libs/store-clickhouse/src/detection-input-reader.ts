@@ -7,6 +7,7 @@ import type {
   DetectorSettings,
   EmbeddedCall,
   TimeWindow,
+  TopicCentroid,
   VectorField,
   VectorIndex,
 } from '@driftwatch/contracts';
@@ -93,9 +94,10 @@ export class ClickHouseDetectionInputReader implements DetectionInputReader {
       settings.baseline === 'previous_release'
         ? otherReleases(trailingCalls, mainRelease(currentCalls))
         : trailingCalls;
-    const [currentVectors, baselineVectors] = await Promise.all([
+    const [currentVectors, baselineVectors, topics] = await Promise.all([
       this.vectors(projectId, current),
       this.vectors(projectId, baseline),
+      settings.dimensions.includes('topic') ? this.topics(projectId) : Promise.resolve([]),
     ]);
     return {
       projectId,
@@ -106,8 +108,31 @@ export class ClickHouseDetectionInputReader implements DetectionInputReader {
       ...(recentCalls.length ? { recentCalls } : {}),
       baselineVectors,
       currentVectors,
+      ...(topics.length ? { topics } : {}),
       settings,
     };
+  }
+
+  /** The latest topic model's centroids (its rows are stored before its model row, so the version is complete). */
+  private async topics(projectId: string): Promise<TopicCentroid[]> {
+    try {
+      const result = await this.client.query({
+        query: `SELECT topic_id, size, centroid FROM ${this.database}.topics FINAL
+          WHERE project_id = {projectId:String}
+            AND version = (SELECT max(version) FROM ${this.database}.topic_models WHERE project_id = {projectId:String})
+          ORDER BY topic_id`,
+        query_params: { projectId },
+        format: 'JSONCompactEachRow',
+      });
+      const rows = await result.json<[string, number, number[]]>();
+      return rows.map(([id, size, centroid]) => ({
+        id,
+        size: Number(size),
+        centroid: Float32Array.from(centroid),
+      }));
+    } catch (error) {
+      throw classifyClickHouseError(error, 'reading topic centroids for detection failed');
+    }
   }
 
   private async calls(projectId: string, window: TimeWindow): Promise<CallMetrics[]> {

@@ -379,13 +379,13 @@ export function buildTraceListQuery(
   return { sql, params };
 }
 
-/** Only traces with a call whose request is assigned the topic (topic_assignments, migration 014). */
+/** Only traces with a call whose request is assigned the topic, or one of the group's (topic_assignments, 014). */
 function topicFilter(database: string, query: TraceListQuery, params: Record<string, unknown>): string {
   if (query.topicId === undefined) return '';
-  params.topicId = query.topicId;
+  params.topicIds = query.topicId.split(',');
   return `trace_id IN (
           SELECT trace_id FROM ${database}.topic_assignments FINAL
-          WHERE project_id = {projectId:String} AND field = 'request' AND topic_id = {topicId:String}
+          WHERE project_id = {projectId:String} AND field = 'request' AND topic_id IN {topicIds:Array(String)}
             AND time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
             AND time < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC'))`;
 }

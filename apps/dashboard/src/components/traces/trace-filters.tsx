@@ -89,7 +89,7 @@ export function TraceFilters({
         <select name="topicId" defaultValue={values.topicId}>
           <option value="">any</option>
           {values.topicId && !topics.some((t) => t.id === values.topicId) ? (
-            <option value={values.topicId}>{values.topicId}</option>
+            <option value={values.topicId}>{topicFilterLabel(values.topicId, topics)}</option>
           ) : null}
           {topics.map((t) => (
             <option key={t.id} value={t.id}>
@@ -118,4 +118,11 @@ export function TraceFilters({
       </div>
     </form>
   );
+}
+
+/** A topic filter that is not one listed topic: a group from a problem ("t2,t19"), named by its topics' labels. */
+function topicFilterLabel(value: string, topics: { id: string; label: string }[]): string {
+  const ids = value.split(',');
+  const names = ids.map((id) => topics.find((t) => t.id === id)?.label ?? id);
+  return ids.length > 1 ? `${ids.length} topics: ${names.join(' + ')}` : names[0]!;
 }
