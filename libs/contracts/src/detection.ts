@@ -94,9 +94,12 @@ export interface DetectionInput {
   settings: DetectorSettings;
 }
 
-/** A fitted topic's id, unit centroid and calls in its fit window. */
+/** A fitted topic: its id, name (top terms), unit centroid and calls in its fit window. */
 export interface TopicCentroid {
   id: string;
+  /** Its top terms joined ("pin · card · change"); the id when it has none. */
+  label: string;
+  terms: string[];
   centroid: Float32Array;
   size: number;
 }

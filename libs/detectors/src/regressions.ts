@@ -7,20 +7,13 @@ import type {
   SkippedCheck,
   TimeWindow,
 } from '@driftwatch/contracts';
-import {
-  type Candidate,
-  change,
-  type DetectorOutput,
-  milliseconds,
-  percent,
-  subject,
-  usd,
-} from './candidate.js';
+import { type Candidate, change, type DetectorOutput, milliseconds, percent, usd } from './candidate.js';
 import { twoProportion } from './stats/proportions.js';
 import { mannWhitney } from './stats/rank-tests.js';
 import { mean, quantileDifferenceCi, quantileExceedanceTest, quantileOf } from './stats/resampling.js';
 import { keyOf, slicesOf, type Slice } from './slices.js';
 import { calibratedCusum } from './stats/sequential.js';
+import { TopicNames } from './topic-names.js';
 
 /** Regression detectors per dimension value: latency, error rate, tokens, cost, negative feedback, scores. */
 
@@ -126,7 +119,25 @@ export function regressionCandidates(input: DetectionInput, seed: number): Detec
         if (score) candidates.push(score);
       }
   }
-  return { candidates: candidates.filter((c): c is Candidate => c !== null), skipped };
+  return {
+    candidates: candidates.filter((c): c is Candidate => c !== null).map(withTopic(context)),
+    skipped,
+  };
+}
+
+/** A topic slice's problem carries the topic's terms and examples (read only for reported findings). */
+function withTopic(context: Context): (c: Candidate) => Candidate {
+  return (c) => {
+    if (c.dimension !== 'topic' || !c.enrich) return c;
+    const enrich = c.enrich;
+    return {
+      ...c,
+      enrich: () => {
+        const topic = context.names.evidence(c);
+        return { ...enrich(), ...(topic ? { topic } : {}) };
+      },
+    };
+  };
 }
 
 /**
@@ -153,10 +164,14 @@ function countJudged(calls: CallMetrics[], indexes: Int32Array): number {
 
 /** What the metric detectors share: the input, the seed, helpers for evidence. */
 class Context {
+  readonly names: TopicNames;
+
   constructor(
     readonly input: DetectionInput,
     readonly seed: number,
-  ) {}
+  ) {
+    this.names = new TopicNames(input);
+  }
 
   get minSamples(): number {
     return this.input.settings.minSamples;
@@ -275,7 +290,7 @@ function latency(context: Context, slice: Slice, share: number): Candidate[] {
   const f = (c: CallMetrics) => c.latencyMs;
   const b = context.values('baseline', slice.baseline, f, TEST_CAP);
   const c = context.values('current', slice.current, f, TEST_CAP);
-  const who = subject(slice.dimension, slice.value);
+  const who = context.names.who(slice);
   const make = (q: 0.5 | 0.95): Candidate => {
     const label = q === 0.5 ? 'p50' : 'p95';
     const test = (bb: Float64Array, cc: Float64Array) =>
@@ -375,7 +390,7 @@ function continuous(
       kind: spec.kind,
       ...(slice.dimension ? { dimension: slice.dimension, value: slice.value } : {}),
       causeKey,
-      title: spec.title(subject(slice.dimension, slice.value), effect, mb, mc),
+      title: spec.title(context.names.who(slice), effect, mb, mc),
       statistic: 'mann_whitney_z',
       score: result.statistic,
       effectSize: effect,
@@ -435,7 +450,7 @@ function rate(context: Context, slice: Slice, share: number, spec: RateSpec): Ca
       kind: spec.kind,
       ...(slice.dimension ? { dimension: slice.dimension, value: slice.value } : {}),
       causeKey,
-      title: `${spec.title(subject(slice.dimension, slice.value), rb, rc)}${spec.sustained ? ' over the recent windows' : ''}`,
+      title: `${spec.title(context.names.who(slice), rb, rc)}${spec.sustained ? ' over the recent windows' : ''}`,
       statistic: 'two_proportion_z',
       score: result.statistic,
       effectSize: effect,

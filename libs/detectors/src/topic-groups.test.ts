@@ -16,7 +16,7 @@ function toward(from: Float32Array, to: Float32Array, weight: number): Float32Ar
 }
 
 const topicsOf = (vectors: Float32Array[]): TopicCentroid[] =>
-  vectors.map((centroid, i) => ({ id: `t${i + 1}`, centroid, size: 100 }));
+  vectors.map((centroid, i) => ({ id: `t${i + 1}`, label: `t${i + 1}`, terms: [], centroid, size: 100 }));
 
 describe('topicGroups', () => {
   it('groups topics much nearer each other than topics are to their neighbours, and no others', () => {
@@ -89,9 +89,17 @@ describe('regressions on a group of near topics', { timeout: 600_000 }, () => {
         .map((c, i) => (c.topicId === `topic-${largest}` && i % 2 ? { ...c, topicId: 'topic-split' } : c));
     const currentFrom = T0 + 8 * HOUR;
     const topics: TopicCentroid[] = [
-      ...world.topics.map((centroid, j) => ({ id: `topic-${j}`, centroid, size: 100 })),
+      ...world.topics.map((centroid, j) => ({
+        id: `topic-${j}`,
+        label: world.words[j]!.slice(0, 3).join(' · '),
+        terms: world.words[j]!,
+        centroid,
+        size: 100,
+      })),
       {
         id: 'topic-split',
+        label: 'split · half',
+        terms: ['split', 'half'],
         centroid: toward(
           world.topics[largest]!,
           unit(Float32Array.from({ length: world.dim }, (_, d) => Math.sin(d + seed))),
@@ -122,9 +130,19 @@ describe('regressions on a group of near topics', { timeout: 600_000 }, () => {
 
     const found = feedback({ ...input, topics });
     expect(found.map((f) => `${f.dimension}=${f.value}`)).toEqual([`topic=topic-${largest},topic-split`]);
+    const words = makeWorld(seed).words[largest]!;
     expect(found[0]!.title).toMatch(
-      new RegExp(`^Negative feedback on topics topic-${largest} \\+ topic-split rose`),
+      new RegExp(
+        `^Negative feedback on topics topic-${largest} \\+ topic-split \\(${words.slice(0, 3).join(' · ')}; split · half\\) rose`,
+      ),
     );
+    // The problem names the group's topics by their terms (no request vectors here: no examples).
+    expect(found[0]!.evidence.topic).toEqual({
+      id: `topic-${largest},topic-split`,
+      terms: [...words.slice(0, 3), 'split', 'half'],
+      examples: [],
+      baselineExamples: [],
+    });
   });
 
   it('opens nothing on groups when nothing changed', () => {

@@ -220,8 +220,11 @@ describe('ClickHouseDetectionInputReader', () => {
       nextTopicNumber: 9,
       topics: ids.map((id, i) => ({
         id,
-        label: id,
-        terms: [],
+        label: `${id}a · ${id}b`,
+        terms: [
+          { term: `${id}a`, weight: 0.5 },
+          { term: `${id}b`, weight: 0.25 },
+        ],
         centroid: Float32Array.from([Math.cos(i), Math.sin(i)]),
         radius: 0.3,
         size: 10 * (i + 1),
@@ -233,9 +236,11 @@ describe('ClickHouseDetectionInputReader', () => {
     await topics.saveModel(fitted(2, ['t1', 't3', 't5']), []);
     const reader = new ClickHouseDetectionInputReader(client, database, { index: () => null });
     const input = await reader.read(P, current, { ...settings, dimensions: ['model', 'topic'] });
-    expect(input.topics!.map((t) => [t.id, t.size, Array.from(t.centroid)])).toEqual(
+    expect(input.topics!.map((t) => [t.id, t.label, t.terms, t.size, Array.from(t.centroid)])).toEqual(
       ['t1', 't3', 't5'].map((id, i) => [
         id,
+        `${id}a · ${id}b`,
+        [`${id}a`, `${id}b`],
         10 * (i + 1),
         Array.from(Float32Array.from([Math.cos(i), Math.sin(i)])),
       ]),

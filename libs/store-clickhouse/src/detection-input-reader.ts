@@ -117,16 +117,18 @@ export class ClickHouseDetectionInputReader implements DetectionInputReader {
   private async topics(projectId: string): Promise<TopicCentroid[]> {
     try {
       const result = await this.client.query({
-        query: `SELECT topic_id, size, centroid FROM ${this.database}.topics FINAL
+        query: `SELECT topic_id, label, terms, size, centroid FROM ${this.database}.topics FINAL
           WHERE project_id = {projectId:String}
             AND version = (SELECT max(version) FROM ${this.database}.topic_models WHERE project_id = {projectId:String})
           ORDER BY topic_id`,
         query_params: { projectId },
         format: 'JSONCompactEachRow',
       });
-      const rows = await result.json<[string, number, number[]]>();
-      return rows.map(([id, size, centroid]) => ({
+      const rows = await result.json<[string, string, string[], number, number[]]>();
+      return rows.map(([id, label, terms, size, centroid]) => ({
         id,
+        label,
+        terms,
         size: Number(size),
         centroid: Float32Array.from(centroid),
       }));

@@ -2,7 +2,7 @@
 import './problems.css';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { api } from '../../lib/api';
 import { formatPercent, formatTime } from '../../lib/format';
 import {
@@ -171,13 +171,27 @@ function ReviewExamples({ problem }: { problem: ProblemView }) {
 }
 
 function TopicEvidence({ topic }: { topic: NonNullable<ProblemView['evidence']['topic']> }) {
+  // A group of near topics ("t2,t19", regressions by topic): its terms, and a link to each topic.
+  const group = /^t\d+(,t\d+)+$/.test(topic.id) ? topic.id.split(',') : null;
   return (
     <section className="card panel" aria-labelledby="topic-title">
       <div className="panel-head">
-        <h2 id="topic-title">Topic</h2>
-        <Link href={`/topics/${encodeURIComponent(topic.id)}`} className="small">
-          {topic.terms.join(', ') || topic.id}
-        </Link>
+        <h2 id="topic-title">{group ? 'Topics' : 'Topic'}</h2>
+        {group ? (
+          <span className="small">
+            {topic.terms.join(', ')}
+            {group.map((id) => (
+              <Fragment key={id}>
+                {' '}
+                <Link href={`/topics/${id}`}>{id}</Link>
+              </Fragment>
+            ))}
+          </span>
+        ) : (
+          <Link href={`/topics/${encodeURIComponent(topic.id)}`} className="small">
+            {topic.terms.join(', ') || topic.id}
+          </Link>
+        )}
       </div>
       <div className="two-col">
         <div>
