@@ -72,6 +72,38 @@ describe('ClickHouseProblemStore', () => {
     });
   });
 
+  it('keeps one problem when its topic is next seen in a group of near topics, and back', async () => {
+    const p = 'p-topic-groups';
+    const onTopics = (value: string, severity = 20) =>
+      finding({ kind: 'feedback', dimension: 'topic', value, causeKey: `feedback:topic=${value}`, severity });
+    const [first] = await store.record(p, [onTopics('t31')], windows(0));
+    const [wider] = await store.record(p, [onTopics('t14,t31', 25)], windows(1));
+    expect(wider).toMatchObject({ id: first!.id, value: 't14,t31', causeKey: 'feedback:topic=t14,t31' });
+    const [narrower] = await store.record(p, [onTopics('t14')], windows(2));
+    expect(narrower?.id).toBe(first!.id);
+    // Other topics, and another detector on the same topic, are other causes.
+    const others = await store.record(
+      p,
+      [
+        onTopics('t5'),
+        finding({ kind: 'latency', dimension: 'topic', value: 't14', causeKey: 'latency:topic=t14:p95' }),
+      ],
+      windows(3),
+    );
+    expect(others.map((o) => o.id)).not.toContain(first!.id);
+    const { items } = await store.list({ projectId: p, sort: 'time', limit: 10 });
+    expect(items.map((i) => i.causeKey).sort()).toEqual([
+      'feedback:topic=t14',
+      'feedback:topic=t5',
+      'latency:topic=t14:p95',
+    ]);
+    expect(items.find((i) => i.causeKey === 'feedback:topic=t14')).toMatchObject({
+      id: first!.id,
+      severity: 25,
+      firstWindowFromMs: windows(0).current.fromMs,
+    });
+  });
+
   it('records who acknowledged and resolved; a resolved cause seen later opens a new problem', async () => {
     const p = 'p-status';
     const [problem] = await store.record(p, [finding()], windows(0));

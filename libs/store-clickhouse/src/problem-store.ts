@@ -29,7 +29,8 @@ type Windows = { baseline: TimeWindow; current: TimeWindow };
  * Problems in ClickHouse (tables of migration 013). record() is idempotent per (project, cause): while a problem
  * with the finding's causeKey is open or acknowledged it is refreshed (latest window's numbers, largest severity);
  * a window that a resolved problem already covered opens nothing (a re-run or a backfill over it); otherwise a
- * new problem opens. Each record() also resolves the problems the detectors stopped seeing.
+ * new problem opens (unless it is on topics overlapping an open problem's: see sameTopicCause). Each record()
+ * also resolves the problems the detectors stopped seeing.
  */
 export class ClickHouseProblemStore implements ProblemStore {
   private lastVersion = 0;
@@ -54,12 +55,26 @@ export class ClickHouseProblemStore implements ProblemStore {
       { causes: [...byCause.keys()] },
     );
     const changed: StoredProblem[] = [];
+    const later: Finding[] = [];
+    const claimed = new Set<string>();
     for (const finding of byCause.values()) {
       const same = known.filter((p) => p.causeKey === finding.causeKey);
       const active = same.find((p) => p.status !== 'resolved');
-      if (active) changed.push(refreshed(active, finding, windows));
-      else if (!same.some((p) => covers(p, windows.current)))
-        changed.push(opened(projectId, finding, windows));
+      if (active) {
+        claimed.add(active.id);
+        changed.push(refreshed(active, finding, windows));
+      } else if (!same.some((p) => covers(p, windows.current))) later.push(finding);
+    }
+    // A topic, or a group of near topics, overlapping an open problem's topics is that problem seen wider or
+    // narrower (t31 one window, t14+t31 the next): it refreshes the problem instead of opening a second one.
+    for (const finding of later) {
+      const overlapping = known.find(
+        (p) => p.status !== 'resolved' && !claimed.has(p.id) && sameTopicCause(p.causeKey, finding.causeKey),
+      );
+      if (overlapping) claimed.add(overlapping.id);
+      changed.push(
+        overlapping ? refreshed(overlapping, finding, windows) : opened(projectId, finding, windows),
+      );
     }
     const width = windows.current.toMs - windows.current.fromMs;
     const recovered = known
@@ -195,6 +210,15 @@ export class ClickHouseProblemStore implements ProblemStore {
 }
 
 /** Whether a problem already accounts for a window (it was first seen at or before it and seen after it). */
+/** Cause keys of one detector on topic slices ("feedback:topic=t14,t31", suffix kept) whose topics overlap. */
+function sameTopicCause(a: string, b: string): boolean {
+  const parse = (key: string) => /^([a-z_]+):topic=(t\d+(?:,t\d+)*)(:.*)?$/.exec(key);
+  const [x, y] = [parse(a), parse(b)];
+  if (!x || !y || x[1] !== y[1] || (x[3] ?? '') !== (y[3] ?? '')) return false;
+  const ids = new Set(x[2]!.split(','));
+  return y[2]!.split(',').some((id) => ids.has(id));
+}
+
 function covers(p: StoredProblem, window: TimeWindow): boolean {
   return p.firstWindowFromMs <= window.fromMs && window.toMs <= p.lastSeenAt;
 }
