@@ -1,4 +1,5 @@
 import type { TopicCentroid } from '@driftwatch/contracts';
+import { cosineDistance } from '@driftwatch/topics';
 
 /**
  * Groups of near topics, tested by the regressions as one more value of the `topic` dimension ("t2,t19").
@@ -61,18 +62,6 @@ export function topicGroups(topics: readonly TopicCentroid[]): string[][] {
 
 /** The dimension value of a group: its ids joined by commas (what the traces list's topic filter reads). */
 export const groupValue = (ids: readonly string[]): string => ids.join(',');
-
-function cosineDistance(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let k = 0; k < a.length; k++) {
-    dot += a[k]! * b[k]!;
-    na += a[k]! * a[k]!;
-    nb += b[k]! * b[k]!;
-  }
-  return na > 0 && nb > 0 ? 1 - dot / Math.sqrt(na * nb) : 1;
-}
 
 function median(xs: Float64Array): number {
   const sorted = Float64Array.from(xs).sort();
