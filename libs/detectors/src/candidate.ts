@@ -17,6 +17,11 @@ export interface Candidate {
   causeKey: string;
   /** Raw p-value (one-sided in the harmful direction where the test has one). */
   pValue: number;
+  /**
+   * The smallest p-value the test could give with the data's margins (a rate over few events): tests that cannot
+   * reach the run's level are not counted in its multiple-testing correction. Absent: a continuous test (0).
+   */
+  minPValue?: number;
   /** Relative change, signed; |effect| >= minEffect is needed to report. */
   effectSize: number;
   /** False when the candidate only counts as a test (e.g. a topic's share dropping less than half). */

@@ -1,7 +1,8 @@
 import type { DetectionInput, Finding } from '@driftwatch/contracts';
 import { describe, expect, it } from 'vitest';
 import { detect } from './detect.js';
-import { type Changes, makeWorld, scenario } from './test-support.js';
+import { twoProportion } from './stats/proportions.js';
+import { type Changes, makeWorld, scenario, settings } from './test-support.js';
 
 const SIZES = { baseline: 3000, current: 3000 };
 /** Feedback is judged on 60% of calls and split over ~20 topics: a topic needs more traffic to pass BH over ~180 tests. */
@@ -220,5 +221,57 @@ describe('limits', { timeout: 600_000 }, () => {
       scenario(33, SIZES, changes, { enabled: ['latency', 'error_rate'], minEffect: 0.6 }),
     );
     expect(strict.findings.map((f) => f.kind)).toEqual(['error_rate']);
+  });
+});
+
+describe('multiple-testing control', () => {
+  it('rate tests over a handful of errors do not raise the bar for a testable one', () => {
+    // 149 prompt versions of ~40 calls a side, each with at most two errors in a window: none of their error-rate
+    // tests can ever reach the run's level. Release 2.4's errors go from 1% to 2% (30 -> 60 of 3,000 calls); the
+    // j-th call of a release errs every 100 calls (every 50 for 2.4 now).
+    const call = (side: string, i: number, error: boolean) => ({
+      traceId: `${side}${i}`,
+      spanId: `${side}${i}`,
+      timeMs: (side === 'b' ? 0 : 3_600_000) + i,
+      latencyMs: 800,
+      error,
+      inputTokens: 400,
+      outputTokens: 200,
+      costUsd: 0.001,
+      model: 'gpt-4o-mini',
+      release: i % 2 ? '2.4' : '2.3',
+      environment: 'production',
+      prompt: `support@${i % 149}`,
+      service: 'chat',
+      topicId: null,
+      negativeFeedback: null,
+      scores: {},
+    });
+    const j = (i: number) => Math.floor(i / 2);
+    const baselineCalls = Array.from({ length: 6000 }, (_, i) => call('b', i, j(i) % 100 === 0));
+    const currentCalls = Array.from({ length: 6000 }, (_, i) =>
+      call('c', i, j(i) % (i % 2 ? 50 : 100) === 0),
+    );
+    const input: DetectionInput = {
+      projectId: 'p1',
+      baseline: { fromMs: 0, toMs: 3_600_000 },
+      current: { fromMs: 3_600_000, toMs: 7_200_000 },
+      baselineCalls,
+      currentCalls,
+      baselineVectors: [],
+      currentVectors: [],
+      settings: settings({
+        enabled: ['error_rate'],
+        dimensions: ['release', 'prompt'],
+        falseAlarmRate: 0.005,
+      }),
+    };
+    const raw = twoProportion({ x: 30, n: 3000 }, { x: 60, n: 3000 }, 'greater').pValue;
+    // Counting all 152 tests (all calls, 2 releases, 149 prompts), Benjamini-Hochberg would need p <= 3.3e-5.
+    expect(raw * 152).toBeGreaterThan(0.005);
+    const [finding, ...rest] = detect(input).findings;
+    expect(rest).toEqual([]);
+    expect(finding?.causeKey).toBe('error_rate:release=2.4');
+    expect(finding!.pValue).toBeLessThanOrEqual(0.005);
   });
 });

@@ -2,7 +2,7 @@ import type { DetectionInput, DetectionResult, DetectorKind, Finding } from '@dr
 import { type Candidate, type DetectorOutput, severity } from './candidate.js';
 import { driftCandidates } from './drift.js';
 import { regressionCandidates } from './regressions.js';
-import { benjaminiHochberg } from './stats/proportions.js';
+import { discreteBenjaminiHochberg } from './stats/proportions.js';
 import { topicCandidates } from './topics.js';
 
 const TOPIC_KINDS: DetectorKind[] = ['topic_shift', 'new_topic', 'out_of_scope'];
@@ -12,7 +12,8 @@ const TOPIC_KINDS: DetectorKind[] = ['topic_shift', 'new_topic', 'out_of_scope']
  *
  * 1. Every detector returns candidates (one per hypothesis tested) with raw p-values.
  * 2. Benjamini-Hochberg over ALL candidates of the run at settings.falseAlarmRate: under "nothing changed" the chance
- *    of any finding in a run stays near that rate however many slices and metrics are tested.
+ *    of any finding in a run stays near that rate however many slices and metrics are tested. Rate tests whose
+ *    events are too few to ever reach the level are left out of the count (discreteBenjaminiHochberg).
  * 3. A candidate is reported when it passes, is in the harmful direction, and |effect| >= settings.minEffect.
  * 4. Same-cause rules: see sameCause().
  */
@@ -41,7 +42,11 @@ export function detect(input: DetectionInput, options: { seed?: number } = {}): 
     for (const kind of [...TOPIC_KINDS, 'embedding_drift'] as DetectorKind[])
       if (enabled(kind)) skipped.push({ kind, reason: 'no embeddings in this project' });
 
-  const adjusted = benjaminiHochberg(candidates.map((c) => c.pValue));
+  const adjusted = discreteBenjaminiHochberg(
+    candidates.map((c) => c.pValue),
+    candidates.map((c) => c.minPValue ?? 0),
+    settings.falseAlarmRate,
+  );
   const passed = candidates
     .map((c, i) => ({ c, p: adjusted[i]! }))
     .filter(

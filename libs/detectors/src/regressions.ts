@@ -8,7 +8,7 @@ import type {
   TimeWindow,
 } from '@driftwatch/contracts';
 import { type Candidate, change, type DetectorOutput, milliseconds, percent, usd } from './candidate.js';
-import { twoProportion } from './stats/proportions.js';
+import { minAttainablePGreater, twoProportion } from './stats/proportions.js';
 import { mannWhitney } from './stats/rank-tests.js';
 import { mean, quantileDifferenceCi, quantileExceedanceTest, quantileOf } from './stats/resampling.js';
 import { keyOf, slicesOf, type Slice } from './slices.js';
@@ -443,6 +443,7 @@ function rate(context: Context, slice: Slice, share: number, spec: RateSpec): Ca
     metric: spec.kind,
     causeKey,
     pValue: result.pValue,
+    minPValue: minAttainablePGreater(b, c),
     effectSize: effect,
     reportable: effect > 0,
     ...base(slice),

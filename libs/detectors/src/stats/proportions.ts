@@ -38,6 +38,17 @@ export function twoProportion(
 }
 
 /**
+ * The smallest p-value twoProportion(baseline, current, 'greater') can give with these margins (the same calls and
+ * the same number of events): every event that fits on the current side. A rate over a handful of events can never
+ * reach the level a run tests at; discreteBenjaminiHochberg leaves such tests out of the count (Tarone).
+ */
+export function minAttainablePGreater(baseline: Count, current: Count): number {
+  const events = baseline.x + current.x;
+  const top = Math.min(events, current.n);
+  return twoProportion({ x: events - top, n: baseline.n }, { x: top, n: current.n }, 'greater').pValue;
+}
+
+/**
  * Fisher's exact test on the 2x2 table [current.x, current.n - current.x; baseline.x, baseline.n - baseline.x].
  * 'greater': current's rate is higher (upper tail of current.x given the margins). Two-sided sums the tables no more
  * likely than the observed one.
@@ -111,5 +122,33 @@ export function benjaminiHochberg(pValues: readonly number[]): number[] {
     running = Math.min(running, (pValues[i]! * m) / rank);
     adjusted[i] = Math.min(1, running);
   });
+  return adjusted;
+}
+
+/**
+ * Benjamini-Hochberg for a mix of continuous and discrete tests (Gilbert 2005, after Tarone 1990): a discrete test
+ * (a rate over a few events) has a smallest attainable p-value, and one that cannot reach alpha / K is left out of
+ * the count. K is the smallest number such that at most K tests can reach alpha / K; BH then runs over those tests
+ * alone, and the rest get 1. This keeps the false discovery rate at alpha (the filter reads only the margins, which
+ * carry no information on the alternative under the conditional test), while hundreds of untestable small slices no
+ * longer raise the bar for the testable ones. minPValues[i] = 0 for a continuous test (always counted).
+ */
+export function discreteBenjaminiHochberg(
+  pValues: readonly number[],
+  minPValues: readonly number[],
+  alpha: number,
+): number[] {
+  const m = pValues.length;
+  const sorted = [...minPValues].sort((a, b) => a - b);
+  let reachable = m;
+  let k = 1;
+  for (; k < m; k++) {
+    while (reachable > 0 && sorted[reachable - 1]! > alpha / k) reachable--;
+    if (reachable <= k) break;
+  }
+  const counted = pValues.map((_, i) => i).filter((i) => minPValues[i]! <= alpha / k);
+  const adjusted = new Array<number>(m).fill(1);
+  const counts = benjaminiHochberg(counted.map((i) => pValues[i]!));
+  counted.forEach((i, j) => (adjusted[i] = counts[j]!));
   return adjusted;
 }

@@ -2,7 +2,14 @@ import { seededRandom } from '@driftwatch/topics';
 import { describe, expect, it } from 'vitest';
 import { gaussian } from '../test-support.js';
 import { chiSquareSf, gammaSf, normalSf } from './distributions.js';
-import { benjaminiHochberg, chiSquareShares, fisherExact, twoProportion } from './proportions.js';
+import {
+  benjaminiHochberg,
+  chiSquareShares,
+  discreteBenjaminiHochberg,
+  fisherExact,
+  minAttainablePGreater,
+  twoProportion,
+} from './proportions.js';
 import { mannWhitney } from './rank-tests.js';
 import {
   permutationTest,
@@ -116,6 +123,62 @@ describe('proportions', { timeout: 120_000 }, () => {
   it('Benjamini-Hochberg adjusts like the step-up definition', () => {
     expect(benjaminiHochberg([0.01, 0.04, 0.03, 0.005])).toEqual([0.02, 0.04, 0.04, 0.02]);
     expect(benjaminiHochberg([0.5, 0.9])).toEqual([0.9, 0.9]);
+  });
+
+  it('the smallest attainable p-value of a rate test puts every event on the current side', () => {
+    // 3 events among 60 calls, 20 of them current: at best all 3 are current, C(20,3) / C(60,3).
+    expect(minAttainablePGreater({ x: 2, n: 40 }, { x: 1, n: 20 })).toBeCloseTo(1140 / 34220, 10);
+    expect(minAttainablePGreater({ x: 0, n: 40 }, { x: 0, n: 20 })).toBe(1);
+    // Many events: the extreme table is far out (z path too).
+    expect(minAttainablePGreater({ x: 400, n: 4000 }, { x: 200, n: 2000 })).toBeLessThan(1e-12);
+  });
+
+  it('discrete Benjamini-Hochberg leaves tests that cannot reach the level out of the count', () => {
+    const p = [1e-4, 0.3, 0.6, 1e-3];
+    // Continuous tests only: the same as Benjamini-Hochberg.
+    expect(discreteBenjaminiHochberg(p, [0, 0, 0, 0], 0.01)).toEqual(benjaminiHochberg(p));
+    // 300 rate tests over one or two events each (smallest p ~0.1-0.3) beside one strong test: BH counts all 301
+    // (1e-4 x 301 = 0.03, missed at 0.01); only the strong one can reach 0.01 / K, so it is judged alone.
+    const weak = Array.from({ length: 300 }, (_, i) => ({ p: 0.5 + (i % 5) / 10, minP: 0.1 + (i % 3) / 10 }));
+    const ps = [1e-4, ...weak.map((w) => w.p)];
+    const mins = [1e-9, ...weak.map((w) => w.minP)];
+    expect(benjaminiHochberg(ps)[0]).toBeGreaterThan(0.01);
+    const adjusted = discreteBenjaminiHochberg(ps, mins, 0.01);
+    expect(adjusted[0]).toBeCloseTo(1e-4, 12);
+    expect(adjusted.slice(1).every((a) => a === 1)).toBe(true);
+  });
+
+  it('discrete Benjamini-Hochberg keeps the chance of any false finding at the level under no change', () => {
+    // 2,000 runs of 200 rate tests of unchanged rates (0.5%-20% over 40-400 calls a side; many see a handful of
+    // events) at alpha 0.05: runs with any rejection stay within the level (binomial sd ~0.005).
+    const random = seededRandom(33);
+    const binomial = (n: number, rate: number) => {
+      let x = 0;
+      for (let i = 0; i < n; i++) if (random() < rate) x++;
+      return x;
+    };
+    let runsWithFinding = 0;
+    let counted = 0;
+    for (let run = 0; run < 2000; run++) {
+      const tests = Array.from({ length: 200 }, (_, i) => {
+        const rate = [0.005, 0.02, 0.2][i % 3]!;
+        const nb = 40 + ((i * 37) % 360);
+        const nc = 40 + ((i * 53) % 360);
+        const b = { x: binomial(nb, rate), n: nb };
+        const c = { x: binomial(nc, rate), n: nc };
+        return { p: twoProportion(b, c, 'greater').pValue, minP: minAttainablePGreater(b, c) };
+      });
+      const adjusted = discreteBenjaminiHochberg(
+        tests.map((t) => t.p),
+        tests.map((t) => t.minP),
+        0.05,
+      );
+      counted += adjusted.filter((a) => a < 1).length;
+      if (adjusted.some((a) => a <= 0.05)) runsWithFinding++;
+    }
+    expect(runsWithFinding / 2000).toBeLessThan(0.05 + 0.01);
+    // The filter did leave tests out (else this test would only repeat Benjamini-Hochberg's).
+    expect(counted / 2000).toBeLessThan(190);
   });
 });
 
