@@ -58,9 +58,17 @@ try {
   console.error(error.message);
   process.exit(1);
 }
-console.log(
-  `Node ${spawnSync(bin('node'), ['--version'], { encoding: 'utf8' }).stdout.trim()} (node_modules/.bin/node)`,
-);
+// An install another process broke (two runs in one folder, an interrupted npm) can leave no Node 24 behind: say
+// so instead of failing later on a missing tool.
+const nodeCheck = spawnSync(bin('node'), ['--version'], { encoding: 'utf8' });
+if (nodeCheck.status !== 0) {
+  console.error(
+    `node_modules/.bin/node does not run (${nodeCheck.error?.message ?? `exit ${nodeCheck.status}`}): the package` +
+      ' install is incomplete; remove node_modules (and its .driftwatch-install.json stamp with it) and run again',
+  );
+  process.exit(1);
+}
+console.log(`Node ${nodeCheck.stdout.trim()} (node_modules/.bin/node)`);
 
 if (only.length === 0) {
   step('format', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
