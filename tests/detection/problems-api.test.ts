@@ -110,6 +110,11 @@ describe('detector settings', () => {
   });
 
   it('stores valid settings; unset fields take their defaults', async () => {
+    // Before any PUT: the defaults, which watch regressions by topic too (and the releases, models, prompts).
+    const defaults = await json<{ dimensions: string[] }>(
+      await call(viewer, 'GET', '/api/projects/default/detectors'),
+    );
+    expect(defaults.dimensions).toEqual(['model', 'release', 'environment', 'prompt', 'topic']);
     const stored = await json<Record<string, unknown>>(
       await call(admin, 'PUT', '/api/projects/default/detectors', {
         windowMs: HOUR,
